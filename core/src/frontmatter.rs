@@ -1,0 +1,293 @@
+//! YAML frontmatter with positions. yaml-rust2's `Yaml` tree forgets where values
+//! were, so this builds a small tree from its marked event stream: every node knows
+//! its file line and column, and every error can point at the exact value.
+
+use crate::diagnostic::{Diagnostic, Position};
+use std::collections::HashMap;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+use yaml_rust2::Yaml;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    /// Kept as written; renn has no float fields, so this only feeds error messages.
+    Float(String),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub pos: Position,
+}
+
+impl Node {
+    /// The value of `key` in a mapping node.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| matches!(&k.value, Value::Str(s) if s == key))
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// A scalar as text (numbers and booleans as written); `None` for collections and null.
+    pub fn scalar_text(&self) -> Option<String> {
+        match &self.value {
+            Value::Str(s) | Value::Float(s) => Some(s.clone()),
+            Value::Int(i) => Some(i.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    /// How the value looks, for "expected X, found Y" messages.
+    pub fn describe(&self) -> String {
+        match &self.value {
+            Value::Null => "nothing".into(),
+            Value::Bool(b) => format!("`{b}`"),
+            Value::Int(i) => format!("`{i}`"),
+            Value::Float(s) => format!("`{s}`"),
+            Value::Str(s) => format!("{s:?}"),
+            Value::Seq(_) => "a list".into(),
+            Value::Map(_) => "a mapping".into(),
+        }
+    }
+}
+
+/// A file split at its frontmatter fences.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    /// File line of the first YAML line (the line after the opening `---`).
+    pub yaml_line: u32,
+    pub body: &'a str,
+    /// File line of the first body line.
+    pub body_line: u32,
+}
+
+/// Splits `---\n<yaml>\n---\n<body>`. A leading BOM is allowed; the fences must be
+/// lines of exactly `---` (trailing spaces and `\r` tolerated).
+pub fn split(text: &str) -> Result<Split<'_>, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_end = text.find('\n').unwrap_or(text.len());
+    if !is_fence(&text[..first_end]) {
+        return Err(Diagnostic::error(
+            "frontmatter-missing",
+            "expected YAML frontmatter: the file must start with a `---` line",
+        )
+        .at(Some(Position::new(1, 1)))
+        .with_hint("put `---`, the run's YAML fields, and another `---` at the top of the file"));
+    }
+    let yaml_start = (first_end + 1).min(text.len());
+    let mut offset = yaml_start;
+    let mut line = 2u32;
+    while offset < text.len() {
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        if is_fence(&text[offset..end]) {
+            let body_start = (end + 1).min(text.len());
+            return Ok(Split {
+                yaml: &text[yaml_start..offset],
+                yaml_line: 2,
+                body: &text[body_start..],
+                body_line: line + 1,
+            });
+        }
+        offset = end + 1;
+        line += 1;
+    }
+    Err(Diagnostic::error(
+        "frontmatter-unterminated",
+        "frontmatter opened with `---` on line 1 is never closed",
+    )
+    .at(Some(Position::new(1, 1)))
+    .with_hint("add a `---` line after the last YAML field"))
+}
+
+fn is_fence(line: &str) -> bool {
+    line.trim_end() == "---"
+}
+
+/// Parses YAML text whose first line is file line `first_line`; returns the root node
+/// (an empty document is `Null`).
+pub fn parse_yaml(yaml: &str, first_line: u32) -> Result<Node, Diagnostic> {
+    let mut builder = Builder {
+        first_line,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        root: None,
+        error: None,
+    };
+    let mut parser = Parser::new_from_str(yaml);
+    if let Err(e) = parser.load(&mut builder, false) {
+        let pos = builder.position(e.marker());
+        return Err(Diagnostic::error(
+            "yaml-syntax",
+            format!("invalid YAML in frontmatter: {}", e.info()),
+        )
+        .at(Some(pos)));
+    }
+    if let Some(d) = builder.error {
+        return Err(d);
+    }
+    Ok(builder.root.unwrap_or(Node {
+        value: Value::Null,
+        pos: Position::new(first_line, 1),
+    }))
+}
+
+struct Builder {
+    first_line: u32,
+    stack: Vec<(Node, Option<Node>, usize)>,
+    anchors: HashMap<usize, Node>,
+    root: Option<Node>,
+    error: Option<Diagnostic>,
+}
+
+impl Builder {
+    fn position(&self, m: &Marker) -> Position {
+        // yaml-rust2 markers: 1-based lines, 0-based columns.
+        Position::new(self.first_line + m.line() as u32 - 1, m.col() as u32 + 1)
+    }
+
+    fn push_value(&mut self, node: Node, anchor: usize) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        let Some((parent, pending_key, _)) = self.stack.last_mut() else {
+            self.root.get_or_insert(node);
+            return;
+        };
+        match &mut parent.value {
+            Value::Seq(items) => items.push(node),
+            Value::Map(entries) => match pending_key.take() {
+                None => *pending_key = Some(node),
+                Some(key) => {
+                    let duplicate = entries.iter().any(|(k, _)| k.value == key.value);
+                    if duplicate && self.error.is_none() {
+                        self.error = Some(
+                            Diagnostic::error(
+                                "yaml-duplicate-key",
+                                format!("key {} appears twice in the frontmatter", key.describe()),
+                            )
+                            .at(Some(key.pos)),
+                        );
+                    }
+                    entries.push((key, node));
+                }
+            },
+            _ => {}
+        }
+    }
+}
+
+impl MarkedEventReceiver for Builder {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        let pos = self.position(&mark);
+        match ev {
+            Event::SequenceStart(anchor, _) => {
+                let n = Node {
+                    value: Value::Seq(Vec::new()),
+                    pos,
+                };
+                self.stack.push((n, None, anchor));
+            }
+            Event::MappingStart(anchor, _) => {
+                let n = Node {
+                    value: Value::Map(Vec::new()),
+                    pos,
+                };
+                self.stack.push((n, None, anchor));
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some((node, _, anchor)) = self.stack.pop() {
+                    self.push_value(node, anchor);
+                }
+            }
+            Event::Scalar(text, style, anchor, _) => {
+                let value = scalar(text, style);
+                self.push_value(Node { value, pos }, anchor);
+            }
+            Event::Alias(id) => {
+                let node = self.anchors.get(&id).cloned().unwrap_or(Node {
+                    value: Value::Null,
+                    pos,
+                });
+                self.push_value(node, 0);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn scalar(text: String, style: TScalarStyle) -> Value {
+    if style != TScalarStyle::Plain {
+        return Value::Str(text);
+    }
+    match Yaml::from_str(&text) {
+        Yaml::Null => Value::Null,
+        Yaml::Boolean(b) => Value::Bool(b),
+        Yaml::Integer(i) => Value::Int(i),
+        Yaml::Real(r) => Value::Float(r),
+        _ => Value::Str(text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_finds_fences_and_lines() {
+        let s = split("---\na: 1\nb: 2\n---\nbody\n").unwrap();
+        assert_eq!(
+            (s.yaml, s.yaml_line, s.body, s.body_line),
+            ("a: 1\nb: 2\n", 2, "body\n", 5)
+        );
+        assert_eq!(split("# no").unwrap_err().code, "frontmatter-missing");
+        assert_eq!(
+            split("---\na: 1\n").unwrap_err().code,
+            "frontmatter-unterminated"
+        );
+        assert_eq!(
+            split("\u{feff}---\r\na: 1\r\n---\r\n").unwrap().body_line,
+            4
+        );
+    }
+
+    #[test]
+    fn nodes_carry_file_positions() {
+        let root = parse_yaml("stage: 03-auth\nbatch: two\nlist: [a, \"b\"]\n", 2).unwrap();
+        let batch = root.get("batch").unwrap();
+        assert_eq!((batch.pos.line, batch.pos.column), (3, 8));
+        assert_eq!(batch.value, Value::Str("two".into()));
+        let list = root.get("list").unwrap();
+        assert!(matches!(&list.value, Value::Seq(v) if v.len() == 2));
+    }
+
+    #[test]
+    fn typed_scalars_follow_yaml_core_schema_unless_quoted() {
+        let root = parse_yaml("a: 1\nb: '1'\nc: true\nd: ~\ne: 1.5\n", 2).unwrap();
+        assert_eq!(root.get("a").unwrap().value, Value::Int(1));
+        assert_eq!(root.get("b").unwrap().value, Value::Str("1".into()));
+        assert_eq!(root.get("c").unwrap().value, Value::Bool(true));
+        assert_eq!(root.get("d").unwrap().value, Value::Null);
+        assert_eq!(root.get("e").unwrap().value, Value::Float("1.5".into()));
+    }
+
+    #[test]
+    fn syntax_and_duplicate_key_errors_point_into_the_file() {
+        let e = parse_yaml("a: [1, 2\nb: 3\n", 2).unwrap_err();
+        assert_eq!(e.code, "yaml-syntax");
+        assert!(e.line.unwrap() >= 2);
+        let e = parse_yaml("a: 1\na: 2\n", 2).unwrap_err();
+        assert_eq!((e.code, e.line), ("yaml-duplicate-key", Some(3)));
+    }
+}

@@ -1,0 +1,172 @@
+//! The project as the caller hands it in: paths and contents, plus facts only the
+//! host can know. renn-core never touches a disk; the CLI (or a binding, or a test)
+//! builds a [`Snapshot`] and every API is a pure function of it.
+
+use crate::diagnostic::{Diagnostic, Position};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub const RENN_DIR: &str = ".renn";
+pub const CONFIG_PATH: &str = ".renn/config.json";
+pub const PULSE_PATH: &str = ".renn/pulse.md";
+pub const TRACK_PATH: &str = ".renn/track.md";
+pub const STAGES_DIR: &str = ".renn/stages";
+
+/// Plan files larger than this are refused: a run is a few KB, so a file of many
+/// megabytes is a mistake (a log or a binary saved under the wrong name).
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// What the host knows about one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileContent {
+    Text(String),
+    /// Raw bytes, decoded (and checked for UTF-8) by the core.
+    Bytes(Vec<u8>),
+    /// The file exists; its content is not needed (a recap, for completion only).
+    Present,
+    /// The file exists but is too large to be read; the host did not read it.
+    TooLarge {
+        bytes: u64,
+    },
+}
+
+/// An in-memory `.renn/` project.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Snapshot {
+    /// Project-relative paths with `/` separators, e.g. `.renn/stages/03-a/03-01-run.md`.
+    pub files: BTreeMap<String, FileContent>,
+    /// Directories known to exist, e.g. `.renn` and `.renn/stages/03-a` (which may be empty).
+    pub dirs: BTreeSet<String>,
+    /// The host's answer to `git check-ignore .renn`: forces `commit_docs` off.
+    pub renn_gitignored: bool,
+}
+
+impl Snapshot {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a text file, recording its parent directories as existing.
+    pub fn with_file(mut self, path: impl Into<String>, text: impl Into<String>) -> Self {
+        self.insert(path.into(), FileContent::Text(text.into()));
+        self
+    }
+
+    pub fn insert(&mut self, path: String, content: FileContent) {
+        let mut parent = path.as_str();
+        while let Some((p, _)) = parent.rsplit_once('/') {
+            self.dirs.insert(p.to_string());
+            parent = p;
+        }
+        self.files.insert(path, content);
+    }
+
+    pub fn has_renn_dir(&self) -> bool {
+        self.dirs.contains(RENN_DIR)
+    }
+
+    pub fn exists(&self, path: &str) -> bool {
+        self.files.contains_key(path)
+    }
+
+    /// Names of the entries directly under `dir` (files and directories), sorted.
+    pub fn children<'a>(&'a self, dir: &str) -> BTreeSet<&'a str> {
+        let prefix = format!("{dir}/");
+        let direct = |p: &'a String| {
+            let rest = p.strip_prefix(&prefix)?;
+            Some(rest.split('/').next().unwrap_or(rest))
+        };
+        self.files
+            .keys()
+            .filter_map(direct)
+            .chain(self.dirs.iter().filter_map(direct))
+            .filter(|n| !n.is_empty())
+            .collect()
+    }
+
+    /// The file's text: `Ok(None)` when absent, an error when unreadable.
+    pub fn text(&self, path: &str) -> Result<Option<&str>, Diagnostic> {
+        match self.files.get(path) {
+            None => Ok(None),
+            Some(content) => decode(path, content).map(Some),
+        }
+    }
+}
+
+fn decode<'a>(path: &str, content: &'a FileContent) -> Result<&'a str, Diagnostic> {
+    match content {
+        FileContent::Text(s) => check_size(path, s.len() as u64).map(|_| s.as_str()),
+        FileContent::Bytes(b) => {
+            check_size(path, b.len() as u64)?;
+            std::str::from_utf8(b).map_err(|e| invalid_utf8(path, b, e.valid_up_to()))
+        }
+        FileContent::TooLarge { bytes } => check_size(path, *bytes).map(|_| ""),
+        FileContent::Present => Err(Diagnostic::error(
+            "content-not-loaded",
+            "the host listed this file but did not load its content",
+        )
+        .in_file(path)),
+    }
+}
+
+fn check_size(path: &str, bytes: u64) -> Result<(), Diagnostic> {
+    if bytes <= MAX_FILE_BYTES {
+        return Ok(());
+    }
+    Err(Diagnostic::error(
+        "file-too-large",
+        format!(
+            "file is {:.1} MB; renn reads plan files of at most {} MB",
+            bytes as f64 / 1_048_576.0,
+            MAX_FILE_BYTES / 1_048_576
+        ),
+    )
+    .in_file(path)
+    .with_hint("plan files are short markdown; was a log or a binary saved under this name?"))
+}
+
+fn invalid_utf8(path: &str, bytes: &[u8], valid_up_to: usize) -> Diagnostic {
+    let good = String::from_utf8_lossy(&bytes[..valid_up_to]);
+    let line = good.matches('\n').count() as u32 + 1;
+    let column = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+    Diagnostic::error(
+        "invalid-utf8",
+        format!("file is not valid UTF-8 (bad byte at offset {valid_up_to})"),
+    )
+    .in_file(path)
+    .at(Some(Position::new(line, column)))
+    .with_hint("save the file as UTF-8")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn children_lists_files_and_empty_dirs_once() {
+        let mut s = Snapshot::new().with_file(".renn/stages/03-a/03-01-run.md", "x");
+        s.dirs.insert(".renn/stages/04-b".into());
+        let kids: Vec<_> = s.children(".renn/stages").into_iter().collect();
+        assert_eq!(kids, ["03-a", "04-b"]);
+        assert!(s.has_renn_dir());
+    }
+
+    #[test]
+    fn invalid_utf8_names_line_and_column() {
+        let mut s = Snapshot::new();
+        s.insert("f.md".into(), FileContent::Bytes(b"ok\nab\xffc".to_vec()));
+        let d = s.text("f.md").unwrap_err();
+        assert_eq!(
+            (d.code, d.line, d.column),
+            ("invalid-utf8", Some(2), Some(3))
+        );
+    }
+
+    #[test]
+    fn oversized_files_are_refused_without_content() {
+        let mut s = Snapshot::new();
+        s.insert("big.md".into(), FileContent::TooLarge { bytes: 50 << 20 });
+        let d = s.text("big.md").unwrap_err();
+        assert_eq!(d.code, "file-too-large");
+        assert!(d.message.contains("50.0 MB"), "{}", d.message);
+    }
+}
