@@ -5,6 +5,7 @@
 pub mod diagnostic;
 pub mod error;
 pub mod frontmatter;
+pub mod run;
 pub mod snapshot;
 pub mod stage;
 

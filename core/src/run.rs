@@ -1,0 +1,203 @@
+//! One run file (`03-02-run.md`): YAML frontmatter plus the XML-ish body sections.
+//! Parsing collects every problem of the file at once, so `renn validate` can list
+//! them all instead of stopping at the first.
+
+mod body;
+mod fields;
+#[cfg(test)]
+mod tests;
+
+use crate::diagnostic::{Diagnostic, Position};
+use crate::frontmatter;
+use crate::stage::StageNumber;
+use serde::{Serialize, Serializer};
+use std::fmt;
+
+pub use body::{GateKind, Task, TaskKind};
+
+/// `03-02`: a stage number and the run's number within it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RunId {
+    pub stage: StageNumber,
+    pub run: u32,
+}
+
+impl RunId {
+    /// Parses `03-02`, `3-2`, `02.1-01`, `12A-03`.
+    pub fn parse(s: &str) -> Option<Self> {
+        let (stage, run) = s.rsplit_once('-')?;
+        if run.is_empty() || run.len() > 6 || !run.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Some(Self {
+            stage: StageNumber::parse(stage)?,
+            run: run.parse().ok()?,
+        })
+    }
+
+    /// The id a run file's name gives it: `03-02-run.md` → `03-02`.
+    pub fn from_file_name(name: &str) -> Option<Self> {
+        Self::parse(name.strip_suffix("-run.md")?)
+    }
+}
+
+impl fmt::Display for RunId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{:02}", self.stage, self.run)
+    }
+}
+
+impl Serialize for RunId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunType {
+    Execute,
+    Tdd,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct MustHaves {
+    pub truths: Vec<String>,
+    pub artifacts: Vec<Artifact>,
+    pub key_links: Vec<KeyLink>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Artifact {
+    pub path: String,
+    pub provides: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyLink {
+    pub from: String,
+    pub to: String,
+    pub via: Option<String>,
+}
+
+/// A `depends_on` entry as written, with where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dependency {
+    pub id: RunId,
+    pub pos: Position,
+}
+
+/// A parsed run file. Positions point into the file for later validation messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunFile {
+    pub id: RunId,
+    pub path: String,
+    pub run_type: RunType,
+    pub batch: Option<u32>,
+    pub batch_pos: Option<Position>,
+    pub depends_on: Vec<Dependency>,
+    pub files_modified: Vec<String>,
+    pub files_pos: Option<Position>,
+    /// As written, or derived from the tasks when the key is absent.
+    pub autonomous: bool,
+    pub autonomous_pos: Option<Position>,
+    pub gap_closure: bool,
+    pub must_haves: MustHaves,
+    pub objective: Option<String>,
+    pub tasks: Vec<Task>,
+}
+
+impl RunFile {
+    pub fn gates(&self) -> impl Iterator<Item = &Task> {
+        self.tasks.iter().filter(|t| t.kind.gate().is_some())
+    }
+}
+
+/// What parsing one file produced: the run when it is usable, and every finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parsed {
+    pub run: Option<RunFile>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses the run file at `path` (project-relative; its file name gives the run id).
+pub fn parse(path: &str, text: &str) -> Parsed {
+    let mut out = Parsed {
+        run: None,
+        diagnostics: Vec::new(),
+    };
+    let file_name = path.rsplit('/').next().unwrap_or(path);
+    let Some(id) = RunId::from_file_name(file_name) else {
+        out.diagnostics.push(
+            Diagnostic::error(
+                "run-file-name",
+                format!("`{file_name}` is not a run file name: expected <stage>-<run>-run.md"),
+            )
+            .in_file(path)
+            .with_hint("name run files like 03-02-run.md (stage 03, run 02)"),
+        );
+        return out;
+    };
+    let split = match frontmatter::split(text) {
+        Ok(s) => s,
+        Err(d) => {
+            out.diagnostics.push(d.in_file(path));
+            return out;
+        }
+    };
+    let root = match frontmatter::parse_yaml(split.yaml, split.yaml_line) {
+        Ok(root) => root,
+        Err(d) => {
+            out.diagnostics.push(d.in_file(path));
+            return out;
+        }
+    };
+    let body = body::parse(split.body, split.body_line);
+    let mut fields = fields::Reader::new(&root, split.yaml_line);
+    let run = fields.run_file(id, path, body);
+    out.diagnostics = fields.into_diagnostics(path);
+    out.diagnostics.extend(consistency(&run, path));
+    out.diagnostics.sort_by_key(|d| (d.line.unwrap_or(u32::MAX), d.column));
+    if !out.diagnostics.iter().any(Diagnostic::is_error) {
+        out.run = Some(run);
+    }
+    out
+}
+
+/// Warnings about a run that parsed: it contradicts itself but can still be planned.
+fn consistency(run: &RunFile, path: &str) -> Vec<Diagnostic> {
+    let mut ds = Vec::new();
+    let gates = run.gates().count();
+    if let Some(pos) = run.autonomous_pos {
+        let (msg, hint) = match (run.autonomous, gates) {
+            (true, n) if n > 0 => (
+                format!("run is marked `autonomous: true` but has {n} gate task(s)"),
+                "set `autonomous: false` so renn expects the run to stop at its gate",
+            ),
+            (false, 0) => (
+                "run is marked `autonomous: false` but has no gate task".to_string(),
+                "add the checkpoint task, or set `autonomous: true`",
+            ),
+            _ => return ds,
+        };
+        ds.push(
+            Diagnostic::warning("autonomous-mismatch", msg)
+                .in_file(path)
+                .at(Some(pos))
+                .with_hint(hint),
+        );
+    }
+    if run.objective.is_none() {
+        ds.push(
+            Diagnostic::warning("objective-missing", "run has no <objective> section")
+                .in_file(path)
+                .with_hint("the plan and the runner prompt describe the run from its objective"),
+        );
+    }
+    if run.tasks.is_empty() {
+        ds.push(
+            Diagnostic::warning("no-tasks", "run has no <task> in a <tasks> section").in_file(path),
+        );
+    }
+    ds
+}

@@ -1,0 +1,278 @@
+//! Reads the frontmatter's fields into types, one diagnostic per bad value. Quoted,
+//! flow and block YAML all arrive here as the same node shapes.
+
+use super::body::Body;
+use super::{Artifact, Dependency, KeyLink, MustHaves, RunFile, RunId, RunType};
+use crate::diagnostic::{Diagnostic, Position};
+use crate::frontmatter::{Node, Value};
+use crate::stage::StageNumber;
+
+pub struct Reader<'a> {
+    root: &'a Node,
+    top: Position,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(root: &'a Node, yaml_line: u32) -> Self {
+        let mut r = Self {
+            root,
+            top: Position::new(yaml_line, 1),
+            diagnostics: Vec::new(),
+        };
+        if !matches!(root.value, Value::Map(_)) {
+            r.error(
+                "frontmatter-not-mapping",
+                format!("frontmatter must be `key: value` fields, found {}", root.describe()),
+                root.pos,
+            );
+        }
+        r
+    }
+
+    pub fn into_diagnostics(self, path: &str) -> Vec<Diagnostic> {
+        self.diagnostics
+            .into_iter()
+            .map(|d| d.in_file(path))
+            .collect()
+    }
+
+    fn error(&mut self, code: &'static str, msg: String, pos: Position) {
+        self.diagnostics
+            .push(Diagnostic::error(code, msg).at(Some(pos)));
+    }
+
+    pub fn run_file(&mut self, id: RunId, path: &str, body: Body) -> RunFile {
+        self.check_identity(&id);
+        let gates = body.tasks.iter().any(|t| t.kind.gate().is_some());
+        let autonomous = self.bool_field("autonomous");
+        let batch = self.batch();
+        let files = self.root.get("files_modified");
+        self.diagnostics.extend(body.diagnostics);
+        RunFile {
+            run_type: self.run_type(),
+            batch: batch.map(|(b, _)| b),
+            batch_pos: batch.map(|(_, p)| p),
+            depends_on: self.depends_on(&id),
+            files_modified: files.map(|n| self.strings("files_modified", n)).unwrap_or_default(),
+            files_pos: files.map(|n| n.pos),
+            autonomous: autonomous.map_or(!gates, |(b, _)| b),
+            autonomous_pos: autonomous.map(|(_, p)| p),
+            gap_closure: self.bool_field("gap_closure").is_some_and(|(b, _)| b),
+            must_haves: self.must_haves(),
+            objective: body.objective,
+            tasks: body.tasks,
+            path: path.to_string(),
+            id,
+        }
+    }
+
+    /// The file name is the run id; `stage:` and `run:` must agree with it.
+    fn check_identity(&mut self, id: &RunId) {
+        match self.root.get("run") {
+            None => self.error(
+                "field-missing",
+                format!("frontmatter has no `run` field (expected `run: {:02}`)", id.run),
+                self.top,
+            ),
+            Some(n) => match n.scalar_text().and_then(|t| t.trim().parse::<u32>().ok()) {
+                Some(r) if r == id.run => {}
+                _ => self.error(
+                    "run-id-mismatch",
+                    format!(
+                        "`run` is {} but the file name says this is run {:02} ({id})",
+                        n.describe(),
+                        id.run
+                    ),
+                    n.pos,
+                ),
+            },
+        }
+        let Some(n) = self.root.get("stage") else {
+            return;
+        };
+        let text = n.scalar_text().unwrap_or_default();
+        let number = text.split_once('-').map_or(text.as_str(), |(num, _)| num);
+        if StageNumber::parse(number.trim()).as_ref() != Some(&id.stage) {
+            self.error(
+                "run-id-mismatch",
+                format!(
+                    "`stage` is {} but the file name says this run belongs to stage {}",
+                    n.describe(),
+                    id.stage
+                ),
+                n.pos,
+            );
+        }
+    }
+
+    fn run_type(&mut self) -> RunType {
+        let Some(n) = self.root.get("type") else {
+            return RunType::Execute;
+        };
+        match n.scalar_text().as_deref() {
+            Some("execute") => RunType::Execute,
+            Some("tdd") => RunType::Tdd,
+            _ => {
+                self.error(
+                    "run-type",
+                    format!("`type` must be execute or tdd, found {}", n.describe()),
+                    n.pos,
+                );
+                RunType::Execute
+            }
+        }
+    }
+
+    fn batch(&mut self) -> Option<(u32, Position)> {
+        let n = self.root.get("batch")?;
+        let parsed = match &n.value {
+            Value::Int(i) => u32::try_from(*i).ok(),
+            Value::Str(s) => s.trim().parse::<u32>().ok(),
+            Value::Null => return None,
+            _ => None,
+        };
+        match parsed {
+            Some(b) if b >= 1 => Some((b, n.pos)),
+            _ => {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "batch-not-a-number",
+                        format!(
+                            "`batch` must be a whole number of at least 1, found {}",
+                            n.describe()
+                        ),
+                    )
+                    .at(Some(n.pos))
+                    .with_hint("batches are numbered 1, 2, 3… in execution order"),
+                );
+                None
+            }
+        }
+    }
+
+    fn bool_field(&mut self, key: &str) -> Option<(bool, Position)> {
+        let n = self.root.get(key)?;
+        let b = match &n.value {
+            Value::Bool(b) => Some(*b),
+            Value::Str(s) if s == "true" => Some(true),
+            Value::Str(s) if s == "false" => Some(false),
+            Value::Null => return None,
+            _ => None,
+        };
+        if b.is_none() {
+            self.error(
+                "field-type",
+                format!("`{key}` must be true or false, found {}", n.describe()),
+                n.pos,
+            );
+        }
+        b.map(|b| (b, n.pos))
+    }
+
+    /// A list of strings; a lone scalar counts as a one-item list.
+    fn strings(&mut self, key: &str, n: &Node) -> Vec<String> {
+        let items: Vec<&Node> = match &n.value {
+            Value::Seq(items) => items.iter().collect(),
+            Value::Null => return Vec::new(),
+            _ => vec![n],
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            match item.scalar_text() {
+                Some(s) => out.push(s),
+                None => self.error(
+                    "field-type",
+                    format!("`{key}` must be a list of text values, found {}", item.describe()),
+                    item.pos,
+                ),
+            }
+        }
+        out
+    }
+
+    /// Entries are run ids (`03-01`), or bare run numbers (`01`) meaning this stage.
+    fn depends_on(&mut self, own: &RunId) -> Vec<Dependency> {
+        let Some(n) = self.root.get("depends_on") else {
+            return Vec::new();
+        };
+        let items: Vec<&Node> = match &n.value {
+            Value::Seq(items) => items.iter().collect(),
+            Value::Null => return Vec::new(),
+            _ => vec![n],
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let text = item.scalar_text().unwrap_or_default();
+            let text = text.trim();
+            let id = RunId::parse(text).or_else(|| {
+                let run = text.parse::<u32>().ok()?;
+                Some(RunId {
+                    stage: own.stage.clone(),
+                    run,
+                })
+            });
+            match id {
+                Some(id) => out.push(Dependency { id, pos: item.pos }),
+                None => self.error(
+                    "depends-on-format",
+                    format!(
+                        "`depends_on` entries must be run ids like \"{own}\", found {}",
+                        item.describe()
+                    ),
+                    item.pos,
+                ),
+            }
+        }
+        out
+    }
+
+    fn must_haves(&mut self) -> MustHaves {
+        let Some(m) = self.root.get("must_haves") else {
+            return MustHaves::default();
+        };
+        let truths = m.get("truths").map(|n| self.strings("must_haves.truths", n));
+        let artifacts = list(m.get("artifacts"))
+            .filter_map(|a| {
+                Some(Artifact {
+                    path: self.required(a, "path", "must_haves.artifacts")?,
+                    provides: a.get("provides").and_then(Node::scalar_text),
+                })
+            })
+            .collect();
+        let key_links = list(m.get("key_links"))
+            .filter_map(|l| {
+                Some(KeyLink {
+                    from: self.required(l, "from", "must_haves.key_links")?,
+                    to: self.required(l, "to", "must_haves.key_links")?,
+                    via: l.get("via").and_then(Node::scalar_text),
+                })
+            })
+            .collect();
+        MustHaves {
+            truths: truths.unwrap_or_default(),
+            artifacts,
+            key_links,
+        }
+    }
+
+    fn required(&mut self, n: &Node, key: &str, within: &str) -> Option<String> {
+        let v = n.get(key).and_then(Node::scalar_text);
+        if v.is_none() {
+            self.error(
+                "field-missing",
+                format!("each `{within}` entry needs a `{key}`"),
+                n.pos,
+            );
+        }
+        v
+    }
+}
+
+fn list(n: Option<&Node>) -> impl Iterator<Item = &Node> {
+    let items: &[Node] = match n.map(|n| &n.value) {
+        Some(Value::Seq(items)) => items,
+        _ => &[],
+    };
+    items.iter()
+}
