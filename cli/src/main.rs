@@ -1,1 +1,62 @@
-fn main() {}
+//! `renn`: runs a planned stage of a project. This file is argument parsing and
+//! output only; everything it reports comes from renn-core via the `renn_cli` IO layer.
+
+mod commands;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// renn — run a planned stage of a software project (.renn/ plans).
+#[derive(Debug, Parser)]
+#[command(name = "renn", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Project root (the directory holding .renn/). Default: the nearest one at or
+    /// above the current directory.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Machine-readable output: JSON on stdout, errors as JSON on stderr.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show the stage's Execution Plan: its runs grouped into batches.
+    Plan {
+        /// Stage number: 3, 03, 2.1, 12A…
+        stage: String,
+        /// Only runs with `gap_closure: true`.
+        #[arg(long)]
+        gaps_only: bool,
+    },
+    /// Check the stage's plan; exits 1 when it has errors.
+    Validate {
+        /// Stage number: 3, 03, 2.1, 12A…
+        stage: String,
+    },
+    /// Show the model each agent runs with (horsepower table and overrides).
+    Models,
+    /// Print the git branch the stage runs on (nothing for strategy `none`).
+    Branch {
+        /// Stage number: 3, 03, 2.1, 12A…
+        stage: String,
+    },
+}
+
+/// Exit codes: 0 success; 1 the project, the plan or an argument is wrong (the
+/// message says which file and line); 2 the command line itself is malformed.
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match commands::run(&cli) {
+        Ok(code) => code,
+        Err(e) => {
+            commands::report_error(&e, cli.json);
+            ExitCode::from(1)
+        }
+    }
+}

@@ -66,3 +66,28 @@ impl From<Diagnostic> for Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The serialisable form of an error, identical across the CLI's `--json` and the
+/// bindings: `{"code": …, "message": …, "diagnostics": […]}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ErrorReport {
+    pub code: String,
+    pub message: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ErrorReport {
+    pub fn new(code: &str, message: String, diagnostics: Vec<Diagnostic>) -> Self {
+        Self {
+            code: code.to_string(),
+            message,
+            diagnostics,
+        }
+    }
+}
+
+impl From<&Error> for ErrorReport {
+    fn from(e: &Error) -> Self {
+        Self::new(e.code(), e.to_string(), e.diagnostics())
+    }
+}

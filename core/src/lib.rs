@@ -2,14 +2,25 @@
 //! [`Snapshot`] (file paths and contents handed in by the host) and returns values;
 //! nothing reads a disk, starts a process, looks at the environment or the clock.
 
+pub mod batch;
+pub mod branch;
+pub mod config;
 pub mod diagnostic;
 pub mod error;
 pub mod frontmatter;
+pub mod inventory;
+pub mod models;
+pub mod plan;
+pub mod project;
 pub mod run;
 pub mod snapshot;
 pub mod stage;
+pub mod track;
 
+pub use config::Config;
 pub use diagnostic::{Diagnostic, Position, Severity};
 pub use error::{Error, Result};
+pub use plan::{Plan, PlanOptions};
+pub use project::Project;
 pub use snapshot::{FileContent, Snapshot};
 pub use stage::{StageDir, StageNumber};

@@ -157,7 +157,8 @@ pub fn parse(path: &str, text: &str) -> Parsed {
     let run = fields.run_file(id, path, body);
     out.diagnostics = fields.into_diagnostics(path);
     out.diagnostics.extend(consistency(&run, path));
-    out.diagnostics.sort_by_key(|d| (d.line.unwrap_or(u32::MAX), d.column));
+    out.diagnostics
+        .sort_by_key(|d| (d.line.unwrap_or(u32::MAX), d.column));
     if !out.diagnostics.iter().any(Diagnostic::is_error) {
         out.run = Some(run);
     }

@@ -33,8 +33,7 @@ impl GateKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case", tag = "type", content = "gate")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TaskKind {
     Auto,
     Tdd,
@@ -48,14 +47,36 @@ impl TaskKind {
             _ => None,
         }
     }
+
+    /// The `type` attribute as written in run files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Tdd => "tdd",
+            Self::Gate(GateKind::HumanVerify) => "checkpoint:human-verify",
+            Self::Gate(GateKind::Decision) => "checkpoint:decision",
+            Self::Gate(GateKind::HumanAction) => "checkpoint:human-action",
+        }
+    }
+}
+
+impl Serialize for TaskKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Task {
     /// 1-based position among the run's tasks.
     pub number: u32,
-    #[serde(flatten)]
+    #[serde(rename = "type")]
     pub kind: TaskKind,
+    /// `human-verify`, `decision` or `human-action` for gate tasks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gate: Option<GateKind>,
+    /// `<name>`; for gates without one, what the gate is about (`<decision>`,
+    /// `<what-built>`, `<action>`), first line only.
     pub name: Option<String>,
     pub line: u32,
 }
@@ -93,11 +114,11 @@ pub fn parse(body: &str, first_line: u32) -> Body {
         let line = lines.line_of(start);
         let number = out.tasks.len() as u32 + 1;
         let kind = task_kind(&body[cursor..tag_end], line, &mut out.diagnostics);
-        let name = section(&body[tag_end..end], "name").map(|n| n.trim().to_string());
         out.tasks.push(Task {
             number,
             kind,
-            name,
+            gate: kind.gate(),
+            name: task_name(&body[tag_end..end]),
             line,
         });
         cursor = end;
@@ -139,6 +160,20 @@ fn task_kind(attrs: &str, line: u32, ds: &mut Vec<Diagnostic>) -> TaskKind {
             TaskKind::Auto
         }
     }
+}
+
+/// A task's own `<name>` (not an option's, inside `<options>`), or for gates the
+/// first line of what the gate is about.
+fn task_name(task: &str) -> Option<String> {
+    let own = match section_span(task, "options") {
+        Some((start, end)) => format!("{}{}", &task[..start], &task[end..]),
+        None => task.to_string(),
+    };
+    ["name", "decision", "what-built", "action"]
+        .iter()
+        .find_map(|tag| section(&own, tag))
+        .and_then(|t| t.lines().map(str::trim).find(|l| !l.is_empty()))
+        .map(str::to_string)
 }
 
 /// `name="value"` or `name='value'` inside a tag's attribute text.

@@ -23,7 +23,10 @@ impl<'a> Reader<'a> {
         if !matches!(root.value, Value::Map(_)) {
             r.error(
                 "frontmatter-not-mapping",
-                format!("frontmatter must be `key: value` fields, found {}", root.describe()),
+                format!(
+                    "frontmatter must be `key: value` fields, found {}",
+                    root.describe()
+                ),
                 root.pos,
             );
         }
@@ -54,7 +57,9 @@ impl<'a> Reader<'a> {
             batch: batch.map(|(b, _)| b),
             batch_pos: batch.map(|(_, p)| p),
             depends_on: self.depends_on(&id),
-            files_modified: files.map(|n| self.strings("files_modified", n)).unwrap_or_default(),
+            files_modified: files
+                .map(|n| self.strings("files_modified", n))
+                .unwrap_or_default(),
             files_pos: files.map(|n| n.pos),
             autonomous: autonomous.map_or(!gates, |(b, _)| b),
             autonomous_pos: autonomous.map(|(_, p)| p),
@@ -72,7 +77,10 @@ impl<'a> Reader<'a> {
         match self.root.get("run") {
             None => self.error(
                 "field-missing",
-                format!("frontmatter has no `run` field (expected `run: {:02}`)", id.run),
+                format!(
+                    "frontmatter has no `run` field (expected `run: {:02}`)",
+                    id.run
+                ),
                 self.top,
             ),
             Some(n) => match n.scalar_text().and_then(|t| t.trim().parse::<u32>().ok()) {
@@ -183,7 +191,10 @@ impl<'a> Reader<'a> {
                 Some(s) => out.push(s),
                 None => self.error(
                     "field-type",
-                    format!("`{key}` must be a list of text values, found {}", item.describe()),
+                    format!(
+                        "`{key}` must be a list of text values, found {}",
+                        item.describe()
+                    ),
                     item.pos,
                 ),
             }
@@ -231,7 +242,9 @@ impl<'a> Reader<'a> {
         let Some(m) = self.root.get("must_haves") else {
             return MustHaves::default();
         };
-        let truths = m.get("truths").map(|n| self.strings("must_haves.truths", n));
+        let truths = m
+            .get("truths")
+            .map(|n| self.strings("must_haves.truths", n));
         let artifacts = list(m.get("artifacts"))
             .filter_map(|a| {
                 Some(Artifact {

@@ -52,9 +52,18 @@ fn reads_every_field_in_any_yaml_style() {
     assert_eq!(r.files_modified, ["src/auth.rs", "src/session.rs"]);
     assert!(!r.autonomous && r.gap_closure);
     assert_eq!(r.must_haves.truths, ["user can log in"]);
-    assert_eq!(r.must_haves.artifacts[0].provides.as_deref(), Some("login handler"));
-    assert_eq!(r.must_haves.key_links[0].via.as_deref(), Some("create_session"));
-    assert!(r.objective.unwrap().starts_with("Login handler and session creation."));
+    assert_eq!(
+        r.must_haves.artifacts[0].provides.as_deref(),
+        Some("login handler")
+    );
+    assert_eq!(
+        r.must_haves.key_links[0].via.as_deref(),
+        Some("create_session")
+    );
+    assert!(r
+        .objective
+        .unwrap()
+        .starts_with("Login handler and session creation."));
     assert_eq!(r.tasks.len(), 2);
     assert_eq!(r.tasks[0].name.as_deref(), Some("Task 1: Login"));
     assert_eq!(r.tasks[1].kind, TaskKind::Gate(GateKind::Decision));
@@ -74,8 +83,12 @@ fn bad_values_are_located_and_all_reported() {
     let text = "---\nstage: 03-auth\nrun: 02\nbatch: two\nautonomous: maybe\ndepends_on: [\"../x\"]\n---\n";
     let p = run(text);
     assert!(p.run.is_none());
-    let found: Vec<(&str, Option<u32>, Option<u32>)> =
-        p.diagnostics.iter().filter(|d| d.is_error()).map(|d| (d.code, d.line, d.column)).collect();
+    let found: Vec<(&str, Option<u32>, Option<u32>)> = p
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| (d.code, d.line, d.column))
+        .collect();
     assert_eq!(
         found,
         [
@@ -84,7 +97,10 @@ fn bad_values_are_located_and_all_reported() {
             ("depends-on-format", Some(6), Some(14)),
         ]
     );
-    assert!(p.diagnostics.iter().all(|d| d.file.as_deref() == Some(PATH)));
+    assert!(p
+        .diagnostics
+        .iter()
+        .all(|d| d.file.as_deref() == Some(PATH)));
     assert_eq!(
         p.diagnostics[0].message,
         "`batch` must be a whole number of at least 1, found \"two\""
@@ -133,7 +149,13 @@ fn run_ids_parse_from_file_names() {
     ] {
         assert_eq!(RunId::from_file_name(name).unwrap().to_string(), id);
     }
-    for bad in ["run.md", "03-run.md", "x-01-run.md", "03-01-recap.md", "03-1a-run.md"] {
+    for bad in [
+        "run.md",
+        "03-run.md",
+        "x-01-run.md",
+        "03-01-recap.md",
+        "03-1a-run.md",
+    ] {
         assert!(RunId::from_file_name(bad).is_none(), "{bad}");
     }
     assert_eq!(run("").diagnostics[0].code, "frontmatter-missing");

@@ -1,0 +1,150 @@
+//! Builds a snapshot of `.renn/` from disk, reading only what a command needs: the
+//! project files, the names of the stage directories, and the one stage's run files
+//! (recaps and proofs are only listed — their existence is what counts).
+
+use crate::{Error, Result};
+use renn_core::snapshot::{self, FileContent, Snapshot, MAX_FILE_BYTES};
+use renn_core::{stage, Project, StageDir};
+use std::fs;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+
+/// A project root: the directory that holds `.renn/`.
+#[derive(Debug, Clone)]
+pub struct ProjectDir {
+    pub root: PathBuf,
+}
+
+/// The nearest directory at or above `start` holding a `.renn/` directory.
+pub fn find_root(start: &Path) -> Result<ProjectDir> {
+    start
+        .ancestors()
+        .find(|d| d.join(snapshot::RENN_DIR).is_dir())
+        .map(|d| ProjectDir {
+            root: d.to_path_buf(),
+        })
+        .ok_or(Error::Core(renn_core::Error::NotInitialized))
+}
+
+impl ProjectDir {
+    /// `--dir` given explicitly: that directory, which must hold `.renn/`.
+    pub fn at(root: &Path) -> Result<Self> {
+        if root.join(snapshot::RENN_DIR).is_dir() {
+            Ok(Self {
+                root: root.to_path_buf(),
+            })
+        } else {
+            Err(Error::Core(renn_core::Error::NotInitialized))
+        }
+    }
+
+    /// The project files and the list of stage directories, but no stage's content.
+    pub fn base_snapshot(&self) -> Result<Snapshot> {
+        let mut snap = Snapshot::new();
+        snap.dirs.insert(snapshot::RENN_DIR.to_string());
+        for path in [
+            snapshot::CONFIG_PATH,
+            snapshot::TRACK_PATH,
+            snapshot::PULSE_PATH,
+        ] {
+            self.read_into(&mut snap, path)?;
+        }
+        for name in self.list_dirs(snapshot::STAGES_DIR)? {
+            snap.dirs.insert(format!("{}/{name}", snapshot::STAGES_DIR));
+        }
+        Ok(snap)
+    }
+
+    /// Adds one stage's files: run files with content, everything else listed only.
+    pub fn load_stage(&self, snap: &mut Snapshot, stage: &StageDir) -> Result<()> {
+        let dir = self.root.join(&stage.dir);
+        let entries = fs::read_dir(&dir).map_err(|e| self.io(&stage.dir, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| self.io(&stage.dir, e))?;
+            let Some(name) = entry.file_name().to_str().map(str::to_string) else {
+                continue; // not UTF-8: cannot be a run id, and cannot be named in output
+            };
+            let path = format!("{}/{name}", stage.dir);
+            if !entry.file_type().map(|t| t.is_file()).unwrap_or(false) {
+                continue;
+            }
+            if name.ends_with("-run.md") {
+                self.read_into(snap, &path)?;
+            } else {
+                snap.insert(path, FileContent::Present);
+            }
+        }
+        snap.dirs.insert(stage.dir.clone());
+        Ok(())
+    }
+
+    fn read_into(&self, snap: &mut Snapshot, rel: &str) -> Result<()> {
+        let full = self.root.join(rel);
+        let size = match fs::metadata(&full) {
+            Ok(m) => m.len(),
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(self.io(rel, e)),
+        };
+        if size > MAX_FILE_BYTES {
+            snap.insert(rel.to_string(), FileContent::TooLarge { bytes: size });
+            return Ok(());
+        }
+        let bytes = fs::read(&full).map_err(|e| self.io(rel, e))?;
+        let content = match String::from_utf8(bytes) {
+            Ok(s) => FileContent::Text(s),
+            Err(e) => FileContent::Bytes(e.into_bytes()),
+        };
+        snap.insert(rel.to_string(), content);
+        Ok(())
+    }
+
+    fn list_dirs(&self, rel: &str) -> Result<Vec<String>> {
+        let entries = match fs::read_dir(self.root.join(rel)) {
+            Ok(e) => e,
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(self.io(rel, e)),
+        };
+        let mut names = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| self.io(rel, e))?;
+            if entry.file_type().map(|t| t.is_dir()).unwrap_or(false) {
+                names.extend(entry.file_name().to_str().map(str::to_string));
+            }
+        }
+        Ok(names)
+    }
+
+    fn io(&self, rel: &str, source: std::io::Error) -> Error {
+        Error::Io {
+            path: rel.to_string(),
+            source,
+        }
+    }
+}
+
+/// Opens the project at `dir` (or the nearest one above the current directory) with
+/// the given stage loaded. A stage argument that is not a stage number is rejected
+/// before the filesystem is touched at all.
+pub fn open_project(dir: Option<&Path>, stage_arg: Option<&str>) -> Result<Project> {
+    if let Some(arg) = stage_arg {
+        arg.parse::<renn_core::StageNumber>()?;
+    }
+    let dir = match dir {
+        Some(d) => ProjectDir::at(d)?,
+        None => {
+            let cwd = std::env::current_dir().map_err(|source| Error::Io {
+                path: ".".into(),
+                source,
+            })?;
+            find_root(&cwd)?
+        }
+    };
+    let mut snap = dir.base_snapshot()?;
+    if let Some(arg) = stage_arg {
+        let names = snap.children(snapshot::STAGES_DIR);
+        if let Ok(stage) = stage::resolve(arg, names, snapshot::STAGES_DIR) {
+            dir.load_stage(&mut snap, &stage)?;
+        }
+    }
+    Ok(Project::new(snap)?)
+}

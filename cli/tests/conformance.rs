@@ -1,0 +1,134 @@
+//! The conformance suite: every case under `tests/fixtures/` is a project root with a
+//! `case.json` (the command) and an `expected.json` (its JSON result, or `{"error": …}`).
+//! Each case runs through the Rust API (the `renn_cli` IO layer + renn-core) and
+//! through the real `renn` binary; both must produce exactly the expected JSON.
+//! `RENN_BLESS=1 cargo test --test conformance` rewrites the expected files — review
+//! the diff before committing it.
+
+use renn_core::plan::PlanOptions;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+#[derive(serde::Deserialize)]
+struct Case {
+    command: String,
+    stage: Option<String>,
+    #[serde(default)]
+    gaps_only: bool,
+}
+
+fn fixtures() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("tests/fixtures exists")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("case.json").is_file())
+        .collect();
+    dirs.sort();
+    assert!(
+        dirs.len() >= 20,
+        "expected the full fixture set, found {}",
+        dirs.len()
+    );
+    dirs
+}
+
+fn load_case(dir: &Path) -> Case {
+    let text = std::fs::read_to_string(dir.join("case.json")).unwrap();
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+}
+
+fn via_api(dir: &Path, case: &Case) -> Value {
+    let stage = case.stage.as_deref();
+    let result =
+        renn_cli::open_project(Some(dir), stage).and_then(|p| match case.command.as_str() {
+            "plan" => {
+                let opts = PlanOptions {
+                    gaps_only: case.gaps_only,
+                };
+                Ok(serde_json::to_value(p.plan(stage.unwrap(), opts)?).unwrap())
+            }
+            "validate" => Ok(serde_json::to_value(p.validate(stage.unwrap())?).unwrap()),
+            other => panic!("unknown command {other}"),
+        });
+    result.unwrap_or_else(|e| serde_json::json!({ "error": e.report() }))
+}
+
+fn via_binary(dir: &Path, case: &Case) -> Value {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_renn"));
+    cmd.arg("--dir").arg(dir).arg("--json").arg(&case.command);
+    cmd.args(&case.stage);
+    if case.gaps_only {
+        cmd.arg("--gaps-only");
+    }
+    let out = cmd.output().expect("renn runs");
+    let stdout = String::from_utf8(out.stdout).expect("UTF-8 stdout");
+    let stderr = String::from_utf8(out.stderr).expect("UTF-8 stderr");
+    let is_error = stderr.trim_start().starts_with('{');
+    let code = out.status.code();
+    assert!(
+        !stderr.contains("panicked"),
+        "{}: renn panicked:\n{stderr}",
+        dir.display()
+    );
+    if is_error {
+        assert_eq!(code, Some(1), "{}: errors exit 1", dir.display());
+        assert!(
+            stdout.is_empty(),
+            "{}: nothing on stdout after an error",
+            dir.display()
+        );
+        serde_json::from_str(&stderr).unwrap_or_else(|e| panic!("{}: {e}\n{stderr}", dir.display()))
+    } else {
+        assert!(
+            code == Some(0) || case.command == "validate",
+            "{}: exit {code:?}",
+            dir.display()
+        );
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{}: {e}\n{stdout}", dir.display()))
+    }
+}
+
+fn check(front_door: &str, run: impl Fn(&Path, &Case) -> Value) {
+    let bless = std::env::var_os("RENN_BLESS").is_some();
+    let mut failures = Vec::new();
+    for dir in fixtures() {
+        let case = load_case(&dir);
+        let got = run(&dir, &case);
+        let expected_path = dir.join("expected.json");
+        if bless && front_door == "api" {
+            let text = serde_json::to_string_pretty(&got).unwrap() + "\n";
+            std::fs::write(&expected_path, text).unwrap();
+            continue;
+        }
+        let expected: Value = std::fs::read_to_string(&expected_path)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_else(|| panic!("{}: missing or invalid expected.json", dir.display()));
+        if got != expected {
+            failures.push(format!(
+                "{}:\n--- expected\n{}\n--- got\n{}",
+                dir.file_name().unwrap().to_string_lossy(),
+                serde_json::to_string_pretty(&expected).unwrap(),
+                serde_json::to_string_pretty(&got).unwrap()
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{front_door}: {} case(s) differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn fixtures_through_the_rust_api() {
+    check("api", via_api);
+}
+
+#[test]
+fn fixtures_through_the_renn_binary() {
+    check("binary", via_binary);
+}

@@ -1,0 +1,227 @@
+//! Batches: reading or computing them, checking that `depends_on` agrees with them,
+//! and grouping the runs left to execute.
+
+use crate::diagnostic::Diagnostic;
+use crate::inventory::{BatchSource, Run};
+use crate::run::{RunFile, RunId};
+use crate::stage::StageNumber;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// One batch of the execution plan: runs that may execute at the same time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Batch {
+    pub batch: u32,
+    pub runs: Vec<RunId>,
+}
+
+/// Groups runs by batch, batches ascending, runs in id order within each.
+pub fn group<'a>(runs: impl IntoIterator<Item = &'a Run>) -> Vec<Batch> {
+    let mut by: BTreeMap<u32, Vec<RunId>> = BTreeMap::new();
+    for r in runs {
+        by.entry(r.batch).or_default().push(r.id.clone());
+    }
+    by.into_iter()
+        .map(|(batch, mut runs)| {
+            runs.sort();
+            Batch { batch, runs }
+        })
+        .collect()
+}
+
+/// Each run's batch: from the frontmatter when every run has one, computed from
+/// `depends_on` when none has. A mix is an error: renn will not guess. `None` when
+/// the batches cannot be computed (a dependency cycle, already reported).
+pub fn assign(
+    files: &[RunFile],
+    ds: &mut Vec<Diagnostic>,
+) -> (Option<HashMap<RunId, u32>>, BatchSource) {
+    let with: Vec<&RunFile> = files.iter().filter(|f| f.batch.is_some()).collect();
+    if with.is_empty() && !files.is_empty() {
+        return (levels(files, ds), BatchSource::DependsOn);
+    }
+    if with.len() < files.len() {
+        for f in files.iter().filter(|f| f.batch.is_none()) {
+            ds.push(
+                Diagnostic::error(
+                    "batch-missing",
+                    format!(
+                        "run {} has no `batch` but {} other run(s) of this stage do",
+                        f.id,
+                        with.len()
+                    ),
+                )
+                .in_file(&f.path)
+                .with_hint("give every run a `batch`, or remove it from all so renn computes batches from depends_on"),
+            );
+        }
+    }
+    let map = files
+        .iter()
+        .filter_map(|f| Some((f.id.clone(), f.batch?)))
+        .collect();
+    (Some(map), BatchSource::Frontmatter)
+}
+
+/// Topological levels: a run's batch is one more than its latest dependency's
+/// (dependencies outside the stage or missing do not count; validation reports them).
+fn levels(files: &[RunFile], ds: &mut Vec<Diagnostic>) -> Option<HashMap<RunId, u32>> {
+    let index: HashMap<&RunId, usize> = files.iter().enumerate().map(|(i, f)| (&f.id, i)).collect();
+    let deps: Vec<Vec<usize>> = files
+        .iter()
+        .map(|f| {
+            f.depends_on
+                .iter()
+                .filter_map(|d| index.get(&d.id).copied())
+                .collect()
+        })
+        .collect();
+    let mut level = vec![0u32; files.len()];
+    // 0 = unvisited, 1 = on the current path, 2 = done.
+    let mut state = vec![0u8; files.len()];
+    for start in 0..files.len() {
+        let mut stack = vec![(start, 0usize)];
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            state[node] = 1;
+            if let Some(&dep) = deps[node].get(*next) {
+                *next += 1;
+                match state[dep] {
+                    0 => stack.push((dep, 0)),
+                    1 => {
+                        report_cycle(files, &stack, dep, ds);
+                        return None;
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            level[node] = 1 + deps[node].iter().map(|&d| level[d]).max().unwrap_or(0);
+            state[node] = 2;
+            stack.pop();
+        }
+    }
+    Some(files.iter().map(|f| f.id.clone()).zip(level).collect())
+}
+
+/// Reports the cycle at the `depends_on` entry that closes it.
+fn report_cycle(
+    files: &[RunFile],
+    stack: &[(usize, usize)],
+    back_to: usize,
+    ds: &mut Vec<Diagnostic>,
+) {
+    let from = stack.iter().position(|&(n, _)| n == back_to).unwrap_or(0);
+    let mut path: Vec<String> = stack[from..]
+        .iter()
+        .map(|&(n, _)| files[n].id.to_string())
+        .collect();
+    path.push(files[back_to].id.to_string());
+    let closer = &files[stack.last().map_or(back_to, |&(n, _)| n)];
+    let pos = closer
+        .depends_on
+        .iter()
+        .find(|d| d.id == files[back_to].id)
+        .map(|d| d.pos);
+    ds.push(
+        Diagnostic::error(
+            "dependency-cycle",
+            format!("dependency cycle: {}", path.join(" → ")),
+        )
+        .in_file(&closer.path)
+        .at(pos)
+        .with_hint("a run cannot depend, directly or not, on itself; remove one depends_on entry"),
+    );
+}
+
+/// Checks `depends_on` against the batches, and file overlap within a batch.
+pub fn validate(runs: &[Run], stage: &StageNumber, parallel: bool, ds: &mut Vec<Diagnostic>) {
+    let by_id: HashMap<&RunId, &Run> = runs.iter().map(|r| (&r.id, r)).collect();
+    for run in runs {
+        for (dep, pos) in run.depends_on.iter().zip(&run.depends_on_pos) {
+            if let Some(d) = dependency_problem(run, dep, by_id.get(dep).copied(), stage) {
+                ds.push(d.in_file(&run.path).at(Some(*pos)));
+            }
+        }
+    }
+    overlaps(runs, parallel, ds);
+}
+
+fn dependency_problem(
+    run: &Run,
+    dep: &RunId,
+    target: Option<&Run>,
+    stage: &StageNumber,
+) -> Option<Diagnostic> {
+    if dep.stage != *stage {
+        // Earlier stages are done before this one starts; later ones cannot be.
+        return (dep.stage > *stage).then(|| {
+            Diagnostic::error(
+                "depends-on-later-stage",
+                format!("run {} depends on {dep}, which is in a later stage", run.id),
+            )
+        });
+    }
+    let Some(target) = target else {
+        return Some(
+            Diagnostic::error(
+                "depends-on-missing",
+                format!(
+                    "run {} depends on {dep}, which does not exist in this stage",
+                    run.id
+                ),
+            )
+            .with_hint("fix the id, or add the missing run"),
+        );
+    };
+    if dep == &run.id {
+        return Some(Diagnostic::error(
+            "dependency-cycle",
+            format!("run {} depends on itself", run.id),
+        ));
+    }
+    let how = match target.batch.cmp(&run.batch) {
+        std::cmp::Ordering::Less => return None,
+        std::cmp::Ordering::Equal => "the same batch",
+        std::cmp::Ordering::Greater => "a later batch",
+    };
+    Some(
+        Diagnostic::error(
+            "depends-on-batch",
+            format!(
+                "run {} (batch {}) depends on {dep}, which is in {how} (batch {})",
+                run.id, run.batch, target.batch
+            ),
+        )
+        .with_hint(format!(
+            "a run must come in a later batch than what it depends on: move {} to batch {} or later",
+            run.id,
+            target.batch + 1
+        )),
+    )
+}
+
+/// Two runs of one batch writing the same file race when run in parallel.
+fn overlaps(runs: &[Run], parallel: bool, ds: &mut Vec<Diagnostic>) {
+    let mut owner: HashMap<(u32, &str), &RunId> = HashMap::new();
+    for run in runs {
+        for file in &run.files_modified {
+            let key = (run.batch, file.trim_start_matches("./"));
+            let Some(first) = owner.get(&key) else {
+                owner.insert(key, &run.id);
+                continue;
+            };
+            let msg = format!(
+                "runs {first} and {} are both in batch {} and both modify {}",
+                run.id, run.batch, key.1
+            );
+            let d = if parallel {
+                Diagnostic::error("files-overlap", msg).with_hint(
+                    "parallel runs would race on this file: move one to a later batch, or set parallelization to false",
+                )
+            } else {
+                Diagnostic::warning("files-overlap", msg)
+            };
+            ds.push(d.in_file(&run.path).at(run.files_pos));
+        }
+    }
+}

@@ -1,0 +1,325 @@
+//! `.renn/config.json`: every setting optional, every default the seed's, and every
+//! malformed value reported with its key, file, line and column.
+//!
+//! The typed struct is deserialised straight from the text (no `flatten`, no
+//! `untagged`) because those serde features buffer the input and lose positions;
+//! unknown keys are collected by a second, cheap parse into a map.
+
+use crate::diagnostic::{Diagnostic, Position};
+use crate::snapshot::{Snapshot, CONFIG_PATH};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+mod de;
+
+/// An enum stored in config.json as a lowercase string; `KEY` names its setting so
+/// a bad value can say where it came from.
+pub trait Named: Copy + 'static {
+    const KEY: &'static str;
+    const ALL: &'static [Self];
+    fn as_str(self) -> &'static str;
+}
+
+macro_rules! named_enum {
+    ($(#[$meta:meta])* $ty:ident, $key:literal, { $($(#[$vmeta:meta])* $variant:ident = $name:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        pub enum $ty { $($(#[$vmeta])* $variant),+ }
+
+        impl Named for $ty {
+            const KEY: &'static str = $key;
+            const ALL: &'static [Self] = &[$($ty::$variant),+];
+            fn as_str(self) -> &'static str {
+                match self { $($ty::$variant => $name),+ }
+            }
+        }
+
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $ty {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                de::named_from_str(s)
+            }
+        }
+
+        impl Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                de::named(d)
+            }
+        }
+    };
+}
+
+named_enum!(
+    /// Which models the agents run on (see [`crate::models`]).
+    Horsepower, "horsepower", {
+        Quality = "quality",
+        #[default]
+        Balanced = "balanced",
+        Budget = "budget",
+    }
+);
+
+named_enum!(
+    /// Which branch a stage's commits go to.
+    BranchingStrategy, "branching_strategy", {
+        #[default]
+        None = "none",
+        Stage = "stage",
+        Milestone = "milestone",
+    }
+);
+
+named_enum!(
+    /// How the prompt reaches the agent: on its standard input, or appended as the
+    /// last argument (for agents that cannot read stdin).
+    PromptMode, "agent.prompt", {
+        #[default]
+        Stdin = "stdin",
+        Argument = "argument",
+    }
+);
+
+named_enum!(
+    /// Where parallel runners work: each in its own git worktree (merged back in run
+    /// order), or all in the one checkout (the seed's behaviour; runs can collide).
+    Isolation, "isolation", {
+        #[default]
+        Worktree = "worktree",
+        Shared = "shared",
+    }
+);
+
+/// `parallelization`: `true`/`false`, or `{"enabled": bool, "max_concurrent_agents": N}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Parallelization {
+    pub enabled: bool,
+    pub max_concurrent_agents: Option<u32>,
+}
+
+impl Default for Parallelization {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            max_concurrent_agents: None,
+        }
+    }
+}
+
+/// renn's own `agent` settings: how an agent process is started.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AgentConfig {
+    /// The command line; `{model}` is replaced by the resolved model.
+    #[serde(deserialize_with = "de::command")]
+    pub command: Vec<String>,
+    pub prompt: PromptMode,
+    #[serde(deserialize_with = "de::timeout_secs")]
+    pub timeout_secs: u64,
+    /// At most this many agents at once; `None` = a whole batch at once.
+    #[serde(deserialize_with = "de::max_parallel")]
+    pub max_parallel: Option<u32>,
+}
+
+impl Default for AgentConfig {
+    fn default() -> Self {
+        let command = [
+            "claude",
+            "-p",
+            "--model",
+            "{model}",
+            "--output-format",
+            "text",
+            "--permission-mode",
+            "acceptEdits",
+        ];
+        Self {
+            command: command.map(String::from).to_vec(),
+            prompt: PromptMode::Stdin,
+            timeout_secs: 3600,
+            max_parallel: None,
+        }
+    }
+}
+
+impl AgentConfig {
+    /// The command line for one agent. Without a model (the agent's own default) the
+    /// `{model}` argument is dropped, together with the flag right before it when it
+    /// stands alone (`--model {model}`), so no empty model is ever passed.
+    pub fn argv(&self, model: Option<&str>) -> Vec<String> {
+        let mut out: Vec<String> = Vec::with_capacity(self.command.len());
+        for arg in &self.command {
+            match model {
+                Some(m) => out.push(arg.replace("{model}", m)),
+                None if arg == "{model}" => {
+                    if out.len() > 1 && out.last().is_some_and(|a| a.starts_with('-')) {
+                        out.pop();
+                    }
+                }
+                None if arg.contains("{model}") => {}
+                None => out.push(arg.clone()),
+            }
+        }
+        out
+    }
+}
+
+/// The parsed config.json.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Config {
+    pub horsepower: Horsepower,
+    /// Whether renn commits track.md, pulse.md and proofs: `commit_docs_configured`,
+    /// forced to false when `.renn` is git-ignored.
+    pub commit_docs: bool,
+    pub commit_docs_configured: bool,
+    pub parallelization: Parallelization,
+    pub branching_strategy: BranchingStrategy,
+    pub stage_branch_template: String,
+    pub milestone_branch_template: String,
+    /// Agent name → model; wins over the horsepower table.
+    pub model_overrides: BTreeMap<String, String>,
+    pub agent: AgentConfig,
+    /// Whether the auditor checks the stage goal after the runs.
+    pub auditor: bool,
+    pub isolation: Isolation,
+    /// Top-level keys renn does not know, kept as written and otherwise ignored.
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    pub extra: Map<String, Value>,
+}
+
+pub const DEFAULT_STAGE_BRANCH_TEMPLATE: &str = "renn/stage-{stage}-{slug}";
+pub const DEFAULT_MILESTONE_BRANCH_TEMPLATE: &str = "renn/{milestone}-{slug}";
+
+/// Every top-level key renn reads; anything else lands in [`Config::extra`].
+pub const KNOWN_KEYS: &[&str] = &[
+    "horsepower",
+    "commit_docs",
+    "parallelization",
+    "branching_strategy",
+    "stage_branch_template",
+    "milestone_branch_template",
+    "model_overrides",
+    "agent",
+    "auditor",
+    "isolation",
+];
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            horsepower: Horsepower::default(),
+            commit_docs: true,
+            commit_docs_configured: true,
+            parallelization: Parallelization::default(),
+            branching_strategy: BranchingStrategy::default(),
+            stage_branch_template: DEFAULT_STAGE_BRANCH_TEMPLATE.into(),
+            milestone_branch_template: DEFAULT_MILESTONE_BRANCH_TEMPLATE.into(),
+            model_overrides: BTreeMap::new(),
+            agent: AgentConfig::default(),
+            auditor: true,
+            isolation: Isolation::default(),
+            extra: Map::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Parses config.json. `renn_gitignored` is the host's `git check-ignore .renn`.
+    pub fn parse(text: &str, renn_gitignored: bool) -> Result<Config, Diagnostic> {
+        let de::Settings(mut config) =
+            serde_json::from_str(text).map_err(|e| diagnose(text, &e))?;
+        // The typed parse succeeded, so the text is a JSON object and this cannot fail.
+        let all: Map<String, Value> = serde_json::from_str(text).unwrap_or_default();
+        config.extra = all
+            .into_iter()
+            .filter(|(k, _)| !KNOWN_KEYS.contains(&k.as_str()))
+            .collect();
+        Ok(config.gitignored(renn_gitignored))
+    }
+
+    /// `None` (no config.json) gives every default.
+    pub fn load(text: Option<&str>, renn_gitignored: bool) -> Result<Config, Diagnostic> {
+        match text {
+            Some(t) => Config::parse(t, renn_gitignored),
+            None => Ok(Config::default().gitignored(renn_gitignored)),
+        }
+    }
+
+    /// The snapshot's config.json (or the defaults when it has none).
+    pub fn from_snapshot(snapshot: &Snapshot) -> Result<Config, Diagnostic> {
+        Config::load(snapshot.text(CONFIG_PATH)?, snapshot.renn_gitignored)
+    }
+
+    fn gitignored(mut self, renn_gitignored: bool) -> Self {
+        self.commit_docs = self.commit_docs_configured && !renn_gitignored;
+        self
+    }
+
+    /// True when config.json asks for commits but `.renn` is git-ignored.
+    pub fn commit_docs_overridden(&self) -> bool {
+        self.commit_docs_configured && !self.commit_docs
+    }
+
+    /// How many agents may run at once: 1 when parallelization is off, else the
+    /// smaller of `agent.max_parallel` and `parallelization.max_concurrent_agents`;
+    /// `None` when neither limits it.
+    pub fn max_concurrent(&self) -> Option<u32> {
+        if !self.parallelization.enabled {
+            return Some(1);
+        }
+        [
+            self.agent.max_parallel,
+            self.parallelization.max_concurrent_agents,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+}
+
+fn diagnose(text: &str, e: &serde_json::Error) -> Diagnostic {
+    let full = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let message = full.strip_suffix(&suffix).unwrap_or(&full);
+    let diagnostic = match e.classify() {
+        serde_json::error::Category::Data => Diagnostic::error("config-invalid", message),
+        _ => Diagnostic::error("config-syntax", format!("invalid JSON: {message}")),
+    };
+    let diagnostic = if text.trim().is_empty() {
+        diagnostic.with_hint("an empty file is not valid JSON; write {} to use every default")
+    } else {
+        diagnostic
+    };
+    let line = e.line().max(1);
+    let column = char_column(text, line, e.column());
+    diagnostic
+        .in_file(CONFIG_PATH)
+        .at(Some(Position::new(line as u32, column)))
+}
+
+/// serde_json counts columns in bytes; diagnostics count characters.
+fn char_column(text: &str, line: usize, byte_column: usize) -> u32 {
+    let chars = text.split('\n').nth(line - 1).map_or(byte_column, |l| {
+        l.char_indices()
+            .take_while(|(i, _)| *i < byte_column)
+            .count()
+    });
+    chars.max(1) as u32
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,192 @@
+//! The Execution Plan: the inventory filtered (completed runs, `--gaps-only`) and
+//! grouped into batches, as JSON for scripts and as the seed's markdown table.
+
+use crate::batch::{self, Batch};
+use crate::diagnostic::Diagnostic;
+use crate::inventory::{BatchSource, Inventory, Run};
+use crate::stage::StageNumber;
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// Filters of the seed's discover_runs step.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PlanOptions {
+    /// Only runs with `gap_closure: true` (after a proof found gaps).
+    pub gaps_only: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StageInfo {
+    pub number: StageNumber,
+    pub name: String,
+    pub dir: String,
+    /// The stage's title from track.md, or its name with words capitalised.
+    pub title: String,
+}
+
+/// Why runs are not in `batches`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    pub complete: Vec<crate::run::RunId>,
+    pub not_gap_closure: Vec<crate::run::RunId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    pub stage: StageInfo,
+    /// Every run of the stage, in id order.
+    pub runs: Vec<Run>,
+    /// Only the runs left to execute, by batch.
+    pub batches: Vec<Batch>,
+    /// Warnings as one-line strings (`file:line:col: message`).
+    pub warnings: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub batch_source: BatchSource,
+    pub skipped: Skipped,
+    /// "No matching incomplete runs" when the filters leave nothing to do.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+pub const NOTHING_TO_RUN: &str = "No matching incomplete runs";
+
+/// Builds the plan from an inventory without errors.
+pub fn build(inventory: Inventory, title: String, opts: PlanOptions) -> Plan {
+    let mut skipped = Skipped::default();
+    let pending: Vec<&Run> = inventory
+        .runs
+        .iter()
+        .filter(|r| {
+            if r.complete {
+                skipped.complete.push(r.id.clone());
+                false
+            } else if opts.gaps_only && !r.gap_closure {
+                skipped.not_gap_closure.push(r.id.clone());
+                false
+            } else {
+                true
+            }
+        })
+        .collect();
+    let batches = batch::group(pending);
+    let stage = inventory.stage;
+    Plan {
+        stage: StageInfo {
+            number: stage.number,
+            name: stage.name,
+            dir: stage.dir,
+            title,
+        },
+        message: batches.is_empty().then(|| NOTHING_TO_RUN.to_string()),
+        batches,
+        warnings: inventory
+            .diagnostics
+            .iter()
+            .map(Diagnostic::one_line)
+            .collect(),
+        diagnostics: inventory.diagnostics,
+        batch_source: inventory.batch_source,
+        skipped,
+        runs: inventory.runs,
+    }
+}
+
+/// `user-auth` → `User Auth`, for stages the track does not name.
+pub fn title_from_slug(slug: &str) -> String {
+    slug.split(['-', '_'])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Plan {
+    fn run(&self, id: &crate::run::RunId) -> Option<&Run> {
+        self.runs.iter().find(|r| &r.id == id)
+    }
+
+    /// The seed's "Execution Plan" report.
+    pub fn render_markdown(&self) -> String {
+        let mut out = String::from("## Execution Plan\n\n");
+        let total: usize = self.batches.iter().map(|b| b.runs.len()).sum();
+        let _ = writeln!(
+            out,
+            "**Stage {}: {}** — {} across {}\n",
+            self.stage.number.unpadded(),
+            self.stage.title,
+            plural(total, "run"),
+            plural(self.batches.len(), "batch"),
+        );
+        if let Some(msg) = &self.message {
+            let _ = writeln!(out, "{msg}.");
+        } else {
+            out.push_str("| Batch | Runs | What it builds |\n|-------|------|----------------|\n");
+            for b in &self.batches {
+                let runs: Vec<&Run> = b.runs.iter().filter_map(|id| self.run(id)).collect();
+                let ids: Vec<String> = runs.iter().map(|r| run_label(r)).collect();
+                let what: Vec<&str> = runs.iter().map(|r| r.summary.as_str()).collect();
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} |",
+                    b.batch,
+                    ids.join(", "),
+                    cell(&what.join("; "))
+                );
+            }
+        }
+        self.render_skipped(&mut out);
+        if !self.warnings.is_empty() {
+            out.push_str("\n**Warnings:**\n");
+            for w in &self.warnings {
+                let _ = writeln!(out, "- {w}");
+            }
+        }
+        out
+    }
+
+    fn render_skipped(&self, out: &mut String) {
+        let lists = [
+            (&self.skipped.complete, "already complete"),
+            (
+                &self.skipped.not_gap_closure,
+                "not gap closure (--gaps-only)",
+            ),
+        ];
+        for (ids, why) in lists {
+            if ids.is_empty() {
+                continue;
+            }
+            let names: Vec<String> = ids.iter().map(ToString::to_string).collect();
+            let _ = writeln!(out, "\nSkipped, {why}: {}", names.join(", "));
+        }
+    }
+}
+
+fn run_label(r: &Run) -> String {
+    let mut s = r.id.to_string();
+    if r.has_gate() {
+        s.push_str(" [checkpoint]");
+    }
+    if r.gap_closure {
+        s.push_str(" [gap closure]");
+    }
+    s
+}
+
+/// A markdown table cell cannot hold `|` or a line break.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+fn plural(n: usize, word: &str) -> String {
+    match (n, word) {
+        (1, _) => format!("1 {word}"),
+        (_, "batch") => format!("{n} batches"),
+        _ => format!("{n} {word}s"),
+    }
+}

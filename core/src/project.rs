@@ -1,0 +1,116 @@
+//! The API surface: a [`Project`] is a snapshot plus its parsed config, and every
+//! question renn answers about a plan is a method on it. Bindings wrap exactly this.
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::error::{Error, Result};
+use crate::inventory::{self, Inventory};
+use crate::models::{self, Models};
+use crate::plan::{self, Plan, PlanOptions};
+use crate::snapshot::{self, Snapshot};
+use crate::stage::{self, StageDir};
+use crate::{branch, track};
+use serde::Serialize;
+
+#[derive(Debug, Clone)]
+pub struct Project {
+    snapshot: Snapshot,
+    config: Config,
+}
+
+/// What `validate` found: the stage and every diagnostic, errors first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Validation {
+    pub stage: StageDir,
+    pub errors: usize,
+    pub warnings: usize,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Validation {
+    pub fn ok(&self) -> bool {
+        self.errors == 0
+    }
+}
+
+impl Project {
+    /// Checks that `.renn/` exists and reads its config (defaults when absent).
+    pub fn new(snapshot: Snapshot) -> Result<Self> {
+        if !snapshot.has_renn_dir() {
+            return Err(Error::NotInitialized);
+        }
+        let text = snapshot.text(snapshot::CONFIG_PATH)?;
+        let config = Config::load(text, snapshot.renn_gitignored)?;
+        Ok(Self { snapshot, config })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.snapshot
+    }
+
+    /// Every stage directory, in stage order.
+    pub fn stages(&self) -> Vec<StageDir> {
+        stage::list(
+            self.snapshot.children(snapshot::STAGES_DIR),
+            snapshot::STAGES_DIR,
+        )
+    }
+
+    pub fn resolve_stage(&self, arg: &str) -> Result<StageDir> {
+        stage::resolve(
+            arg,
+            self.snapshot.children(snapshot::STAGES_DIR),
+            snapshot::STAGES_DIR,
+        )
+    }
+
+    pub fn inventory(&self, stage_arg: &str) -> Result<Inventory> {
+        let stage = self.resolve_stage(stage_arg)?;
+        inventory::take(&self.snapshot, &stage, self.config.parallelization.enabled)
+    }
+
+    /// The execution plan; fails with every error when the plan has any.
+    pub fn plan(&self, stage_arg: &str, opts: PlanOptions) -> Result<Plan> {
+        let inv = self.inventory(stage_arg)?;
+        if inv.has_errors() {
+            return Err(Error::InvalidPlan(inv.diagnostics));
+        }
+        let title = self.stage_title(&inv.stage);
+        Ok(plan::build(inv, title, opts))
+    }
+
+    pub fn validate(&self, stage_arg: &str) -> Result<Validation> {
+        let inv = self.inventory(stage_arg)?;
+        let mut diagnostics = inv.diagnostics;
+        diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity));
+        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        Ok(Validation {
+            stage: inv.stage,
+            warnings: diagnostics.len() - errors,
+            errors,
+            diagnostics,
+        })
+    }
+
+    pub fn models(&self) -> Models {
+        models::resolve(&self.config)
+    }
+
+    /// The branch this stage runs on, or `None` for strategy `none`.
+    pub fn branch(&self, stage_arg: &str) -> Result<Option<String>> {
+        let stage = self.resolve_stage(stage_arg)?;
+        let track = self.snapshot.text(snapshot::TRACK_PATH)?;
+        Ok(branch::branch_name(&self.config, &stage, track)?)
+    }
+
+    fn stage_title(&self, stage: &StageDir) -> String {
+        let track = self.snapshot.text(snapshot::TRACK_PATH).ok().flatten();
+        track
+            .and_then(|t| track::stage_title(t, &stage.number))
+            .unwrap_or_else(|| plan::title_from_slug(&stage.name))
+    }
+}
