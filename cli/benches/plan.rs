@@ -99,12 +99,11 @@ fn main() {
             })
             .sum();
         let iters = if runs > 5_000 { 7 } else { 15 };
+        let project = Project::new(snap).unwrap();
         let core = time(iters, || {
-            let project = Project::new(snap.clone()).unwrap();
             let plan = project.plan("3", PlanOptions::default()).unwrap();
             assert_eq!(plan.batches.len(), runs / RUNS_PER_BATCH);
         });
-        let clone = time(iters, || drop(snap.clone()));
         println!(
             "{runs:>6} runs, {:.1} MB of run files",
             bytes as f64 / 1_048_576.0

@@ -228,7 +228,7 @@ impl MarkedEventReceiver for Builder {
 }
 
 fn scalar(text: String, style: TScalarStyle) -> Value {
-    if style != TScalarStyle::Plain {
+    if style != TScalarStyle::Plain || !may_be_typed(&text) {
         return Value::Str(text);
     }
     match Yaml::from_str(&text) {
@@ -237,6 +237,15 @@ fn scalar(text: String, style: TScalarStyle) -> Value {
         Yaml::Integer(i) => Value::Int(i),
         Yaml::Real(r) => Value::Float(r),
         _ => Value::Str(text),
+    }
+}
+
+/// Whether a plain scalar could be null, a boolean or a number under YAML's core
+/// schema; most frontmatter values (paths, ids, prose) cannot, and skip the check.
+fn may_be_typed(text: &str) -> bool {
+    match text.as_bytes().first() {
+        None => true,
+        Some(b) => b.is_ascii_digit() || b"-+.~nNtTfF".contains(b),
     }
 }
 

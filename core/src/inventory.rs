@@ -86,17 +86,13 @@ pub fn take(snapshot: &Snapshot, stage: &StageDir, parallel: bool) -> Result<Inv
             dir: stage.dir.clone(),
         });
     }
+    let paths: Vec<String> = run_names
+        .iter()
+        .map(|n| format!("{}/{n}", stage.dir))
+        .collect();
     let mut diagnostics = Vec::new();
-    let mut files: Vec<RunFile> = Vec::with_capacity(run_names.len());
-    for name in run_names {
-        let path = format!("{}/{name}", stage.dir);
-        let parsed = match snapshot.text(&path) {
-            Ok(text) => run::parse(&path, text.unwrap_or_default()),
-            Err(d) => run::Parsed {
-                run: None,
-                diagnostics: vec![d],
-            },
-        };
+    let mut files: Vec<RunFile> = Vec::with_capacity(paths.len());
+    for parsed in parse_all(snapshot, &paths) {
         diagnostics.extend(parsed.diagnostics);
         files.extend(parsed.run);
     }
@@ -121,6 +117,47 @@ pub fn take(snapshot: &Snapshot, stage: &StageDir, parallel: bool) -> Result<Inv
         batch_source,
         diagnostics,
     })
+}
+
+fn parse_one(snapshot: &Snapshot, path: &str) -> run::Parsed {
+    match snapshot.text(path) {
+        Ok(text) => run::parse(path, text.unwrap_or_default()),
+        Err(d) => run::Parsed {
+            run: None,
+            diagnostics: vec![d],
+        },
+    }
+}
+
+/// Parses every run file, on all cores for big stages. Parsing is CPU-bound and
+/// independent per file, and results are re-joined in path order, so the output is
+/// the same as a sequential parse. wasm32 has no threads and always parses in turn.
+fn parse_all(snapshot: &Snapshot, paths: &[String]) -> Vec<run::Parsed> {
+    #[cfg(not(target_family = "wasm"))]
+    if paths.len() >= 256 {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+        let chunk = paths.len().div_ceil(threads);
+        return std::thread::scope(|scope| {
+            let workers: Vec<_> = paths
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|p| parse_one(snapshot, p))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| {
+                    w.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
+    }
+    paths.iter().map(|p| parse_one(snapshot, p)).collect()
 }
 
 /// Runs must belong to the stage whose directory holds them, and ids must be unique
@@ -196,8 +233,8 @@ fn recaps(
     found
 }
 
-fn to_run(f: RunFile, batch: u32, recap: Option<String>) -> Run {
-    let objective = f.objective.clone().unwrap_or_default();
+fn to_run(mut f: RunFile, batch: u32, recap: Option<String>) -> Run {
+    let objective = f.objective.take().unwrap_or_default();
     Run {
         summary: summary(&objective, &f),
         gates: f.gates().cloned().collect(),

@@ -88,42 +88,128 @@ pub struct Body {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// One pass over the body's `<` characters: tags are recognised by name, and text
+/// between an open and a close tag is sliced out without copying the body.
 pub fn parse(body: &str, first_line: u32) -> Body {
-    let mut out = Body {
-        objective: section(body, "objective").map(|s| s.trim().to_string()),
-        ..Body::default()
-    };
-    let Some(tasks) = section_span(body, "tasks") else {
-        return out;
-    };
+    let mut out = Body::default();
+    let mut scan = Scan::default();
     let mut lines = LineCounter::new(body, first_line);
-    let mut cursor = tasks.0;
-    while let Some(rel) = body[cursor..tasks.1].find("<task") {
-        let start = cursor + rel;
-        cursor = start + 5;
-        let after = body[cursor..].chars().next();
-        if !matches!(after, Some(c) if c == '>' || c.is_whitespace()) {
-            continue; // `<tasks>` or `<task-list>`, not a task
-        }
-        let Some(tag_end) = body[cursor..].find('>').map(|i| cursor + i) else {
-            break;
+    let bytes = body.as_bytes();
+    for at in memchr::memchr_iter(b'<', bytes) {
+        let Some(tag) = Tag::read(body, at) else {
+            continue;
         };
-        let end = body[tag_end..tasks.1]
-            .find("</task>")
-            .map_or(tasks.1, |i| tag_end + i);
-        let line = lines.line_of(start);
-        let number = out.tasks.len() as u32 + 1;
-        let kind = task_kind(&body[cursor..tag_end], line, &mut out.diagnostics);
-        out.tasks.push(Task {
-            number,
-            kind,
-            gate: kind.gate(),
-            name: task_name(&body[tag_end..end]),
-            line,
-        });
-        cursor = end;
+        match (tag.name, tag.closing) {
+            ("objective", false) if out.objective.is_none() => scan.objective = Some(tag.end),
+            ("objective", true) => {
+                if let Some(start) = scan.objective.take() {
+                    out.objective = Some(body[start..at].trim().to_string());
+                }
+            }
+            ("tasks", closing) => scan.in_tasks = !closing,
+            ("task", false) if scan.in_tasks => {
+                let line = lines.line_of(at);
+                let kind = task_kind(tag.attrs, line, &mut out.diagnostics);
+                out.tasks.push(Task {
+                    number: out.tasks.len() as u32 + 1,
+                    kind,
+                    gate: kind.gate(),
+                    name: None,
+                    line,
+                });
+                scan.task = TaskScan::default();
+            }
+            ("task", true) => scan.finish_task(&mut out.tasks),
+            ("options", closing) => scan.task.in_options = !closing,
+            (name, false) if !scan.task.in_options => {
+                if let Some(rank) = NAME_TAGS.iter().position(|t| *t == name) {
+                    scan.task.open = Some((rank, tag.end));
+                }
+            }
+            (name, true) => {
+                if let Some((rank, start)) = scan.task.open.take() {
+                    if NAME_TAGS[rank] == name {
+                        scan.task.offer(rank, &body[start..at]);
+                    }
+                }
+            }
+            _ => {}
+        }
     }
+    scan.finish_task(&mut out.tasks);
     out
+}
+
+/// Where a task's name comes from, best first: its own `<name>` (not an option's,
+/// inside `<options>`), else for gates what the gate is about.
+const NAME_TAGS: [&str; 4] = ["name", "decision", "what-built", "action"];
+
+#[derive(Default)]
+struct Scan {
+    objective: Option<usize>,
+    in_tasks: bool,
+    task: TaskScan,
+}
+
+#[derive(Default)]
+struct TaskScan {
+    in_options: bool,
+    open: Option<(usize, usize)>,
+    best: Option<(usize, String)>,
+}
+
+impl TaskScan {
+    fn offer(&mut self, rank: usize, text: &str) {
+        if self.best.as_ref().is_some_and(|(r, _)| *r <= rank) {
+            return;
+        }
+        if let Some(line) = text.lines().map(str::trim).find(|l| !l.is_empty()) {
+            self.best = Some((rank, line.to_string()));
+        }
+    }
+}
+
+impl Scan {
+    fn finish_task(&mut self, tasks: &mut [Task]) {
+        let task = std::mem::take(&mut self.task);
+        if let (Some(last), Some((_, name))) = (tasks.last_mut(), task.best) {
+            last.name.get_or_insert(name);
+        }
+    }
+}
+
+/// A tag at a `<`: `<name attrs>` or `</name>`.
+struct Tag<'a> {
+    name: &'a str,
+    closing: bool,
+    attrs: &'a str,
+    /// Offset just past the `>`.
+    end: usize,
+}
+
+impl<'a> Tag<'a> {
+    fn read(text: &'a str, at: usize) -> Option<Self> {
+        let rest = &text[at + 1..];
+        let (closing, rest) = match rest.strip_prefix('/') {
+            Some(r) => (true, r),
+            None => (false, rest),
+        };
+        let name_len = rest
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
+            .count();
+        let after = rest.as_bytes().get(name_len).copied()?;
+        if name_len == 0 || !(after == b'>' || after.is_ascii_whitespace()) {
+            return None;
+        }
+        let close = memchr::memchr(b'>', rest.as_bytes())?;
+        Some(Tag {
+            name: &rest[..name_len],
+            closing,
+            attrs: &rest[name_len..close],
+            end: text.len() - rest.len() + close + 1,
+        })
+    }
 }
 
 fn task_kind(attrs: &str, line: u32, ds: &mut Vec<Diagnostic>) -> TaskKind {
@@ -162,20 +248,6 @@ fn task_kind(attrs: &str, line: u32, ds: &mut Vec<Diagnostic>) -> TaskKind {
     }
 }
 
-/// A task's own `<name>` (not an option's, inside `<options>`), or for gates the
-/// first line of what the gate is about.
-fn task_name(task: &str) -> Option<String> {
-    let own = match section_span(task, "options") {
-        Some((start, end)) => format!("{}{}", &task[..start], &task[end..]),
-        None => task.to_string(),
-    };
-    ["name", "decision", "what-built", "action"]
-        .iter()
-        .find_map(|tag| section(&own, tag))
-        .and_then(|t| t.lines().map(str::trim).find(|l| !l.is_empty()))
-        .map(str::to_string)
-}
-
 /// `name="value"` or `name='value'` inside a tag's attribute text.
 fn attribute<'a>(attrs: &'a str, name: &str) -> Option<&'a str> {
     let mut rest = attrs;
@@ -190,19 +262,6 @@ fn attribute<'a>(attrs: &'a str, name: &str) -> Option<&'a str> {
         rest = &rest[i + name.len()..];
     }
     None
-}
-
-/// The text between `<tag>` and `</tag>`.
-pub fn section<'a>(text: &'a str, tag: &str) -> Option<&'a str> {
-    section_span(text, tag).map(|(s, e)| &text[s..e])
-}
-
-fn section_span(text: &str, tag: &str) -> Option<(usize, usize)> {
-    let open = format!("<{tag}>");
-    let start = text.find(&open)? + open.len();
-    let close = format!("</{tag}>");
-    let end = text[start..].find(&close).map_or(text.len(), |i| start + i);
-    Some((start, end))
 }
 
 /// Turns byte offsets into line numbers, scanning forward only once.
