@@ -108,11 +108,7 @@ fn main() {
             "{runs:>6} runs, {:.1} MB of run files",
             bytes as f64 / 1_048_576.0
         );
-        println!(
-            "  core inventory + plan, in memory   {}  (snapshot clone {} included)",
-            ms(core),
-            ms(clone)
-        );
+        println!("  core inventory + plan, in memory   {}", ms(core));
 
         let cli = time(iters, || {
             let out = Command::new(renn)
