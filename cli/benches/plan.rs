@@ -68,7 +68,9 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 }
 
 fn time(iterations: usize, mut f: impl FnMut()) -> Duration {
-    f(); // warm-up: page cache, allocator
+    if iterations > 1 {
+        f(); // warm-up: page cache, allocator
+    }
     median(
         (0..iterations)
             .map(|_| {
