@@ -1,0 +1,254 @@
+//! What a runner says when it stops: the `## RUN COMPLETE` or `## GATE REACHED`
+//! block at the end of its output. Agents add prose around it, bold labels with or
+//! without the colon inside, and align tables loosely; all of that is accepted. An
+//! output without a recognisable block is a typed failure with the reason.
+
+use crate::markdown::{self, Section};
+use crate::run::{GateKind, RunId};
+use serde::Serialize;
+
+/// One row of a Completed Tasks table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CompletedTask {
+    pub task: u32,
+    pub name: String,
+    /// The commit hash the runner reports, if any (a gate task may have none).
+    pub commit: Option<String>,
+    pub files: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunComplete {
+    pub run: RunId,
+    pub tasks_done: u32,
+    pub tasks_total: u32,
+    pub recap: Option<String>,
+    pub tasks: Vec<CompletedTask>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GateReached {
+    pub gate: GateKind,
+    pub run: RunId,
+    pub tasks_done: u32,
+    pub tasks_total: u32,
+    pub completed: Vec<CompletedTask>,
+    pub current_task: u32,
+    pub current_task_name: String,
+    pub status: Option<String>,
+    pub blocked_by: Option<String>,
+    /// The Gate Details section, verbatim (trimmed): shown to the user as is.
+    pub details: String,
+    /// The Awaiting section, verbatim (trimmed).
+    pub awaiting: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AgentReturn {
+    Complete(RunComplete),
+    Gate(GateReached),
+}
+
+/// Why an agent's output is not a usable return. The run counts as failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum ReturnFailure {
+    #[error("the agent's output has no `## RUN COMPLETE` or `## GATE REACHED` block")]
+    NoBlock,
+    #[error("the {block} block has no `**{field}:**` field")]
+    MissingField { block: String, field: String },
+    #[error("the {block} block's `{field}` is {value:?}; expected {expected}")]
+    BadValue {
+        block: String,
+        field: String,
+        value: String,
+        expected: String,
+    },
+}
+
+const COMPLETE: &str = "RUN COMPLETE";
+const GATE: &str = "GATE REACHED";
+
+/// Parses the last return block in `output`.
+pub fn parse(output: &str) -> Result<AgentReturn, ReturnFailure> {
+    let sections = markdown::sections(output);
+    let block = sections
+        .iter()
+        .rev()
+        .find(|s| s.level <= 2 && (is(s, COMPLETE) || is(s, GATE)))
+        .ok_or(ReturnFailure::NoBlock)?;
+    let text = block.body(output);
+    if is(block, COMPLETE) {
+        complete(text).map(AgentReturn::Complete)
+    } else {
+        gate(text).map(AgentReturn::Gate)
+    }
+}
+
+fn is(s: &Section<'_>, title: &str) -> bool {
+    s.title
+        .trim_matches(|c: char| !c.is_ascii_alphabetic())
+        .eq_ignore_ascii_case(title)
+}
+
+fn complete(text: &str) -> Result<RunComplete, ReturnFailure> {
+    let f = Fields {
+        block: COMPLETE,
+        text,
+    };
+    let (tasks_done, tasks_total) = f.fraction("Tasks")?;
+    Ok(RunComplete {
+        run: f.run()?,
+        tasks_done,
+        tasks_total,
+        recap: markdown::field(text, "Recap").map(|r| r.trim_matches('`').to_string()),
+        tasks: tasks(text, COMPLETE)?,
+    })
+}
+
+fn gate(text: &str) -> Result<GateReached, ReturnFailure> {
+    let f = Fields { block: GATE, text };
+    let gate_text = f.required("Type")?;
+    let kind = gate_kind(gate_text)
+        .ok_or_else(|| f.bad("Type", gate_text, "human-verify, decision or human-action"))?;
+    let (tasks_done, tasks_total) = f.fraction("Progress")?;
+    let section = |title: &str| {
+        markdown::find_section(text, title)
+            .map_or("", |s| s.body(text))
+            .trim()
+            .to_string()
+    };
+    let current = markdown::find_section(text, "Current Task").map_or("", |s| s.body(text));
+    let (current_task, current_task_name) =
+        current_task(current).ok_or_else(|| ReturnFailure::MissingField {
+            block: GATE.into(),
+            field: "Task N".into(),
+        })?;
+    let completed = match markdown::find_section(text, "Completed Tasks") {
+        Some(s) => tasks(s.body(text), GATE)?,
+        None => Vec::new(),
+    };
+    Ok(GateReached {
+        gate: kind,
+        run: f.run()?,
+        tasks_done,
+        tasks_total,
+        completed,
+        current_task,
+        current_task_name,
+        status: markdown::field(current, "Status").map(str::to_string),
+        blocked_by: markdown::field(current, "Blocked by").map(str::to_string),
+        details: section("Gate Details"),
+        awaiting: section("Awaiting"),
+    })
+}
+
+/// `human-verify`, `checkpoint:decision`, `Human Action`, and an authentication
+/// gate (a CLI needs a login: the user must act) all parse.
+fn gate_kind(text: &str) -> Option<GateKind> {
+    let t = text
+        .trim()
+        .trim_start_matches("checkpoint:")
+        .to_ascii_lowercase()
+        .replace(' ', "-");
+    GateKind::parse(&t).or(match t.as_str() {
+        "auth" | "authentication" | "auth-gate" | "authentication-gate" => {
+            Some(GateKind::HumanAction)
+        }
+        _ => None,
+    })
+}
+
+/// `**Task 3:** Dashboard layout` or `**Task:** 3 - Dashboard layout`.
+fn current_task(text: &str) -> Option<(u32, String)> {
+    for (key, value) in text.lines().flat_map(markdown::bold_fields) {
+        if let Some(n) = key
+            .strip_prefix("Task ")
+            .and_then(|n| n.trim().parse().ok())
+        {
+            return Some((n, value.to_string()));
+        }
+        if key.eq_ignore_ascii_case("Task") {
+            let digits: String = value.chars().take_while(char::is_ascii_digit).collect();
+            let name = value[digits.len()..]
+                .trim_start_matches([' ', ':', '-', '—', '.'])
+                .trim();
+            return Some((digits.parse().ok()?, name.to_string()));
+        }
+    }
+    None
+}
+
+fn tasks(text: &str, block: &str) -> Result<Vec<CompletedTask>, ReturnFailure> {
+    markdown::table_rows(text)
+        .into_iter()
+        .filter(|r| r.iter().any(|c| !c.is_empty()))
+        .map(|row| {
+            let cell = |i: usize| row.get(i).map(String::as_str).unwrap_or("");
+            let number = cell(0).trim_start_matches("Task").trim();
+            let task = number.parse().map_err(|_| ReturnFailure::BadValue {
+                block: block.into(),
+                field: "Task".into(),
+                value: cell(0).into(),
+                expected: "a task number in the first column".into(),
+            })?;
+            let commit = cell(2).trim_matches('`');
+            Ok(CompletedTask {
+                task,
+                name: cell(1).to_string(),
+                commit: (!commit.is_empty() && commit != "-" && commit != "—")
+                    .then(|| commit.to_string()),
+                files: cell(3)
+                    .split([',', ' '])
+                    .map(|f| f.trim_matches('`'))
+                    .filter(|f| !f.is_empty() && *f != "-" && *f != "—")
+                    .map(str::to_string)
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+struct Fields<'a> {
+    block: &'static str,
+    text: &'a str,
+}
+
+impl<'a> Fields<'a> {
+    fn required(&self, key: &str) -> Result<&'a str, ReturnFailure> {
+        markdown::field(self.text, key).ok_or_else(|| ReturnFailure::MissingField {
+            block: self.block.into(),
+            field: key.into(),
+        })
+    }
+
+    fn bad(&self, field: &str, value: &str, expected: &str) -> ReturnFailure {
+        ReturnFailure::BadValue {
+            block: self.block.into(),
+            field: field.into(),
+            value: value.into(),
+            expected: expected.into(),
+        }
+    }
+
+    fn run(&self) -> Result<RunId, ReturnFailure> {
+        let v = self.required("Run")?;
+        let id = v.split_whitespace().next().unwrap_or("");
+        RunId::parse(id).ok_or_else(|| self.bad("Run", v, "a run id such as 03-02"))
+    }
+
+    /// `3/3` or `2/3 tasks complete`.
+    fn fraction(&self, key: &str) -> Result<(u32, u32), ReturnFailure> {
+        let v = self.required(key)?;
+        let first = v.split_whitespace().next().unwrap_or("");
+        first
+            .split_once('/')
+            .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
+            .filter(|(a, b)| a <= b)
+            .ok_or_else(|| self.bad(key, v, "done/total, such as 2/3"))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,116 @@
+use super::*;
+
+const COMPLETE_OUT: &str = "I finished everything. Summary below.\n\n\
+## RUN COMPLETE\n\n\
+**Run:** 03-02   **Tasks:** 3/3   **Recap:** `.renn/stages/03-authentication/03-02-recap.md`\n\n\
+| Task | Name | Commit | Files |\n\
+|------|------|--------|-------|\n\
+| 1 | Login handler | `a1b2c3d` | src/auth.rs, src/routes.rs |\n\
+|2|Session store|e4f5a6b|src/session.rs|\n\
+| 3 | Tests | 0a1b2c3 | `tests/auth.rs` |\n";
+
+const GATE_OUT: &str = "Stopping at the checkpoint.\n\n\
+## GATE REACHED\n\n\
+**Type:** human-verify\n\
+**Run:** 03-03\n\
+**Progress:** 2/3 tasks complete\n\n\
+### Completed Tasks\n\n\
+| Task | Name | Commit | Files |\n\
+| --- | --- | --- | --- |\n\
+| 1 | Dashboard data | abc1234 | src/dash.rs |\n\
+| 2 | Charts | def5678 | src/charts.rs |\n\n\
+### Current Task\n\n\
+**Task 3:** Dashboard layout\n\
+**Status:** awaiting verification\n\
+**Blocked by:** a human must look at the page\n\n\
+### Gate Details\n\n\
+Open http://localhost:3000/dashboard and check the layout.\n\n\
+### Awaiting\n\n\
+Type \"approved\" or describe the issues.\n";
+
+#[test]
+fn run_complete_after_prose() {
+    let AgentReturn::Complete(c) = parse(COMPLETE_OUT).unwrap() else {
+        panic!()
+    };
+    assert_eq!(c.run.to_string(), "03-02");
+    assert_eq!((c.tasks_done, c.tasks_total), (3, 3));
+    assert_eq!(
+        c.recap.as_deref(),
+        Some(".renn/stages/03-authentication/03-02-recap.md")
+    );
+    assert_eq!(c.tasks.len(), 3);
+    assert_eq!(c.tasks[0].files, ["src/auth.rs", "src/routes.rs"]);
+    assert_eq!(c.tasks[1].commit.as_deref(), Some("e4f5a6b"));
+    assert_eq!(c.tasks[2].files, ["tests/auth.rs"]);
+}
+
+#[test]
+fn gate_reached_with_every_section() {
+    let AgentReturn::Gate(g) = parse(GATE_OUT).unwrap() else {
+        panic!()
+    };
+    assert_eq!(g.gate, GateKind::HumanVerify);
+    assert_eq!(g.run.to_string(), "03-03");
+    assert_eq!((g.tasks_done, g.tasks_total), (2, 3));
+    assert_eq!(g.completed.len(), 2);
+    assert_eq!(
+        (g.current_task, g.current_task_name.as_str()),
+        (3, "Dashboard layout")
+    );
+    assert_eq!(g.status.as_deref(), Some("awaiting verification"));
+    assert_eq!(
+        g.blocked_by.as_deref(),
+        Some("a human must look at the page")
+    );
+    assert_eq!(
+        g.details,
+        "Open http://localhost:3000/dashboard and check the layout."
+    );
+    assert_eq!(g.awaiting, "Type \"approved\" or describe the issues.");
+}
+
+#[test]
+fn the_last_block_wins_and_labels_vary() {
+    let out = format!(
+        "{GATE_OUT}\nthen I continued\n{}",
+        COMPLETE_OUT.replace("**Run:**", "**Run**:")
+    );
+    assert!(matches!(parse(&out).unwrap(), AgentReturn::Complete(_)));
+    let auth = GATE_OUT.replace("human-verify", "authentication gate");
+    let AgentReturn::Gate(g) = parse(&auth).unwrap() else {
+        panic!()
+    };
+    assert_eq!(g.gate, GateKind::HumanAction);
+}
+
+#[test]
+fn unusable_outputs_say_why() {
+    assert_eq!(parse("All done!").unwrap_err(), ReturnFailure::NoBlock);
+    assert_eq!(
+        parse("## RUN COMPLETE\n**Tasks:** 3/3\n")
+            .unwrap_err()
+            .to_string(),
+        "the RUN COMPLETE block has no `**Run:**` field"
+    );
+    assert_eq!(
+        parse("## RUN COMPLETE\n**Run:** 03-02 **Tasks:** three\n")
+            .unwrap_err()
+            .to_string(),
+        "the RUN COMPLETE block's `Tasks` is \"three\"; expected done/total, such as 2/3"
+    );
+    let bad_type = GATE_OUT.replace("human-verify", "coffee-break");
+    assert!(
+        matches!(parse(&bad_type), Err(ReturnFailure::BadValue { field, .. }) if field == "Type")
+    );
+    let no_current = GATE_OUT.replace("**Task 3:** Dashboard layout", "");
+    assert!(matches!(
+        parse(&no_current),
+        Err(ReturnFailure::MissingField { .. })
+    ));
+    // A heading inside a code fence is not a return.
+    assert_eq!(
+        parse("```\n## RUN COMPLETE\n```\n").unwrap_err(),
+        ReturnFailure::NoBlock
+    );
+}
