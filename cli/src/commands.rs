@@ -44,6 +44,9 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Models => {
             let project = open(cli, None)?;
             let models = project.models();
+            if !cli.json && !models.warnings.is_empty() {
+                eprint!("{}", diagnostic::render(&models.warnings));
+            }
             emit(cli, &models, || models.render_markdown())
         }
         Command::Branch { stage } => {

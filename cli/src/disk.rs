@@ -65,7 +65,10 @@ impl ProjectDir {
                 continue; // not UTF-8: cannot be a run id, and cannot be named in output
             };
             let path = format!("{}/{name}", stage.dir);
-            if !entry.file_type().map(|t| t.is_file()).unwrap_or(false) {
+            // fs::metadata follows symlinks: a linked run or recap counts like a file,
+            // and a dangling link is an error naming it rather than a silent gap.
+            let meta = fs::metadata(entry.path()).map_err(|e| self.io(&path, e))?;
+            if !meta.is_file() {
                 continue;
             }
             if name.ends_with("-run.md") {
@@ -107,7 +110,7 @@ impl ProjectDir {
         let mut names = Vec::new();
         for entry in entries {
             let entry = entry.map_err(|e| self.io(rel, e))?;
-            if entry.file_type().map(|t| t.is_dir()).unwrap_or(false) {
+            if fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()) {
                 names.extend(entry.file_name().to_str().map(str::to_string));
             }
         }

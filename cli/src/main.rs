@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 /// renn — run a planned stage of a software project (.renn/ plans).
 #[derive(Debug, Parser)]
-#[command(name = "renn", version, about, propagate_version = true)]
+#[command(name = "renn", version, propagate_version = true)]
 pub struct Cli {
     /// Project root (the directory holding .renn/). Default: the nearest one at or
     /// above the current directory.

@@ -56,6 +56,10 @@ pub fn assign(
             );
         }
     }
+    if with.len() < files.len() {
+        // Runs without a batch have none to check dependencies or overlaps against.
+        return (None, BatchSource::Frontmatter);
+    }
     let map = files
         .iter()
         .filter_map(|f| Some((f.id.clone(), f.batch?)))

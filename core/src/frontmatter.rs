@@ -3,7 +3,7 @@
 //! its file line and column, and every error can point at the exact value.
 
 use crate::diagnostic::{Diagnostic, Position};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 use yaml_rust2::Yaml;
@@ -120,10 +120,12 @@ fn is_fence(line: &str) -> bool {
 pub fn parse_yaml(yaml: &str, first_line: u32) -> Result<Node, Diagnostic> {
     let mut builder = Builder {
         first_line,
+        line_starts: line_starts(yaml),
         stack: Vec::new(),
         anchors: HashMap::new(),
         root: None,
         error: None,
+        nodes: 0,
     };
     let mut parser = Parser::new_from_str(yaml);
     if let Err(e) = parser.load(&mut builder, false) {
@@ -143,84 +145,130 @@ pub fn parse_yaml(yaml: &str, first_line: u32) -> Result<Node, Diagnostic> {
     }))
 }
 
+fn line_starts(text: &str) -> Vec<usize> {
+    let mut starts = vec![0];
+    starts.extend(
+        text.chars()
+            .enumerate()
+            .filter(|(_, c)| *c == '\n')
+            .map(|(i, _)| i + 1),
+    );
+    starts
+}
+
+/// Most values a frontmatter may expand to. A few lines of nested aliases
+/// (`&a [x,x,…]`, `&b [*a,*a,…]`, …) otherwise expand to billions of nodes.
+const MAX_NODES: usize = 100_000;
+
+/// A collection being built, with the keys seen so far (duplicate detection in O(1)).
+struct Frame {
+    node: Node,
+    pending_key: Option<Node>,
+    anchor: usize,
+    keys: HashSet<String>,
+}
+
 struct Builder {
     first_line: u32,
-    stack: Vec<(Node, Option<Node>, usize)>,
-    anchors: HashMap<usize, Node>,
+    /// Character index at which each line starts.
+    line_starts: Vec<usize>,
+    stack: Vec<Frame>,
+    /// Anchored values and their size in nodes.
+    anchors: HashMap<usize, (Node, usize)>,
     root: Option<Node>,
     error: Option<Diagnostic>,
+    nodes: usize,
 }
 
 impl Builder {
+    /// From the marker's character index, counting only `\n` as a line break the
+    /// way every other position renn reports does (yaml-rust2 also breaks at a lone `\r`).
     fn position(&self, m: &Marker) -> Position {
-        // yaml-rust2 markers: 1-based lines, 0-based columns.
-        Position::new(self.first_line + m.line() as u32 - 1, m.col() as u32 + 1)
+        let line = self
+            .line_starts
+            .partition_point(|&start| start <= m.index());
+        let column = m.index() - self.line_starts[line.max(1) - 1];
+        Position::new(self.first_line + line.max(1) as u32 - 1, column as u32 + 1)
     }
 
-    fn push_value(&mut self, node: Node, anchor: usize) {
+    fn fail(&mut self, d: Diagnostic) {
+        self.error.get_or_insert(d);
+    }
+
+    fn push_value(&mut self, node: Node, anchor: usize, size: usize) {
         if anchor > 0 {
-            self.anchors.insert(anchor, node.clone());
+            self.anchors.insert(anchor, (node.clone(), size));
         }
-        let Some((parent, pending_key, _)) = self.stack.last_mut() else {
+        let Some(frame) = self.stack.last_mut() else {
             self.root.get_or_insert(node);
             return;
         };
-        match &mut parent.value {
+        match &mut frame.node.value {
             Value::Seq(items) => items.push(node),
-            Value::Map(entries) => match pending_key.take() {
-                None => *pending_key = Some(node),
+            Value::Map(entries) => match frame.pending_key.take() {
+                None => frame.pending_key = Some(node),
                 Some(key) => {
-                    let duplicate = entries.iter().any(|(k, _)| k.value == key.value);
-                    if duplicate && self.error.is_none() {
-                        self.error = Some(
-                            Diagnostic::error(
-                                "yaml-duplicate-key",
-                                format!("key {} appears twice in the frontmatter", key.describe()),
-                            )
-                            .at(Some(key.pos)),
-                        );
+                    let fresh = key.scalar_text().is_none_or(|k| frame.keys.insert(k));
+                    entries.push((key.clone(), node));
+                    if !fresh {
+                        let msg =
+                            format!("key {} appears twice in the frontmatter", key.describe());
+                        self.fail(Diagnostic::error("yaml-duplicate-key", msg).at(Some(key.pos)));
                     }
-                    entries.push((key, node));
                 }
             },
             _ => {}
         }
     }
+
+    fn open(&mut self, value: Value, pos: Position, anchor: usize) {
+        self.nodes += 1;
+        let node = Node { value, pos };
+        self.stack.push(Frame {
+            node,
+            pending_key: None,
+            anchor,
+            keys: HashSet::new(),
+        });
+    }
 }
 
 impl MarkedEventReceiver for Builder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
+        if self.error.is_some() {
+            return;
+        }
         let pos = self.position(&mark);
         match ev {
-            Event::SequenceStart(anchor, _) => {
-                let n = Node {
-                    value: Value::Seq(Vec::new()),
-                    pos,
-                };
-                self.stack.push((n, None, anchor));
-            }
-            Event::MappingStart(anchor, _) => {
-                let n = Node {
-                    value: Value::Map(Vec::new()),
-                    pos,
-                };
-                self.stack.push((n, None, anchor));
-            }
+            Event::SequenceStart(anchor, _) => self.open(Value::Seq(Vec::new()), pos, anchor),
+            Event::MappingStart(anchor, _) => self.open(Value::Map(Vec::new()), pos, anchor),
             Event::SequenceEnd | Event::MappingEnd => {
-                if let Some((node, _, anchor)) = self.stack.pop() {
-                    self.push_value(node, anchor);
+                if let Some(frame) = self.stack.pop() {
+                    let size = self.nodes; // an upper bound is enough for the budget
+                    self.push_value(frame.node, frame.anchor, size);
                 }
             }
             Event::Scalar(text, style, anchor, _) => {
+                self.nodes += 1;
                 let value = scalar(text, style);
-                self.push_value(Node { value, pos }, anchor);
+                self.push_value(Node { value, pos }, anchor, 1);
             }
             Event::Alias(id) => {
-                let node = self.anchors.get(&id).cloned().unwrap_or(Node {
-                    value: Value::Null,
-                    pos,
-                });
-                self.push_value(node, 0);
+                let (node, size) = self.anchors.get(&id).cloned().unwrap_or((
+                    Node {
+                        value: Value::Null,
+                        pos,
+                    },
+                    1,
+                ));
+                self.nodes = self.nodes.saturating_add(size);
+                if self.nodes > MAX_NODES {
+                    let msg =
+                        format!("YAML aliases expand the frontmatter beyond {MAX_NODES} values");
+                    self.fail(Diagnostic::error("yaml-too-large", msg).at(Some(pos)));
+                    return;
+                }
+                self.push_value(node, 0, size);
             }
             _ => {}
         }

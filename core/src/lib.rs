@@ -7,6 +7,7 @@ pub mod branch;
 pub mod config;
 pub mod diagnostic;
 pub mod error;
+pub mod execute;
 pub mod frontmatter;
 pub mod gate;
 pub mod inventory;

@@ -77,7 +77,9 @@ impl Project {
     pub fn plan(&self, stage_arg: &str, opts: PlanOptions) -> Result<Plan> {
         let inv = self.inventory(stage_arg)?;
         if inv.has_errors() {
-            return Err(Error::InvalidPlan(inv.diagnostics));
+            let mut ds = inv.diagnostics;
+            ds.sort_by_key(|d| std::cmp::Reverse(d.severity));
+            return Err(Error::InvalidPlan(ds));
         }
         let title = self.stage_title(&inv.stage);
         Ok(plan::build(inv, title, opts))

@@ -115,13 +115,13 @@ fn check_size(path: &str, bytes: u64) -> Result<(), Diagnostic> {
     Err(Diagnostic::error(
         "file-too-large",
         format!(
-            "file is {:.1} MB; renn reads plan files of at most {} MB",
+            "file is {:.1} MB; renn reads .renn/ files of at most {} MB",
             bytes as f64 / 1_048_576.0,
             MAX_FILE_BYTES / 1_048_576
         ),
     )
     .in_file(path)
-    .with_hint("plan files are short markdown; was a log or a binary saved under this name?"))
+    .with_hint("renn's files are short text; was a log or a binary saved under this name?"))
 }
 
 fn invalid_utf8(path: &str, bytes: &[u8], valid_up_to: usize) -> Diagnostic {

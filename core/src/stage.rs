@@ -98,7 +98,7 @@ impl FromStr for StageNumber {
     type Err = Error;
 
     fn from_str(arg: &str) -> Result<Self> {
-        Self::parse(arg.trim()).ok_or_else(|| Error::BadStageArgument {
+        Self::parse(arg).ok_or_else(|| Error::BadStageArgument {
             arg: arg.to_string(),
         })
     }

@@ -1,0 +1,364 @@
+//! The stage execution state machine: `next(state, event) -> (state, actions)`.
+//!
+//! Everything the seed does between "spawn" and "offer next", with no IO: the host
+//! (the CLI, or an editor through a binding) performs the actions — spawning agents,
+//! checking evidence, asking the user, writing files — and feeds back what happened
+//! as events. The rules live here, once, tested exhaustively.
+
+mod step;
+#[cfg(test)]
+mod tests;
+
+use crate::gate::GateResponse;
+use crate::plan::{Plan, StageInfo};
+use crate::proof::Proof;
+use crate::returns::GateReached;
+use crate::run::{GateKind, RunId};
+use serde::Serialize;
+
+pub use step::next;
+
+/// What to do when a run fails (`--on-failure`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnFailure {
+    Ask,
+    Continue,
+    Stop,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Settings {
+    /// `parallelization`: false runs a batch's runs one at a time.
+    pub parallel: bool,
+    /// At most this many runners at once (None: the whole batch).
+    pub max_concurrent: Option<u32>,
+    pub on_failure: OnFailure,
+    /// Verify the stage goal with the auditor once every run is complete.
+    pub auditor: bool,
+    pub commit_docs: bool,
+    /// `--batch N`: execute this batch only, then stop.
+    pub only_batch: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    Pending,
+    /// A runner (first or continuation) is working on it.
+    Running,
+    /// The runner said RUN COMPLETE; waiting for the host's evidence check.
+    Checking,
+    /// Stopped at a human gate, waiting for the user's answer.
+    AtGate,
+    Done,
+    Failed,
+    Skipped,
+}
+
+impl RunStatus {
+    /// Whether an agent process may currently be working on the run.
+    pub fn is_active(self) -> bool {
+        matches!(self, Self::Running | Self::Checking)
+    }
+
+    pub fn is_settled(self) -> bool {
+        matches!(self, Self::Done | Self::Failed | Self::Skipped)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunState {
+    pub id: RunId,
+    pub batch: u32,
+    pub status: RunStatus,
+    /// Runners started for this run: the first one plus one per answered gate.
+    pub spawns: u32,
+    pub gate: Option<GateReached>,
+    /// Gates the user answered (a gate run reported as "verified").
+    pub gates_passed: u32,
+    pub failure: Option<String>,
+    /// An answered gate waiting for a free slot to start its continuation runner.
+    pub resume: Option<(GateReached, GateResponse)>,
+    /// The recap's text, once the run is done (for the reports).
+    pub recap: Option<String>,
+    pub recap_path: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "phase", rename_all = "snake_case")]
+pub enum Phase {
+    Ready,
+    /// Executing `batches[index]`.
+    Batch {
+        index: usize,
+    },
+    /// The batch at `index` had failures; the user is asked to continue or stop.
+    FailureChoice {
+        index: usize,
+    },
+    Auditing,
+    ReadingProof,
+    HumanVerification,
+    Finished {
+        outcome: Outcome,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Every run done, goal verified (or auditor off), track updated.
+    Completed,
+    /// `--batch N` finished its batch.
+    BatchDone { batch: u32 },
+    /// The auditor found gaps (or the user reported issues at verification).
+    GapsFound,
+    /// Batches ran, but some runs failed or were skipped: the stage is not complete.
+    Incomplete,
+    /// Every run of a batch failed: something systemic (git, permissions…).
+    Systemic { batch: u32 },
+    /// The user (or `--on-failure stop`) stopped the stage.
+    Stopped { reason: String },
+}
+
+/// How an agent process ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "exit", rename_all = "snake_case")]
+pub enum Exit {
+    Success,
+    Failed { code: Option<i32> },
+    TimedOut { seconds: u64 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureChoice {
+    Continue,
+    Stop,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GiveUp {
+    /// Skip this run; the batch goes on.
+    Skip,
+    /// Abort the stage.
+    Abort,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "answer", content = "issues", rename_all = "snake_case")]
+pub enum Verification {
+    Approved,
+    Issues(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    Start,
+    /// A runner process ended; `output` is everything it printed.
+    RunnerExited {
+        run: RunId,
+        output: String,
+        exit: Exit,
+    },
+    /// The host's spot-check after RUN COMPLETE: the recap's text if it exists, and
+    /// the listed commits that do not exist in the repository.
+    Evidence {
+        run: RunId,
+        recap: Option<String>,
+        missing_commits: Vec<String>,
+    },
+    GateAnswered {
+        run: RunId,
+        response: GateResponse,
+    },
+    GateUnresolved {
+        run: RunId,
+        give_up: GiveUp,
+    },
+    FailureChosen {
+        choice: FailureChoice,
+    },
+    AuditorExited {
+        output: String,
+        exit: Exit,
+    },
+    /// The proof the auditor wrote, or why it could not be read.
+    ProofRead {
+        proof: Result<Proof, String>,
+    },
+    HumanVerified {
+        verification: Verification,
+    },
+}
+
+/// What a runner is started with; the host renders it with the prompt templates.
+// A handful of these exist at a time; boxing would only add noise at every match.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "prompt", rename_all = "snake_case")]
+pub enum PromptSpec {
+    Runner,
+    Continuation {
+        gate: GateReached,
+        response: GateResponse,
+    },
+}
+
+/// Things worth telling the user (and an editor's event stream), in order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "notice", rename_all = "snake_case")]
+pub enum Notice {
+    BatchStarted { batch: u32, runs: Vec<RunId> },
+    RunCompleted { run: RunId },
+    RunFailed { run: RunId, reason: String },
+    GateReached { run: RunId, gate: GateKind },
+    GateResolved { run: RunId, response: GateResponse },
+    RunSkipped { run: RunId },
+    BatchCompleted { batch: u32 },
+    StageSummary,
+    ProofRouted { proof: Proof },
+    DocsCommitSkipped,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    Notify(Notice),
+    SpawnRunner {
+        run: RunId,
+        prompt: PromptSpec,
+    },
+    /// Check that the recap exists and the listed commits exist; answer `Evidence`.
+    CheckEvidence {
+        run: RunId,
+        recap_path: String,
+        commits: Vec<String>,
+    },
+    /// Show the gate and ask the user; answer `GateAnswered` or `GateUnresolved`.
+    AskGate {
+        run: RunId,
+        gate: GateReached,
+    },
+    /// Ask "continue with remaining batches, or stop?"; answer `FailureChosen`.
+    AskFailure {
+        failed: Vec<(RunId, String)>,
+    },
+    SpawnAuditor,
+    /// Read the stage's proof.md; answer `ProofRead`.
+    ReadProof,
+    /// Show the checklist; answer `HumanVerified`.
+    AskVerification {
+        checklist: Vec<String>,
+    },
+    /// Record the position in pulse.md (renn's own section).
+    RecordProgress(Progress),
+    /// Mark the stage complete in track.md.
+    UpdateTrack,
+    Commit {
+        message: String,
+    },
+    OfferNext,
+    Finish(Outcome),
+}
+
+/// What pulse.md's renn-owned lines should say now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    pub current_batch: Option<u32>,
+    pub last_completed_run: Option<RunId>,
+    pub runs_done: usize,
+    pub runs_total: usize,
+    pub pending_gates: Vec<(RunId, GateReached)>,
+    pub status: String,
+}
+
+/// The state: the plan's runs and where each one is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StageRun {
+    pub stage: StageInfo,
+    pub settings: Settings,
+    /// Batch numbers to execute, in order.
+    pub batches: Vec<u32>,
+    /// The runs left to execute, in id order.
+    pub runs: Vec<RunState>,
+    /// Runs of the stage already complete before this execution.
+    pub already_complete: Vec<RunId>,
+    /// Runs of the stage not in this execution (e.g. not gap closure with --gaps-only).
+    pub not_selected: usize,
+    pub last_completed: Option<RunId>,
+    pub phase: Phase,
+}
+
+impl StageRun {
+    /// The starting state for a plan. `--batch N` keeps only that batch.
+    pub fn new(plan: &Plan, settings: Settings) -> Self {
+        let batches: Vec<u32> = plan
+            .batches
+            .iter()
+            .map(|b| b.batch)
+            .filter(|b| settings.only_batch.is_none_or(|only| only == *b))
+            .collect();
+        let runs: Vec<RunState> = plan
+            .runs
+            .iter()
+            .filter(|r| !r.complete && batches.contains(&r.batch))
+            .filter(|r| plan.batches.iter().any(|b| b.runs.contains(&r.id)))
+            .map(|r| RunState {
+                id: r.id.clone(),
+                batch: r.batch,
+                status: RunStatus::Pending,
+                spawns: 0,
+                gate: None,
+                gates_passed: 0,
+                failure: None,
+                resume: None,
+                recap: None,
+                recap_path: recap_path(&plan.stage.dir, &r.id),
+            })
+            .collect();
+        Self {
+            stage: plan.stage.clone(),
+            already_complete: plan.skipped.complete.clone(),
+            not_selected: plan.runs.len() - plan.skipped.complete.len() - runs.len(),
+            last_completed: plan.skipped.complete.last().cloned(),
+            settings,
+            batches,
+            runs,
+            phase: Phase::Ready,
+        }
+    }
+
+    /// Resumption: a gate recorded by an earlier, interrupted execution.
+    pub fn with_pending_gate(mut self, gate: GateReached) -> Self {
+        if let Some(r) = self.runs.iter_mut().find(|r| r.id == gate.run) {
+            r.status = RunStatus::AtGate;
+            r.spawns = 1;
+            r.gate = Some(gate);
+        }
+        self
+    }
+
+    pub fn run(&self, id: &RunId) -> Option<&RunState> {
+        self.runs.iter().find(|r| &r.id == id)
+    }
+
+    pub fn is_finished(&self) -> bool {
+        matches!(self.phase, Phase::Finished { .. })
+    }
+}
+
+pub fn recap_path(stage_dir: &str, run: &RunId) -> String {
+    format!("{stage_dir}/{run}-recap.md")
+}
+
+/// An event that does not fit the state (a host bug, or a stale answer).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("event {event} does not apply now: {reason}")]
+pub struct Rejected {
+    pub event: String,
+    pub reason: String,
+}

@@ -1,0 +1,477 @@
+//! The transitions. Each event handler checks that the event fits the state, changes
+//! the state, and returns what the host must do; `advance` then moves batches along.
+
+use super::*;
+use crate::proof::{ProofStatus, Route};
+use crate::returns::{self, AgentReturn};
+
+type Step = Result<(StageRun, Vec<Action>), Rejected>;
+
+/// Applies `event` to `state`. An event that does not fit the state is rejected and
+/// the state is unchanged (the caller keeps its copy).
+pub fn next(mut state: StageRun, event: Event) -> Step {
+    let mut out = Vec::new();
+    if state.is_finished() {
+        return reject(&event, "the stage execution has finished");
+    }
+    match event {
+        Event::Start => start(&mut state, &mut out).map_err(|r| rejected("start", r))?,
+        Event::RunnerExited { run, output, exit } => {
+            let r = active(&state, &run, RunStatus::Running, "runner_exited")?;
+            runner_exited(&mut state, r, &output, exit, &mut out);
+        }
+        Event::Evidence {
+            run,
+            recap,
+            missing_commits,
+        } => {
+            let r = active(&state, &run, RunStatus::Checking, "evidence")?;
+            evidence(&mut state, r, recap, &missing_commits, &mut out);
+        }
+        Event::GateAnswered { run, response } => {
+            let r = active(&state, &run, RunStatus::AtGate, "gate_answered")?;
+            // The continuation waits for a free slot like any run: answering a gate
+            // must not put a second agent beside a sequential batch's running one.
+            let gate = state.runs[r]
+                .gate
+                .take()
+                .expect("a run at a gate has its gate");
+            let run_state = &mut state.runs[r];
+            run_state.status = RunStatus::Pending;
+            run_state.gates_passed += 1;
+            run_state.resume = Some((gate, response.clone()));
+            out.push(Action::Notify(Notice::GateResolved { run, response }));
+            out.push(Action::RecordProgress(progress(&state)));
+        }
+        Event::GateUnresolved { run, give_up } => {
+            let r = active(&state, &run, RunStatus::AtGate, "gate_unresolved")?;
+            state.runs[r].gate = None;
+            match give_up {
+                GiveUp::Skip => {
+                    state.runs[r].status = RunStatus::Skipped;
+                    out.push(Action::Notify(Notice::RunSkipped { run }));
+                }
+                GiveUp::Abort => {
+                    state.runs[r].status = RunStatus::Skipped;
+                    finish(
+                        &mut state,
+                        Outcome::Stopped {
+                            reason: format!("aborted at the gate of run {run}"),
+                        },
+                        &mut out,
+                    );
+                    return Ok((state, out));
+                }
+            }
+        }
+        Event::FailureChosen { choice } => {
+            let Phase::FailureChoice { index } = state.phase else {
+                return reject_kind("failure_chosen", "no failure question is open");
+            };
+            match choice {
+                FailureChoice::Continue => next_batch(&mut state, index, &mut out),
+                FailureChoice::Stop => finish(
+                    &mut state,
+                    Outcome::Stopped {
+                        reason: "stopped after a failed run".into(),
+                    },
+                    &mut out,
+                ),
+            }
+            return Ok((state, out));
+        }
+        Event::AuditorExited { exit, .. } => {
+            if state.phase != Phase::Auditing {
+                return reject_kind("auditor_exited", "no auditor is running");
+            }
+            if exit == Exit::Success {
+                state.phase = Phase::ReadingProof;
+                out.push(Action::ReadProof);
+            } else {
+                let reason = format!("the auditor failed ({})", describe_exit(&exit));
+                finish(&mut state, Outcome::Stopped { reason }, &mut out);
+            }
+            return Ok((state, out));
+        }
+        Event::ProofRead { proof } => {
+            if state.phase != Phase::ReadingProof {
+                return reject_kind("proof_read", "no proof is expected");
+            }
+            route_proof(&mut state, proof, &mut out);
+            return Ok((state, out));
+        }
+        Event::HumanVerified { verification } => {
+            if state.phase != Phase::HumanVerification {
+                return reject_kind("human_verified", "no verification is open");
+            }
+            match verification {
+                Verification::Approved => complete_stage(&mut state, &mut out),
+                Verification::Issues(_) => finish(&mut state, Outcome::GapsFound, &mut out),
+            }
+            return Ok((state, out));
+        }
+    }
+    advance(&mut state, &mut out);
+    Ok((state, out))
+}
+
+fn rejected(event: &str, reason: String) -> Rejected {
+    Rejected {
+        event: event.into(),
+        reason,
+    }
+}
+
+fn reject(event: &Event, reason: &str) -> Step {
+    let name = serde_json::to_value(event)
+        .ok()
+        .and_then(|v| v.get("event").and_then(|e| e.as_str().map(str::to_string)))
+        .unwrap_or_default();
+    Err(rejected(&name, reason.into()))
+}
+
+fn reject_kind(event: &str, reason: &str) -> Step {
+    Err(rejected(event, reason.into()))
+}
+
+/// The index of `run` when it is in the current batch with the `expected` status.
+fn active(
+    state: &StageRun,
+    run: &RunId,
+    expected: RunStatus,
+    event: &str,
+) -> Result<usize, Rejected> {
+    let index = state
+        .runs
+        .iter()
+        .position(|r| &r.id == run)
+        .ok_or_else(|| rejected(event, format!("run {run} is not part of this execution")))?;
+    let status = state.runs[index].status;
+    if status != expected || !matches!(state.phase, Phase::Batch { .. }) {
+        return Err(rejected(
+            event,
+            format!("run {run} is {status:?}, not {expected:?}"),
+        ));
+    }
+    Ok(index)
+}
+
+fn start(state: &mut StageRun, out: &mut Vec<Action>) -> Result<(), String> {
+    if state.phase != Phase::Ready {
+        return Err("already started".into());
+    }
+    if state.batches.is_empty() {
+        finish(state, Outcome::Incomplete, out);
+        return Ok(());
+    }
+    begin_batch(state, 0, out);
+    Ok(())
+}
+
+fn begin_batch(state: &mut StageRun, index: usize, out: &mut Vec<Action>) {
+    state.phase = Phase::Batch { index };
+    let batch = state.batches[index];
+    let runs = state
+        .runs
+        .iter()
+        .filter(|r| r.batch == batch)
+        .map(|r| r.id.clone())
+        .collect();
+    out.push(Action::Notify(Notice::BatchStarted { batch, runs }));
+    out.push(Action::RecordProgress(progress(state)));
+    // Gates recorded by an interrupted execution are asked again, not re-run.
+    for r in state
+        .runs
+        .iter()
+        .filter(|r| r.batch == batch && r.status == RunStatus::AtGate)
+    {
+        let gate = r.gate.clone().expect("a run at a gate has its gate");
+        out.push(Action::AskGate {
+            run: r.id.clone(),
+            gate,
+        });
+    }
+}
+
+fn runner_exited(state: &mut StageRun, r: usize, output: &str, exit: Exit, out: &mut Vec<Action>) {
+    let id = state.runs[r].id.clone();
+    if exit != Exit::Success {
+        return fail(
+            state,
+            r,
+            format!("the runner {}", describe_exit(&exit)),
+            out,
+        );
+    }
+    match returns::parse(output) {
+        Err(why) => fail(state, r, why.to_string(), out),
+        Ok(AgentReturn::Complete(c)) if c.run != id => fail(
+            state,
+            r,
+            format!(
+                "the runner reported RUN COMPLETE for {} instead of {id}",
+                c.run
+            ),
+            out,
+        ),
+        Ok(AgentReturn::Gate(g)) if g.run != id => fail(
+            state,
+            r,
+            format!("the runner reported a gate for {} instead of {id}", g.run),
+            out,
+        ),
+        Ok(AgentReturn::Complete(c)) => {
+            state.runs[r].status = RunStatus::Checking;
+            let commits = c.tasks.iter().filter_map(|t| t.commit.clone()).collect();
+            let recap_path = state.runs[r].recap_path.clone();
+            out.push(Action::CheckEvidence {
+                run: id,
+                recap_path,
+                commits,
+            });
+        }
+        Ok(AgentReturn::Gate(g)) => {
+            state.runs[r].status = RunStatus::AtGate;
+            state.runs[r].gate = Some(g.clone());
+            out.push(Action::Notify(Notice::GateReached {
+                run: id.clone(),
+                gate: g.gate,
+            }));
+            out.push(Action::RecordProgress(progress(state)));
+            out.push(Action::AskGate { run: id, gate: g });
+        }
+    }
+}
+
+/// A runner's claim is believed only with evidence: the recap and the commits.
+fn evidence(
+    state: &mut StageRun,
+    r: usize,
+    recap: Option<String>,
+    missing: &[String],
+    out: &mut Vec<Action>,
+) {
+    let run = &state.runs[r];
+    let reason = match (&recap, missing) {
+        (None, _) => Some(format!(
+            "the runner said RUN COMPLETE but {} does not exist",
+            run.recap_path
+        )),
+        (_, [_, ..]) => Some(format!(
+            "the runner said RUN COMPLETE but these commits do not exist: {}",
+            missing.join(", ")
+        )),
+        _ => None,
+    };
+    if let Some(reason) = reason {
+        return fail(state, r, reason, out);
+    }
+    let run = &mut state.runs[r];
+    run.status = RunStatus::Done;
+    run.recap = recap;
+    state.last_completed = Some(run.id.clone());
+    out.push(Action::Notify(Notice::RunCompleted {
+        run: run.id.clone(),
+    }));
+    out.push(Action::RecordProgress(progress(state)));
+}
+
+fn fail(state: &mut StageRun, r: usize, reason: String, out: &mut Vec<Action>) {
+    let run = &mut state.runs[r];
+    run.status = RunStatus::Failed;
+    run.gate = None;
+    run.failure = Some(reason.clone());
+    out.push(Action::Notify(Notice::RunFailed {
+        run: run.id.clone(),
+        reason,
+    }));
+}
+
+/// Starts runners while there is room, and concludes the batch once every run in it
+/// has settled. A run waiting at a gate holds no slot: no agent is working on it.
+fn advance(state: &mut StageRun, out: &mut Vec<Action>) {
+    let Phase::Batch { index } = state.phase else {
+        return;
+    };
+    let batch = state.batches[index];
+    let limit = match (state.settings.parallel, state.settings.max_concurrent) {
+        (false, _) => 1,
+        (true, Some(n)) => n.max(1) as usize,
+        (true, None) => usize::MAX,
+    };
+    let active = state.runs.iter().filter(|r| r.status.is_active()).count();
+    // Resumed gates first: a user is waiting on them.
+    let mut queue: Vec<usize> = (0..state.runs.len())
+        .filter(|&i| state.runs[i].batch == batch && state.runs[i].status == RunStatus::Pending)
+        .collect();
+    queue.sort_by_key(|&i| state.runs[i].resume.is_none());
+    for i in queue.into_iter().take(limit.saturating_sub(active)) {
+        let run = &mut state.runs[i];
+        run.status = RunStatus::Running;
+        run.spawns += 1;
+        let prompt = match run.resume.take() {
+            Some((gate, response)) => PromptSpec::Continuation { gate, response },
+            None => PromptSpec::Runner,
+        };
+        out.push(Action::SpawnRunner {
+            run: run.id.clone(),
+            prompt,
+        });
+    }
+    let in_batch = || state.runs.iter().filter(|r| r.batch == batch);
+    if !in_batch().all(|r| r.status.is_settled()) {
+        return;
+    }
+    let failed: Vec<(RunId, String)> = in_batch()
+        .filter(|r| r.status == RunStatus::Failed)
+        .map(|r| (r.id.clone(), r.failure.clone().unwrap_or_default()))
+        .collect();
+    let size = in_batch().count();
+    if failed.is_empty() {
+        out.push(Action::Notify(Notice::BatchCompleted { batch }));
+        return next_batch(state, index, out);
+    }
+    // One failure is a run's problem; every run of a (multi-run) batch failing is the
+    // environment's — git, permissions, the agent CLI — and going on would only repeat it.
+    if size > 1 && failed.len() == size {
+        return finish(state, Outcome::Systemic { batch }, out);
+    }
+    match state.settings.on_failure {
+        OnFailure::Continue => next_batch(state, index, out),
+        OnFailure::Stop => finish(
+            state,
+            Outcome::Stopped {
+                reason: format!("run {} failed", failed[0].0),
+            },
+            out,
+        ),
+        OnFailure::Ask => {
+            state.phase = Phase::FailureChoice { index };
+            out.push(Action::AskFailure { failed });
+        }
+    }
+}
+
+fn next_batch(state: &mut StageRun, index: usize, out: &mut Vec<Action>) {
+    if let Some(batch) = state.settings.only_batch {
+        return finish(state, Outcome::BatchDone { batch }, out);
+    }
+    if index + 1 < state.batches.len() {
+        begin_batch(state, index + 1, out);
+        return advance(state, out);
+    }
+    out.push(Action::Notify(Notice::StageSummary));
+    let all_done =
+        state.not_selected == 0 && state.runs.iter().all(|r| r.status == RunStatus::Done);
+    if !all_done {
+        return finish(state, Outcome::Incomplete, out);
+    }
+    if state.settings.auditor {
+        state.phase = Phase::Auditing;
+        out.push(Action::SpawnAuditor);
+    } else {
+        complete_stage(state, out);
+    }
+}
+
+fn route_proof(state: &mut StageRun, proof: Result<Proof, String>, out: &mut Vec<Action>) {
+    let proof = match proof {
+        Ok(p) => p,
+        Err(reason) => {
+            return finish(
+                state,
+                Outcome::Stopped {
+                    reason: format!("the proof cannot be read: {reason}"),
+                },
+                out,
+            )
+        }
+    };
+    let route = proof.route(&state.stage.number.unpadded());
+    let status = proof.status;
+    out.push(Action::Notify(Notice::ProofRouted { proof }));
+    match (status, route) {
+        (ProofStatus::Passed, _) => complete_stage(state, out),
+        (_, Route::AskHuman { checklist }) => {
+            state.phase = Phase::HumanVerification;
+            out.push(Action::AskVerification { checklist });
+        }
+        _ => finish(state, Outcome::GapsFound, out),
+    }
+}
+
+fn complete_stage(state: &mut StageRun, out: &mut Vec<Action>) {
+    out.push(Action::UpdateTrack);
+    state.phase = Phase::Finished {
+        outcome: Outcome::Completed,
+    };
+    out.push(Action::RecordProgress(progress(state)));
+    if state.settings.commit_docs {
+        let message = format!(
+            "docs(stage-{}): complete stage execution",
+            state.stage.number
+        );
+        out.push(Action::Commit { message });
+    } else {
+        out.push(Action::Notify(Notice::DocsCommitSkipped));
+    }
+    out.push(Action::OfferNext);
+    out.push(Action::Finish(Outcome::Completed));
+}
+
+fn finish(state: &mut StageRun, outcome: Outcome, out: &mut Vec<Action>) {
+    state.phase = Phase::Finished {
+        outcome: outcome.clone(),
+    };
+    out.push(Action::RecordProgress(progress(state)));
+    out.push(Action::Finish(outcome));
+}
+
+fn describe_exit(exit: &Exit) -> String {
+    match exit {
+        Exit::Success => "succeeded".into(),
+        Exit::Failed { code: Some(c) } => format!("exited with status {c}"),
+        Exit::Failed { code: None } => "was killed by a signal".into(),
+        Exit::TimedOut { seconds } => format!("timed out after {seconds} s"),
+    }
+}
+
+/// The position pulse.md should record now.
+pub fn progress(state: &StageRun) -> Progress {
+    let done = state
+        .runs
+        .iter()
+        .filter(|r| r.status == RunStatus::Done)
+        .count();
+    let current_batch = match &state.phase {
+        Phase::Batch { index } | Phase::FailureChoice { index } => Some(state.batches[*index]),
+        _ => None,
+    };
+    let status = match &state.phase {
+        Phase::Ready => "Ready to execute".to_string(),
+        Phase::Batch { .. } => format!("Executing batch {}", current_batch.unwrap_or_default()),
+        Phase::FailureChoice { .. } => "Paused after a failed run".to_string(),
+        Phase::Auditing | Phase::ReadingProof => "Verifying stage goal".to_string(),
+        Phase::HumanVerification => "Awaiting human verification".to_string(),
+        Phase::Finished { outcome } => match outcome {
+            Outcome::Completed => "Stage complete".to_string(),
+            Outcome::BatchDone { batch } => format!("Batch {batch} executed"),
+            Outcome::GapsFound => "Gaps found; plan gap closure".to_string(),
+            Outcome::Incomplete => "Executed with failed or skipped runs".to_string(),
+            Outcome::Systemic { batch } => format!("Stopped: every run of batch {batch} failed"),
+            Outcome::Stopped { reason } => format!("Stopped: {reason}"),
+        },
+    };
+    Progress {
+        current_batch,
+        last_completed_run: state.last_completed.clone(),
+        runs_done: state.already_complete.len() + done,
+        runs_total: state.already_complete.len() + state.not_selected + state.runs.len(),
+        pending_gates: state
+            .runs
+            .iter()
+            .filter_map(|r| Some((r.id.clone(), r.gate.clone()?)))
+            .collect(),
+        status,
+    }
+}

@@ -1,0 +1,180 @@
+//! Random hosts: whatever sequence of answers (and nonsense) a host sends, the state
+//! stays consistent, no run is spawned while an agent already works on it, and a
+//! completed run is never spawned again.
+
+use super::*;
+use proptest::prelude::*;
+
+#[derive(Debug, Clone)]
+struct Shape {
+    batches: Vec<u32>,
+    settings: Settings,
+    choices: Vec<u8>,
+}
+
+fn shape() -> impl Strategy<Value = Shape> {
+    (
+        proptest::collection::vec(1u32..4, 1..7),
+        any::<bool>(),
+        proptest::option::of(1u32..3),
+        0u8..3,
+        any::<bool>(),
+        any::<bool>(),
+        proptest::collection::vec(any::<u8>(), 0..80),
+    )
+        .prop_map(
+            |(mut batches, parallel, max, policy, auditor, commit_docs, choices)| {
+                batches.sort();
+                let on_failure =
+                    [OnFailure::Ask, OnFailure::Continue, OnFailure::Stop][policy as usize];
+                Shape {
+                    batches,
+                    settings: Settings {
+                        parallel,
+                        max_concurrent: max,
+                        on_failure,
+                        auditor,
+                        commit_docs,
+                        only_batch: None,
+                    },
+                    choices,
+                }
+            },
+        )
+}
+
+/// An event a host might send now: usually a sensible answer, sometimes nonsense.
+fn pick(state: &StageRun, c: u8) -> Event {
+    let runs: Vec<&RunState> = state.runs.iter().collect();
+    let any_run = runs[c as usize % runs.len()].id.clone();
+    if c % 11 == 0 {
+        // Nonsense: an event for whatever run, whatever its state.
+        return Event::GateAnswered {
+            run: any_run,
+            response: GateResponse::Approved,
+        };
+    }
+    let waiting = |s: RunStatus| runs.iter().find(|r| r.status == s).map(|r| r.id.clone());
+    match &state.phase {
+        Phase::Ready => Event::Start,
+        Phase::FailureChoice { .. } => Event::FailureChosen {
+            choice: if c % 2 == 0 {
+                FailureChoice::Continue
+            } else {
+                FailureChoice::Stop
+            },
+        },
+        Phase::Auditing => Event::AuditorExited {
+            output: String::new(),
+            exit: if c % 5 == 0 {
+                Exit::Failed { code: Some(1) }
+            } else {
+                Exit::Success
+            },
+        },
+        Phase::ReadingProof => Event::ProofRead {
+            proof: proof_with(
+                ["passed", "gaps_found", "human_needed"][c as usize % 3],
+                "## Human Verification\n- a\n",
+            ),
+        },
+        Phase::HumanVerification => Event::HumanVerified {
+            verification: if c % 2 == 0 {
+                Verification::Approved
+            } else {
+                Verification::Issues("no".into())
+            },
+        },
+        Phase::Finished { .. } => Event::Start,
+        Phase::Batch { .. } => {
+            if let Some(run) = waiting(RunStatus::Checking).filter(|_| c % 3 != 0) {
+                let recap = (c % 7 != 0).then(|| "**r**".to_string());
+                return Event::Evidence {
+                    run,
+                    recap,
+                    missing_commits: vec![],
+                };
+            }
+            if let Some(run) = waiting(RunStatus::AtGate).filter(|_| c % 2 == 0) {
+                return match c % 9 {
+                    0 => Event::GateUnresolved {
+                        run,
+                        give_up: GiveUp::Skip,
+                    },
+                    1 => Event::GateUnresolved {
+                        run,
+                        give_up: GiveUp::Abort,
+                    },
+                    _ => Event::GateAnswered {
+                        run,
+                        response: GateResponse::Issues("fix".into()),
+                    },
+                };
+            }
+            let run = waiting(RunStatus::Running).unwrap_or(any_run);
+            let n = run.run;
+            let (output, exit) = match c % 6 {
+                0 => (gate_output(n, "human-verify"), Exit::Success),
+                1 => ("garbage".to_string(), Exit::Success),
+                2 => (String::new(), Exit::Failed { code: Some(1) }),
+                _ => (complete_output(n), Exit::Success),
+            };
+            Event::RunnerExited { run, output, exit }
+        }
+    }
+}
+
+fn check(before: &StageRun, after: &StageRun, actions: &[Action]) {
+    for a in actions {
+        if let Action::SpawnRunner { run, .. } = a {
+            let was = before.run(run).unwrap().status;
+            assert!(!was.is_active(), "{run} spawned while {was:?}");
+            assert_ne!(was, RunStatus::Done, "{run} re-spawned after completion");
+            assert_eq!(after.run(run).unwrap().status, RunStatus::Running);
+        }
+    }
+    let limit = match (after.settings.parallel, after.settings.max_concurrent) {
+        (false, _) => 1,
+        (true, Some(n)) => n as usize,
+        (true, None) => usize::MAX,
+    };
+    assert!(after.runs.iter().filter(|r| r.status.is_active()).count() <= limit);
+    for (b, a) in before.runs.iter().zip(&after.runs) {
+        assert_eq!(a.status == RunStatus::AtGate, a.gate.is_some(), "{a:?}");
+        assert!(a.status != RunStatus::Done || a.recap.is_some());
+        assert!(a.status != RunStatus::Failed || a.failure.is_some());
+        assert!(a.spawns >= b.spawns);
+        if b.status.is_settled() {
+            assert_eq!(a.status, b.status, "a settled run never changes");
+        }
+    }
+    if let Phase::Batch { index } = after.phase {
+        let current = after.batches[index];
+        for r in after.runs.iter().filter(|r| r.batch > current) {
+            assert_eq!(r.status, RunStatus::Pending, "later batches wait");
+        }
+        for r in after.runs.iter().filter(|r| r.batch < current) {
+            assert!(r.status.is_settled(), "earlier batches have settled");
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn no_event_sequence_breaks_the_rules(s in shape()) {
+        let runs: Vec<(u32, u32)> = s.batches.iter().enumerate().map(|(i, b)| (i as u32 + 1, *b)).collect();
+        let plan = plan_of(&runs, &[]);
+        let mut state = StageRun::new(&plan, s.settings.clone());
+        for &c in &s.choices {
+            let event = pick(&state, c);
+            if let Ok((after, actions)) = next(state.clone(), event) {
+                check(&state, &after, &actions);
+                let finishes = actions.iter().filter(|a| matches!(a, Action::Finish(_))).count();
+                prop_assert_eq!(finishes > 0, after.is_finished() && !state.is_finished());
+                state = after;
+            }
+        }
+    }
+}
