@@ -1,5 +1,8 @@
 //! One function per subcommand: load what it needs, ask the core, print.
 
+mod next;
+mod prompt;
+
 use crate::{Cli, Command};
 use renn_cli::{disk, Error, Result};
 use renn_core::plan::PlanOptions;
@@ -41,6 +44,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             })?;
             Ok(code)
         }
+        Command::Next => next::run(cli),
         Command::Models => {
             let project = open(cli, None)?;
             let models = project.models();
@@ -49,6 +53,12 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             }
             emit(cli, &models, || models.render_markdown())
         }
+        Command::Prompt {
+            run,
+            response,
+            return_file,
+            ..
+        } => prompt::print(cli, run, response.as_deref().zip(return_file.as_deref())),
         Command::Branch { stage } => {
             let project = open(cli, Some(stage))?;
             let branch = project.branch(stage)?;

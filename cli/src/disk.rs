@@ -1,6 +1,6 @@
 //! Builds a snapshot of `.renn/` from disk, reading only what a command needs: the
-//! project files, the names of the stage directories, and the one stage's run files
-//! (recaps and proofs are only listed — their existence is what counts).
+//! project files (and any prompt templates), the names of the stage directories, and
+//! the one stage's runs, recaps and proofs (other files there are only listed).
 
 use crate::{Error, Result};
 use renn_core::snapshot::{self, FileContent, Snapshot, MAX_FILE_BYTES};
@@ -52,10 +52,28 @@ impl ProjectDir {
         for name in self.list_dirs(snapshot::STAGES_DIR)? {
             snap.dirs.insert(format!("{}/{name}", snapshot::STAGES_DIR));
         }
+        self.read_templates(&mut snap)?;
         Ok(snap)
     }
 
-    /// Adds one stage's files: run files with content, everything else listed only.
+    /// The prompt templates a project overrides (`.renn/templates/runner.md`…), if any.
+    fn read_templates(&self, snap: &mut Snapshot) -> Result<()> {
+        let dir = renn_core::prompt::TEMPLATES_DIR;
+        let entries = match fs::read_dir(self.root.join(dir)) {
+            Ok(e) => e,
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(self.io(dir, e)),
+        };
+        for entry in entries {
+            let entry = entry.map_err(|e| self.io(dir, e))?;
+            if let Some(name) = entry.file_name().to_str().filter(|n| n.ends_with(".md")) {
+                self.read_into(snap, &format!("{dir}/{name}"))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds one stage's files: runs, recaps and proofs with content, the rest listed only.
     pub fn load_stage(&self, snap: &mut Snapshot, stage: &StageDir) -> Result<()> {
         let dir = self.root.join(&stage.dir);
         let entries = fs::read_dir(&dir).map_err(|e| self.io(&stage.dir, e))?;
@@ -71,7 +89,9 @@ impl ProjectDir {
             if !meta.is_file() {
                 continue;
             }
-            if name.ends_with("-run.md") {
+            // Recaps and proofs feed the reports and the routing, so they are read too.
+            let read = ["-run.md", "-recap.md", "-proof.md"];
+            if read.iter().any(|s| name.ends_with(s)) {
                 self.read_into(snap, &path)?;
             } else {
                 snap.insert(path, FileContent::Present);

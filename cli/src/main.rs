@@ -41,10 +41,28 @@ pub enum Command {
     },
     /// Show the model each agent runs with (horsepower table and overrides).
     Models,
+    /// Say what comes next: the stage after the last one checked in track.md, or
+    /// MILESTONE COMPLETE.
+    Next,
     /// Print the git branch the stage runs on (nothing for strategy `none`).
     Branch {
         /// Stage number: 3, 03, 2.1, 12A…
         stage: String,
+    },
+    /// Print the prompt a run's agent gets: the runner's, or with --continuation the
+    /// fresh runner's that resumes after a gate.
+    Prompt {
+        /// Run id: 03-02, 3-2, 02.1-01…
+        run: String,
+        /// The continuation prompt after a gate (needs --response and --return).
+        #[arg(long, requires_all = ["response", "return_file"])]
+        continuation: bool,
+        /// The user's answer at the gate: "approved", "done", the chosen option, or the issues.
+        #[arg(long, value_name = "TEXT", requires = "continuation")]
+        response: Option<String>,
+        /// A file with the agent's output ending in its GATE REACHED block.
+        #[arg(long = "return", value_name = "FILE", requires = "continuation")]
+        return_file: Option<PathBuf>,
     },
 }
 

@@ -258,7 +258,11 @@ pub enum Action {
     RecordProgress(Progress),
     /// Mark the stage complete in track.md.
     UpdateTrack,
+    /// `git add` exactly `files` (and `if_changed` when git reports them modified),
+    /// then commit with `message`.
     Commit {
+        files: Vec<String>,
+        if_changed: Vec<String>,
         message: String,
     },
     OfferNext,
@@ -317,7 +321,7 @@ impl StageRun {
                 failure: None,
                 resume: None,
                 recap: None,
-                recap_path: recap_path(&plan.stage.dir, &r.id),
+                recap_path: crate::recap::path_for_run(&r.path),
             })
             .collect();
         Self {
@@ -349,10 +353,6 @@ impl StageRun {
     pub fn is_finished(&self) -> bool {
         matches!(self.phase, Phase::Finished { .. })
     }
-}
-
-pub fn recap_path(stage_dir: &str, run: &RunId) -> String {
-    format!("{stage_dir}/{run}-recap.md")
 }
 
 /// An event that does not fit the state (a host bug, or a stale answer).

@@ -67,6 +67,11 @@ pub struct Proof {
     pub body_checklist: Vec<String>,
 }
 
+/// Where the auditor writes a stage's proof: `.renn/stages/03-auth/03-proof.md`.
+pub fn path(stage: &crate::plan::StageInfo) -> String {
+    format!("{}/{}-proof.md", stage.dir, stage.number)
+}
+
 /// Reads proof.md; every problem is a diagnostic naming the file and line.
 pub fn parse(path: &str, text: &str) -> Result<Proof, Diagnostic> {
     let split = frontmatter::split(text).map_err(|d| d.in_file(path))?;

@@ -10,6 +10,7 @@ pub const CONFIG_PATH: &str = ".renn/config.json";
 pub const PULSE_PATH: &str = ".renn/pulse.md";
 pub const TRACK_PATH: &str = ".renn/track.md";
 pub const STAGES_DIR: &str = ".renn/stages";
+pub const SPECS_PATH: &str = ".renn/specs.md";
 
 /// Plan files larger than this are refused: a run is a few KB, so a file of many
 /// megabytes is a mistake (a log or a binary saved under the wrong name).

@@ -1,5 +1,5 @@
 //! Reading `.renn/track.md` (the roadmap): its milestones and its stage checklist.
-//! Read-only: renn's edits to the track live elsewhere.
+//! Reading only; renn's one edit to the track lives in `track/update.rs`.
 //!
 //! The seed takes the first `vN.N` anywhere in the file as the milestone, so once
 //! v1.0 ships every later stage still lands on the v1.0 branch. Here a milestone is
@@ -8,6 +8,9 @@
 
 use crate::stage::StageNumber;
 use serde::Serialize;
+
+pub(crate) mod update;
+pub use update::{mark_stage_complete, progress};
 
 /// A milestone: `v1.1` and `Accounts & Billing`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -4,6 +4,7 @@
 use super::*;
 use crate::proof::{ProofStatus, Route};
 use crate::returns::{self, AgentReturn};
+use crate::snapshot::{PULSE_PATH, SPECS_PATH, TRACK_PATH};
 
 type Step = Result<(StageRun, Vec<Action>), Rejected>;
 
@@ -411,7 +412,16 @@ fn complete_stage(state: &mut StageRun, out: &mut Vec<Action>) {
             "docs(stage-{}): complete stage execution",
             state.stage.number
         );
-        out.push(Action::Commit { message });
+        let mut files = vec![TRACK_PATH.to_string(), PULSE_PATH.to_string()];
+        if state.settings.auditor {
+            files.push(crate::proof::path(&state.stage));
+        }
+        let if_changed = vec![SPECS_PATH.to_string()];
+        out.push(Action::Commit {
+            files,
+            if_changed,
+            message,
+        });
     } else {
         out.push(Action::Notify(Notice::DocsCommitSkipped));
     }

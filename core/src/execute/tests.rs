@@ -129,7 +129,13 @@ fn parallel_happy_path_runs_every_batch_audits_and_commits() {
     });
     assert!(a.contains(&Action::UpdateTrack));
     assert!(a.contains(&Action::Commit {
-        message: "docs(stage-03): complete stage execution".into()
+        files: vec![
+            ".renn/track.md".into(),
+            ".renn/pulse.md".into(),
+            ".renn/stages/03-auth/03-proof.md".into()
+        ],
+        if_changed: vec![".renn/specs.md".into()],
+        message: "docs(stage-03): complete stage execution".into(),
     }));
     assert!(a.contains(&Action::OfferNext));
     assert_eq!(finished(&a), Some(&Outcome::Completed));

@@ -1,0 +1,194 @@
+//! What comes after a stage (the seed's offer_next): the next stage to plan, or the
+//! end of the milestone. The track's checkboxes are the truth, so a stage checked out
+//! of order is skipped, and the milestone is only complete when nothing is unchecked.
+
+use crate::diagnostic::Diagnostic;
+use crate::snapshot::TRACK_PATH;
+use crate::stage::StageNumber;
+use crate::track::{self, TrackStage};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Next {
+    /// A stage is left: plan it.
+    Stage {
+        number: StageNumber,
+        title: String,
+        goal: Option<String>,
+        /// `/renn.plan-stage 3` (the unpadded number, as a person types it).
+        command: String,
+    },
+    /// Every stage of the track is checked.
+    MilestoneComplete { stages: usize, command: String },
+}
+
+/// What to offer once `completed` is done (whether or not the track is updated yet):
+/// the first unchecked stage after it in track order; else an unchecked stage before
+/// it (a milestone with an open stage is not complete); else the milestone.
+pub fn offer(track: &str, completed: &StageNumber) -> Next {
+    let stages = track::stages(track);
+    let open = |s: &&TrackStage| !s.complete && &s.number != completed;
+    let after = match stages.iter().position(|s| &s.number == completed) {
+        Some(i) => stages[i + 1..].iter().find(open),
+        // Not in the checklist: "after" by stage order.
+        None => stages.iter().filter(|s| &s.number > completed).find(open),
+    };
+    match after.or_else(|| stages.iter().find(open)) {
+        Some(s) => stage(s),
+        None => milestone(stages.len()),
+    }
+}
+
+/// `renn next` with no stage: the stage after the last checked one, or the first
+/// stage when none is checked. A track without a stage checklist is an error.
+pub fn current(track: &str) -> Result<Next, Diagnostic> {
+    let stages = track::stages(track);
+    if stages.is_empty() {
+        return Err(Diagnostic::error(
+            "track-no-stages",
+            "the track has no stage checklist, so there is no next stage",
+        )
+        .in_file(TRACK_PATH)
+        .with_hint("list stages as `- [ ] **Stage 1: <title>** - <goal>` under `## Stages`"));
+    }
+    Ok(match stages.iter().rposition(|s| s.complete) {
+        Some(i) => offer(track, &stages[i].number),
+        None => stage(&stages[0]),
+    })
+}
+
+fn stage(s: &TrackStage) -> Next {
+    Next::Stage {
+        command: format!("/renn.plan-stage {}", s.number.unpadded()),
+        number: s.number.clone(),
+        title: s.title.clone(),
+        goal: s.goal.clone(),
+    }
+}
+
+fn milestone(stages: usize) -> Next {
+    Next::MilestoneComplete {
+        stages,
+        command: "/renn.complete-milestone".to_string(),
+    }
+}
+
+impl Next {
+    /// The seed's offer_next text, exactly.
+    pub fn render_markdown(&self) -> String {
+        match self {
+            Next::Stage {
+                number,
+                title,
+                goal,
+                command,
+            } => {
+                let goal = goal
+                    .as_deref()
+                    .map(|g| format!(" — {g}"))
+                    .unwrap_or_default();
+                format!(
+                    "## Next Up\n\n**Stage {}: {title}**{goal}\n\n`{command}`\n\n\
+                     <sub>`/clear` first for fresh context</sub>\n",
+                    number.unpadded()
+                )
+            }
+            Next::MilestoneComplete { stages, command } => {
+                format!("MILESTONE COMPLETE!\n\nAll {stages} stages executed.\n\n`{command}`\n")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEMO: &str = include_str!("../../examples/demo/.renn/track.md");
+    const DECIMAL: &str = include_str!("../../tests/fixtures/decimal-stage/.renn/track.md");
+    const LETTER: &str = include_str!("../../tests/fixtures/letter-stage/.renn/track.md");
+
+    fn n(s: &str) -> StageNumber {
+        StageNumber::parse(s).unwrap()
+    }
+
+    fn number(next: &Next) -> Option<String> {
+        match next {
+            Next::Stage { number, .. } => Some(number.unpadded()),
+            Next::MilestoneComplete { .. } => None,
+        }
+    }
+
+    #[test]
+    fn the_next_stage_is_the_first_unchecked_one_after() {
+        let next = offer(DEMO, &n("2"));
+        assert_eq!(
+            next,
+            Next::Stage {
+                number: n("3"),
+                title: "Sharing".into(),
+                goal: Some("Users can share notes with each other".into()),
+                command: "/renn.plan-stage 3".into(),
+            }
+        );
+        // Decimal and letter stages are stages like any other, in track order.
+        assert_eq!(number(&offer(DECIMAL, &n("2"))).as_deref(), Some("2.1"));
+        assert_eq!(number(&offer(DECIMAL, &n("2.1"))).as_deref(), Some("3"));
+        assert_eq!(number(&offer(LETTER, &n("12"))).as_deref(), Some("12A"));
+        assert_eq!(
+            offer(LETTER, &n("12A")).render_markdown().lines().nth(4),
+            Some("`/renn.plan-stage 13`")
+        );
+    }
+
+    #[test]
+    fn checked_stages_are_skipped_and_open_earlier_stages_block_the_milestone() {
+        let track = "- [x] **Stage 1: A**\n- [ ] **Stage 2: B**\n- [x] **Stage 3: C**\n\
+                     - [ ] **Stage 4: D**\n";
+        assert_eq!(number(&offer(track, &n("2"))).as_deref(), Some("4"));
+        assert_eq!(number(&offer(track, &n("4"))).as_deref(), Some("2"));
+        // A stage absent from the checklist: the next by number.
+        assert_eq!(number(&offer(track, &n("1.5"))).as_deref(), Some("2"));
+        let done = track.replace("[ ]", "[x]");
+        assert_eq!(
+            offer(&done, &n("4")),
+            Next::MilestoneComplete {
+                stages: 4,
+                command: "/renn.complete-milestone".into()
+            }
+        );
+        // The stage just completed counts as done even before the track says so.
+        let last_open = done.replace("- [x] **Stage 4", "- [ ] **Stage 4");
+        assert_eq!(number(&offer(&last_open, &n("4"))), None);
+    }
+
+    #[test]
+    fn current_follows_the_last_checked_stage() {
+        assert_eq!(number(&current(DEMO).unwrap()).as_deref(), Some("2"));
+        let fresh = "- [ ] **Stage 1: A** - first\n- [ ] **Stage 2: B**\n";
+        assert_eq!(number(&current(fresh).unwrap()).as_deref(), Some("1"));
+        let err = current("# Track\n\nnothing yet\n").unwrap_err();
+        assert_eq!(err.code, "track-no-stages");
+        assert_eq!(err.file.as_deref(), Some(".renn/track.md"));
+    }
+
+    #[test]
+    fn renders_the_seed_text() {
+        assert_eq!(
+            offer(DEMO, &n("2")).render_markdown(),
+            "## Next Up\n\n**Stage 3: Sharing** — Users can share notes with each other\n\n\
+             `/renn.plan-stage 3`\n\n<sub>`/clear` first for fresh context</sub>\n"
+        );
+        let no_goal = offer("- [x] **Stage 1: A**\n- [ ] **Stage 2: B**\n", &n("1"));
+        assert!(no_goal.render_markdown().contains("\n**Stage 2: B**\n"));
+        assert_eq!(
+            milestone(3).render_markdown(),
+            "MILESTONE COMPLETE!\n\nAll 3 stages executed.\n\n`/renn.complete-milestone`\n"
+        );
+        let json = serde_json::to_value(offer(DEMO, &n("2"))).unwrap();
+        assert_eq!(json["kind"], "stage");
+        assert_eq!(json["number"], "03");
+        assert_eq!(json["command"], "/renn.plan-stage 3");
+    }
+}

@@ -1,0 +1,335 @@
+//! The prompts renn gives its agents: a runner, a continuation runner after a gate,
+//! and the auditor. The texts are templates (`core/templates/*.md`, embedded), which
+//! a project may replace with `.renn/templates/runner.md` etc.
+//!
+//! Everything a prompt refers to is inlined — the run, pulse.md, config.json — because
+//! the `@` syntax does not cross agent boundaries: an agent cannot read its parent's
+//! `@`-references.
+
+mod template;
+#[cfg(test)]
+mod tests;
+
+use crate::diagnostic::Diagnostic;
+use crate::gate::GateResponse;
+use crate::inventory::Run;
+use crate::plan::StageInfo;
+use crate::recap;
+use crate::returns::{CompletedTask, GateReached};
+use crate::run::{self, MustHaves, RunId};
+use crate::snapshot::Snapshot;
+use std::fmt::Write as _;
+use template::Template;
+
+pub const TEMPLATES_DIR: &str = ".renn/templates";
+
+/// What a runner needs: the run, its file's text, and the project state to inline.
+#[derive(Debug, Clone, Copy)]
+pub struct RunnerContext<'a> {
+    pub stage: &'a StageInfo,
+    pub run: &'a Run,
+    pub run_text: &'a str,
+    /// `.renn/pulse.md`, when it exists.
+    pub pulse: Option<&'a str>,
+    /// `.renn/config.json`, when it exists.
+    pub config: Option<&'a str>,
+}
+
+/// A fresh runner resuming `runner.run` after the user answered its gate.
+#[derive(Debug, Clone, Copy)]
+pub struct ContinuationContext<'a> {
+    pub runner: RunnerContext<'a>,
+    pub gate: &'a GateReached,
+    pub response: &'a GateResponse,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct AuditorContext<'a> {
+    pub stage: &'a StageInfo,
+    /// The stage's goal from track.md.
+    pub goal: Option<&'a str>,
+    /// Every run's must-haves, in run order.
+    pub must_haves: &'a [(RunId, MustHaves)],
+}
+
+/// A placeholder and how a context fills it. One table per template: the name a
+/// template may use and its value cannot drift apart.
+type RunnerSlot = (&'static str, fn(&RunnerContext<'_>) -> String);
+type ContinuationSlot = (&'static str, fn(&ContinuationContext<'_>) -> String);
+type AuditorSlot = (&'static str, fn(&AuditorContext<'_>) -> String);
+
+const RUNNER: &[RunnerSlot] = &[
+    ("run_id", |c| c.run.id.to_string()),
+    ("run_number", |c| format!("{:02}", c.run.id.run)),
+    ("run_path", |c| c.run.path.clone()),
+    ("stage_number", |c| c.stage.number.to_string()),
+    ("stage_name", |c| c.stage.name.clone()),
+    ("stage_title", |c| c.stage.title.clone()),
+    ("stage_dir", |c| c.stage.dir.clone()),
+    ("recap_path", |c| recap::path_for_run(&c.run.path)),
+    ("run", |c| c.run_text.trim_end().to_string()),
+    ("pulse", |c| {
+        c.pulse
+            .map_or("(.renn/pulse.md does not exist)".into(), |p| {
+                p.trim_end().into()
+            })
+    }),
+    ("config", |c| {
+        c.config
+            .map_or("(no .renn/config.json: defaults apply)".into(), |p| {
+                p.trim_end().into()
+            })
+    }),
+    ("return_contract", return_contract),
+];
+
+/// The continuation template knows every runner placeholder, plus these.
+const CONTINUATION: &[ContinuationSlot] = &[
+    ("gate_type", |c| c.gate.gate.as_str().into()),
+    ("tasks_done", |c| c.gate.tasks_done.to_string()),
+    ("tasks_total", |c| c.gate.tasks_total.to_string()),
+    ("completed_tasks_table", |c| tasks_table(&c.gate.completed)),
+    ("resume_task_number", |c| c.gate.current_task.to_string()),
+    ("resume_task_name", |c| c.gate.current_task_name.clone()),
+    ("gate_details", |c| or_none(&c.gate.details)),
+    ("user_response", |c| c.response.text().to_string()),
+    ("resume_instructions", |c| {
+        c.response.resume_instructions(c.gate.gate)
+    }),
+];
+
+const AUDITOR: &[AuditorSlot] = &[
+    ("stage_number", |c| c.stage.number.to_string()),
+    ("stage_name", |c| c.stage.name.clone()),
+    ("stage_title", |c| c.stage.title.clone()),
+    ("stage_dir", |c| c.stage.dir.clone()),
+    ("stage_dir_name", |c| {
+        c.stage.dir.rsplit('/').next().unwrap_or("").into()
+    }),
+    ("stage_goal", |c| {
+        c.goal.map_or(
+            "(track.md states no goal for this stage)".into(),
+            str::to_string,
+        )
+    }),
+    ("must_haves", |c| must_haves_text(c.must_haves)),
+    ("proof_path", |c| crate::proof::path(c.stage)),
+];
+
+/// The three templates, checked. Render with the context structs; rendering cannot fail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Templates {
+    runner: Template,
+    continuation: Template,
+    auditor: Template,
+}
+
+struct Spec {
+    file: &'static str,
+    what: &'static str,
+    embedded: &'static str,
+}
+
+const SPECS: [Spec; 3] = [
+    Spec {
+        file: "runner.md",
+        what: "runner",
+        embedded: include_str!("../templates/runner.md"),
+    },
+    Spec {
+        file: "continuation.md",
+        what: "continuation",
+        embedded: include_str!("../templates/continuation.md"),
+    },
+    Spec {
+        file: "auditor.md",
+        what: "auditor",
+        embedded: include_str!("../templates/auditor.md"),
+    },
+];
+
+impl Templates {
+    /// The project's templates (`.renn/templates/<name>.md`) where present, the
+    /// embedded ones elsewhere. A template with an unknown placeholder is an error.
+    pub fn load(snapshot: &Snapshot) -> Result<Self, Diagnostic> {
+        let load = |spec: &Spec, names: &[&str]| -> Result<Template, Diagnostic> {
+            let path = format!("{TEMPLATES_DIR}/{}", spec.file);
+            let text = snapshot.text(&path)?.unwrap_or(spec.embedded);
+            Template::compile(&path, spec.what, text, names)
+        };
+        Ok(Self {
+            runner: load(&SPECS[0], &names_of(RUNNER))?,
+            continuation: load(
+                &SPECS[1],
+                &[names_of(RUNNER), names_of(CONTINUATION)].concat(),
+            )?,
+            auditor: load(&SPECS[2], &names_of(AUDITOR))?,
+        })
+    }
+
+    /// The embedded templates, without looking at a project.
+    pub fn embedded() -> Self {
+        Self::load(&Snapshot::new()).expect("the embedded templates are checked by the tests")
+    }
+
+    pub fn runner(&self, ctx: &RunnerContext<'_>) -> String {
+        self.runner.render(|i| (RUNNER[i].1)(ctx))
+    }
+
+    pub fn continuation(&self, ctx: &ContinuationContext<'_>) -> String {
+        self.continuation
+            .render(|i| match i.checked_sub(RUNNER.len()) {
+                None => (RUNNER[i].1)(&ctx.runner),
+                Some(j) => (CONTINUATION[j].1)(ctx),
+            })
+    }
+
+    pub fn auditor(&self, ctx: &AuditorContext<'_>) -> String {
+        self.auditor.render(|i| (AUDITOR[i].1)(ctx))
+    }
+}
+
+fn names_of<F>(slots: &[(&'static str, F)]) -> Vec<&'static str> {
+    slots.iter().map(|s| s.0).collect()
+}
+
+/// Every run's must-haves, read from the run files in the snapshot. The inventory
+/// does not keep them; only the auditor needs them.
+pub fn must_haves(
+    snapshot: &Snapshot,
+    runs: &[Run],
+) -> Result<Vec<(RunId, MustHaves)>, Diagnostic> {
+    runs.iter()
+        .map(|r| {
+            let text = snapshot.text(&r.path)?.unwrap_or_default();
+            let parsed = run::parse(&r.path, text);
+            match parsed.run {
+                Some(file) => Ok((r.id.clone(), file.must_haves)),
+                None => Err(parsed
+                    .diagnostics
+                    .into_iter()
+                    .find(Diagnostic::is_error)
+                    .unwrap_or_else(|| {
+                        Diagnostic::error("run-unreadable", "the run file could not be read")
+                            .in_file(&r.path)
+                    })),
+            }
+        })
+        .collect()
+}
+
+/// The return blocks `returns::parse` reads, filled in for this run.
+fn return_contract(c: &RunnerContext<'_>) -> String {
+    let (id, n, recap) = (&c.run.id, c.run.tasks, recap::path_for_run(&c.run.path));
+    format!(
+        "End your output with exactly one of these two blocks, as plain markdown (not inside a code \
+         fence): renn reads it to know what happened.\n\n\
+         When every task is done and the recap exists:\n\n\
+         ## RUN COMPLETE\n\
+         **Run:** {id}   **Tasks:** {n}/{n}   **Recap:** {recap}\n\n\
+         | Task | Name | Commit | Files |\n\
+         |------|------|--------|-------|\n\
+         | 1 | <task name> | <commit hash> | <files, comma-separated> |\n\n\
+         (one row per task of the run, including tasks completed before a gate)\n\n\
+         When you reach a gate task — or an authentication gate, when a tool you need asks for \
+         a login (type human-action) — stop there and end with:\n\n\
+         ## GATE REACHED\n\
+         **Type:** human-verify | decision | human-action\n\
+         **Run:** {id}\n\
+         **Progress:** <tasks done>/{n} tasks complete\n\n\
+         ### Completed Tasks\n\
+         | Task | Name | Commit | Files |\n\
+         |------|------|--------|-------|\n\
+         | 1 | <task name> | <commit hash> | <files, comma-separated> |\n\n\
+         ### Current Task\n\
+         **Task <number>:** <task name>\n\
+         **Status:** awaiting verification | awaiting decision | blocked\n\
+         **Blocked by:** <what is needed from the user>\n\n\
+         ### Gate Details\n\
+         <what was built and exactly how to check it, or the options to choose from>\n\n\
+         ### Awaiting\n\
+         <what the user should reply>"
+    )
+}
+
+/// `GateReached.completed` as the markdown table the runner returned it in.
+fn tasks_table(tasks: &[CompletedTask]) -> String {
+    if tasks.is_empty() {
+        return "(none: the gate is the run's first task)".into();
+    }
+    let mut out =
+        String::from("| Task | Name | Commit | Files |\n|------|------|--------|-------|");
+    for t in tasks {
+        let _ = write!(
+            out,
+            "\n| {} | {} | {} | {} |",
+            t.task,
+            cell(&t.name),
+            t.commit.as_deref().map_or("—".into(), cell),
+            if t.files.is_empty() {
+                "—".into()
+            } else {
+                cell(&t.files.join(", "))
+            }
+        );
+    }
+    out
+}
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+fn or_none(s: &str) -> String {
+    if s.trim().is_empty() {
+        "(the runner gave no details)".into()
+    } else {
+        s.trim().to_string()
+    }
+}
+
+/// Truths, artifacts and key links of every run, each tagged with its run.
+fn must_haves_text(all: &[(RunId, MustHaves)]) -> String {
+    let mut truths = String::new();
+    let mut artifacts = String::new();
+    let mut links = String::new();
+    for (id, m) in all {
+        for t in &m.truths {
+            let _ = writeln!(truths, "- {t} ({id})");
+        }
+        for a in &m.artifacts {
+            let provides = a
+                .provides
+                .as_deref()
+                .map(|p| format!(": {p}"))
+                .unwrap_or_default();
+            let _ = writeln!(artifacts, "- {}{provides} ({id})", a.path);
+        }
+        for l in &m.key_links {
+            let via = l
+                .via
+                .as_deref()
+                .map(|v| format!(" via {v}"))
+                .unwrap_or_default();
+            let _ = writeln!(links, "- {} → {}{via} ({id})", l.from, l.to);
+        }
+    }
+    let sections = [
+        ("Truths (behaviour that must hold for a user)", truths),
+        (
+            "Artifacts (files that must exist and do what they say)",
+            artifacts,
+        ),
+        ("Key links (connections that must be wired)", links),
+    ];
+    let out: Vec<String> = sections
+        .into_iter()
+        .filter(|(_, body)| !body.is_empty())
+        .map(|(title, body)| format!("{title}:\n{}", body.trim_end()))
+        .collect();
+    if out.is_empty() {
+        "(no run of this stage declares must_haves: verify the stage goal itself)".into()
+    } else {
+        out.join("\n\n")
+    }
+}
