@@ -2,6 +2,7 @@
 
 mod next;
 mod prompt;
+mod returns;
 
 use crate::{Cli, Command};
 use renn_cli::{disk, Error, Result};
@@ -45,6 +46,11 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             Ok(code)
         }
         Command::Next => next::run(cli),
+        Command::Proof { stage } => {
+            let view = open(cli, Some(stage))?.proof(stage)?;
+            emit(cli, &view, || view.report.clone())
+        }
+        Command::ParseReturn { file } => returns::run(cli, file),
         Command::Models => {
             let project = open(cli, None)?;
             let models = project.models();

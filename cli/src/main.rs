@@ -44,6 +44,18 @@ pub enum Command {
     /// Say what comes next: the stage after the last one checked in track.md, or
     /// MILESTONE COMPLETE.
     Next,
+    /// Show the stage's proof: its status (after the safety rule), score, gaps, and
+    /// where it routes the stage next.
+    Proof {
+        /// Stage number: 3, 03, 2.1, 12A…
+        stage: String,
+    },
+    /// Parse an agent's output (a file, or - for stdin): its RUN COMPLETE or GATE
+    /// REACHED block, or why there is none. Exits 1 when the output is unusable.
+    ParseReturn {
+        /// The file holding the agent's output.
+        file: PathBuf,
+    },
     /// Print the git branch the stage runs on (nothing for strategy `none`).
     Branch {
         /// Stage number: 3, 03, 2.1, 12A…

@@ -16,6 +16,8 @@ struct Case {
     stage: Option<String>,
     #[serde(default)]
     gaps_only: bool,
+    /// For parse-return: the agent output, relative to the case directory.
+    file: Option<String>,
 }
 
 fn fixtures() -> Vec<PathBuf> {
@@ -40,6 +42,19 @@ fn load_case(dir: &Path) -> Case {
 }
 
 fn via_api(dir: &Path, case: &Case) -> Value {
+    if case.command == "parse-return" {
+        let file = case
+            .file
+            .as_deref()
+            .expect("parse-return cases name a file");
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        return match renn_core::returns::parse_file(file, &text) {
+            Ok(r) => serde_json::to_value(r).unwrap(),
+            Err(d) => {
+                serde_json::json!({ "error": renn_cli::Error::from(renn_core::Error::from(d)).report() })
+            }
+        };
+    }
     let stage = case.stage.as_deref();
     let result =
         renn_cli::open_project(Some(dir), stage).and_then(|p| match case.command.as_str() {
@@ -50,6 +65,7 @@ fn via_api(dir: &Path, case: &Case) -> Value {
                 Ok(serde_json::to_value(p.plan(stage.unwrap(), opts)?).unwrap())
             }
             "validate" => Ok(serde_json::to_value(p.validate(stage.unwrap())?).unwrap()),
+            "proof" => Ok(serde_json::to_value(p.proof(stage.unwrap())?).unwrap()),
             other => panic!("unknown command {other}"),
         });
     result.unwrap_or_else(|e| serde_json::json!({ "error": e.report() }))
@@ -57,8 +73,12 @@ fn via_api(dir: &Path, case: &Case) -> Value {
 
 fn via_binary(dir: &Path, case: &Case) -> Value {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_renn"));
-    cmd.arg("--dir").arg(dir).arg("--json").arg(&case.command);
-    cmd.args(&case.stage);
+    cmd.current_dir(dir)
+        .arg("--dir")
+        .arg(dir)
+        .arg("--json")
+        .arg(&case.command);
+    cmd.args(&case.stage).args(&case.file);
     if case.gaps_only {
         cmd.arg("--gaps-only");
     }

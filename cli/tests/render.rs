@@ -195,3 +195,37 @@ fn models_with_budget_horsepower_and_a_custom_agent() {
     assert_eq!(models.warnings.len(), 1);
     insta::assert_snapshot!("models-budget-custom-agent", models.render_markdown());
 }
+
+/// The seed's report for each proof route: verified, human checklist (declared and
+/// by the safety rule), and gaps with the gap-closure command.
+#[test]
+fn proof_reports_for_every_route() {
+    for case in [
+        "proof-passed",
+        "proof-human-needed",
+        "proof-override",
+        "proof-gaps-found",
+    ] {
+        let view = open(&fixture(case), Some("3")).proof("3").unwrap();
+        insta::assert_snapshot!(case, view.report);
+    }
+}
+
+/// What `renn parse-return` prints for people, for each kind of return.
+#[test]
+fn parsed_returns_for_people() {
+    for case in [
+        "return-complete",
+        "return-gate-human-verify",
+        "return-gate-decision",
+        "return-gate-auth",
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_renn"))
+            .arg("parse-return")
+            .arg(fixture(case).join("output.md"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{case}");
+        insta::assert_snapshot!(case, String::from_utf8(out.stdout).unwrap());
+    }
+}

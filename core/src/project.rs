@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::inventory::{self, Inventory};
 use crate::models::{self, Models};
 use crate::plan::{self, Plan, PlanOptions};
+use crate::proof::{self, Proof, Route};
 use crate::snapshot::{self, Snapshot};
 use crate::stage::{self, StageDir};
 use crate::{branch, track};
@@ -31,6 +32,17 @@ impl Validation {
     pub fn ok(&self) -> bool {
         self.errors == 0
     }
+}
+
+/// A proof as `renn proof` shows it: the parsed proof, where it routes, and the
+/// seed's report for that route.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProofView {
+    #[serde(flatten)]
+    pub proof: Proof,
+    pub route: Route,
+    pub checklist: Vec<String>,
+    pub report: String,
 }
 
 impl Project {
@@ -107,6 +119,28 @@ impl Project {
         let stage = self.resolve_stage(stage_arg)?;
         let track = self.snapshot.text(snapshot::TRACK_PATH)?;
         Ok(branch::branch_name(&self.config, &stage, track)?)
+    }
+
+    /// The stage's proof.md, parsed, with the safety rule applied and its route.
+    pub fn proof(&self, stage_arg: &str) -> Result<ProofView> {
+        let inv = self.inventory(stage_arg)?;
+        let title = self.stage_title(&inv.stage);
+        let info = plan::build(inv, title, PlanOptions::default()).stage;
+        let path = proof::path(&info);
+        let text = self.snapshot.text(&path)?.ok_or_else(|| {
+            Diagnostic::error("proof-missing", "the stage has no proof yet")
+                .in_file(&path)
+                .with_hint("the auditor writes it after every run of the stage is complete")
+        })?;
+        let proof = proof::parse(&path, text)?;
+        let route = proof.route(&info.number.unpadded());
+        let report = proof.render_markdown(&info.number.unpadded(), &info.title);
+        Ok(ProofView {
+            checklist: proof.checklist(),
+            proof,
+            route,
+            report,
+        })
     }
 
     fn stage_title(&self, stage: &StageDir) -> String {

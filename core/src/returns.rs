@@ -70,6 +70,16 @@ pub enum ReturnFailure {
 const COMPLETE: &str = "RUN COMPLETE";
 const GATE: &str = "GATE REACHED";
 
+/// Parses an agent's output saved at `path`; an unusable output is a diagnostic
+/// naming the file, for `renn parse-return` and the bindings.
+pub fn parse_file(path: &str, output: &str) -> Result<AgentReturn, crate::Diagnostic> {
+    parse(output).map_err(|why| {
+        crate::Diagnostic::error("unusable-return", why.to_string())
+            .in_file(path)
+            .with_hint("a runner must end with a `## RUN COMPLETE` or `## GATE REACHED` block (SPEC.md, Agent returns)")
+    })
+}
+
 /// Parses the last return block in `output`.
 pub fn parse(output: &str) -> Result<AgentReturn, ReturnFailure> {
     let sections = markdown::sections(output);
