@@ -295,6 +295,18 @@ pub struct StageRun {
     pub not_selected: usize,
     pub last_completed: Option<RunId>,
     pub phase: Phase,
+    /// Every answer the user gave, in order (for the report and for pulse.md).
+    pub choices: Vec<Choice>,
+}
+
+/// One answer of the user's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Choice {
+    Gate { run: RunId, response: GateResponse },
+    GiveUp { run: RunId, give_up: GiveUp },
+    AfterFailure { choice: FailureChoice },
+    Verification { verification: Verification },
 }
 
 impl StageRun {
@@ -333,6 +345,7 @@ impl StageRun {
             batches,
             runs,
             phase: Phase::Ready,
+            choices: Vec::new(),
         }
     }
 

@@ -15,11 +15,37 @@ pub fn next(mut state: StageRun, event: Event) -> Step {
     if state.is_finished() {
         return reject(&event, "the stage execution has finished");
     }
+    let choice = choice_of(&event);
+    apply(&mut state, event, &mut out)?;
+    // Only answers the state accepted are part of the record.
+    state.choices.extend(choice);
+    Ok((state, out))
+}
+
+fn choice_of(event: &Event) -> Option<Choice> {
+    Some(match event {
+        Event::GateAnswered { run, response } => Choice::Gate {
+            run: run.clone(),
+            response: response.clone(),
+        },
+        Event::GateUnresolved { run, give_up } => Choice::GiveUp {
+            run: run.clone(),
+            give_up: *give_up,
+        },
+        Event::FailureChosen { choice } => Choice::AfterFailure { choice: *choice },
+        Event::HumanVerified { verification } => Choice::Verification {
+            verification: verification.clone(),
+        },
+        _ => return None,
+    })
+}
+
+fn apply(state: &mut StageRun, event: Event, out: &mut Vec<Action>) -> Result<(), Rejected> {
     match event {
-        Event::Start => start(&mut state, &mut out).map_err(|r| rejected("start", r))?,
+        Event::Start => start(state, out).map_err(|r| rejected("start", r))?,
         Event::RunnerExited { run, output, exit } => {
             let r = active(&state, &run, RunStatus::Running, "runner_exited")?;
-            runner_exited(&mut state, r, &output, exit, &mut out);
+            runner_exited(state, r, &output, exit, out);
         }
         Event::Evidence {
             run,
@@ -27,7 +53,7 @@ pub fn next(mut state: StageRun, event: Event) -> Step {
             missing_commits,
         } => {
             let r = active(&state, &run, RunStatus::Checking, "evidence")?;
-            evidence(&mut state, r, recap, &missing_commits, &mut out);
+            evidence(state, r, recap, &missing_commits, out);
         }
         Event::GateAnswered { run, response } => {
             let r = active(&state, &run, RunStatus::AtGate, "gate_answered")?;
@@ -42,7 +68,7 @@ pub fn next(mut state: StageRun, event: Event) -> Step {
             run_state.gates_passed += 1;
             run_state.resume = Some((gate, response.clone()));
             out.push(Action::Notify(Notice::GateResolved { run, response }));
-            out.push(Action::RecordProgress(progress(&state)));
+            out.push(Action::RecordProgress(progress(state)));
         }
         Event::GateUnresolved { run, give_up } => {
             let r = active(&state, &run, RunStatus::AtGate, "gate_unresolved")?;
@@ -55,65 +81,68 @@ pub fn next(mut state: StageRun, event: Event) -> Step {
                 GiveUp::Abort => {
                     state.runs[r].status = RunStatus::Skipped;
                     finish(
-                        &mut state,
+                        state,
                         Outcome::Stopped {
                             reason: format!("aborted at the gate of run {run}"),
                         },
-                        &mut out,
+                        out,
                     );
-                    return Ok((state, out));
+                    return Ok(());
                 }
             }
         }
         Event::FailureChosen { choice } => {
             let Phase::FailureChoice { index } = state.phase else {
-                return reject_kind("failure_chosen", "no failure question is open");
+                return Err(rejected(
+                    "failure_chosen",
+                    "no failure question is open".into(),
+                ));
             };
             match choice {
-                FailureChoice::Continue => next_batch(&mut state, index, &mut out),
+                FailureChoice::Continue => next_batch(state, index, out),
                 FailureChoice::Stop => finish(
-                    &mut state,
+                    state,
                     Outcome::Stopped {
                         reason: "stopped after a failed run".into(),
                     },
-                    &mut out,
+                    out,
                 ),
             }
-            return Ok((state, out));
+            return Ok(());
         }
         Event::AuditorExited { exit, .. } => {
             if state.phase != Phase::Auditing {
-                return reject_kind("auditor_exited", "no auditor is running");
+                return Err(rejected("auditor_exited", "no auditor is running".into()));
             }
             if exit == Exit::Success {
                 state.phase = Phase::ReadingProof;
                 out.push(Action::ReadProof);
             } else {
                 let reason = format!("the auditor failed ({})", describe_exit(&exit));
-                finish(&mut state, Outcome::Stopped { reason }, &mut out);
+                finish(state, Outcome::Stopped { reason }, out);
             }
-            return Ok((state, out));
+            return Ok(());
         }
         Event::ProofRead { proof } => {
             if state.phase != Phase::ReadingProof {
-                return reject_kind("proof_read", "no proof is expected");
+                return Err(rejected("proof_read", "no proof is expected".into()));
             }
-            route_proof(&mut state, proof, &mut out);
-            return Ok((state, out));
+            route_proof(state, proof, out);
+            return Ok(());
         }
         Event::HumanVerified { verification } => {
             if state.phase != Phase::HumanVerification {
-                return reject_kind("human_verified", "no verification is open");
+                return Err(rejected("human_verified", "no verification is open".into()));
             }
             match verification {
-                Verification::Approved => complete_stage(&mut state, &mut out),
-                Verification::Issues(_) => finish(&mut state, Outcome::GapsFound, &mut out),
+                Verification::Approved => complete_stage(state, out),
+                Verification::Issues(_) => finish(state, Outcome::GapsFound, out),
             }
-            return Ok((state, out));
+            return Ok(());
         }
     }
-    advance(&mut state, &mut out);
-    Ok((state, out))
+    advance(state, out);
+    Ok(())
 }
 
 fn rejected(event: &str, reason: String) -> Rejected {
@@ -129,10 +158,6 @@ fn reject(event: &Event, reason: &str) -> Step {
         .and_then(|v| v.get("event").and_then(|e| e.as_str().map(str::to_string)))
         .unwrap_or_default();
     Err(rejected(&name, reason.into()))
-}
-
-fn reject_kind(event: &str, reason: &str) -> Step {
-    Err(rejected(event, reason.into()))
 }
 
 /// The index of `run` when it is in the current batch with the `expected` status.

@@ -377,6 +377,20 @@ fn gates_wait_while_the_batch_goes_on_and_repeat_until_done() {
     assert_eq!(spawned(&a), [id(1)]);
     assert_eq!(spawned(&d.complete(1)), [id(3)]);
     assert_eq!(d.state.run(&id(1)).unwrap().gates_passed, 2);
+    assert_eq!(
+        d.state.choices,
+        [
+            Choice::Gate {
+                run: id(1),
+                response: issues
+            },
+            Choice::Gate {
+                run: id(1),
+                response: GateResponse::Approved
+            }
+        ],
+        "every accepted answer is recorded, in order"
+    );
     assert_eq!(d.state.run(&id(1)).unwrap().spawns, 3);
 }
 
@@ -557,11 +571,12 @@ fn events_that_do_not_fit_are_rejected_without_change() {
     )
     .is_err());
     assert!(next(
-        started,
+        started.clone(),
         Event::GateAnswered {
             run: id(9),
             response: GateResponse::Approved
         }
     )
     .is_err());
+    assert!(started.choices.is_empty(), "rejected answers are not recorded");
 }
