@@ -44,7 +44,7 @@ fn apply(state: &mut StageRun, event: Event, out: &mut Vec<Action>) -> Result<()
     match event {
         Event::Start => start(state, out).map_err(|r| rejected("start", r))?,
         Event::RunnerExited { run, output, exit } => {
-            let r = active(&state, &run, RunStatus::Running, "runner_exited")?;
+            let r = active(state, &run, RunStatus::Running, "runner_exited")?;
             runner_exited(state, r, &output, exit, out);
         }
         Event::Evidence {
@@ -52,11 +52,11 @@ fn apply(state: &mut StageRun, event: Event, out: &mut Vec<Action>) -> Result<()
             recap,
             missing_commits,
         } => {
-            let r = active(&state, &run, RunStatus::Checking, "evidence")?;
+            let r = active(state, &run, RunStatus::Checking, "evidence")?;
             evidence(state, r, recap, &missing_commits, out);
         }
         Event::GateAnswered { run, response } => {
-            let r = active(&state, &run, RunStatus::AtGate, "gate_answered")?;
+            let r = active(state, &run, RunStatus::AtGate, "gate_answered")?;
             // The continuation waits for a free slot like any run: answering a gate
             // must not put a second agent beside a sequential batch's running one.
             let gate = state.runs[r]
@@ -71,7 +71,7 @@ fn apply(state: &mut StageRun, event: Event, out: &mut Vec<Action>) -> Result<()
             out.push(Action::RecordProgress(progress(state)));
         }
         Event::GateUnresolved { run, give_up } => {
-            let r = active(&state, &run, RunStatus::AtGate, "gate_unresolved")?;
+            let r = active(state, &run, RunStatus::AtGate, "gate_unresolved")?;
             state.runs[r].gate = None;
             match give_up {
                 GiveUp::Skip => {
