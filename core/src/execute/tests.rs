@@ -578,5 +578,8 @@ fn events_that_do_not_fit_are_rejected_without_change() {
         }
     )
     .is_err());
-    assert!(started.choices.is_empty(), "rejected answers are not recorded");
+    assert!(
+        started.choices.is_empty(),
+        "rejected answers are not recorded"
+    );
 }
