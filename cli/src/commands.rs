@@ -1,8 +1,10 @@
 //! One function per subcommand: load what it needs, ask the core, print.
 
+mod demo_agent;
 mod next;
 mod prompt;
 mod returns;
+mod run_stage;
 
 use crate::{Cli, Command};
 use renn_cli::{disk, Error, Result};
@@ -46,6 +48,52 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             Ok(code)
         }
         Command::Next => next::run(cli),
+        Command::DemoAgent {
+            agent,
+            run_id,
+            stage,
+            prompt,
+            ..
+        } => {
+            let args = demo_agent::Args {
+                agent,
+                run_id: run_id.as_deref(),
+                stage: stage.as_deref(),
+                prompt: prompt.as_deref(),
+            };
+            demo_agent::run(cli, &args)
+        }
+        Command::RunStage {
+            stage,
+            gaps_only,
+            batch,
+            dry_run,
+            yes,
+            on_failure,
+            respond,
+        } => {
+            let respond = match respond.as_deref() {
+                Some([run, text]) => Some((run.clone(), response_text(text)?)),
+                _ => None,
+            };
+            let on_failure = match on_failure {
+                crate::FailurePolicy::Ask => renn_core::execute::OnFailure::Ask,
+                crate::FailurePolicy::Continue => renn_core::execute::OnFailure::Continue,
+                crate::FailurePolicy::Stop => renn_core::execute::OnFailure::Stop,
+            };
+            run_stage::run(
+                cli,
+                run_stage::Args {
+                    stage,
+                    gaps_only: *gaps_only,
+                    batch: *batch,
+                    dry_run: *dry_run,
+                    yes: *yes,
+                    on_failure,
+                    respond,
+                },
+            )
+        }
         Command::Proof { stage } => {
             let view = open(cli, Some(stage))?.proof(stage)?;
             emit(cli, &view, || view.report.clone())
@@ -76,6 +124,17 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
                 branch.clone().map(|b| b + "\n").unwrap_or_default()
             })
         }
+    }
+}
+
+/// `--respond RUN @FILE` reads the answer from a file.
+fn response_text(text: &str) -> Result<String> {
+    match text.strip_prefix('@') {
+        Some(path) => std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_string(),
+            source,
+        }),
+        None => Ok(text.to_string()),
     }
 }
 

@@ -1,14 +1,18 @@
 //! renn's one Rust home of IO. The `renn` binary and the native bindings build
 //! renn-core's [`renn_core::Snapshot`] from disk here, and nowhere else.
 
+pub mod agent;
 pub mod disk;
+pub mod drive;
+pub mod fsio;
+pub mod git;
 
 pub use disk::{find_root, open_project, ProjectDir};
 
 /// Failures of the IO layer; core failures pass through unchanged.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot access {path}: {source}")]
     Io {
         path: String,
         #[source]
@@ -16,6 +20,20 @@ pub enum Error {
     },
     #[error(transparent)]
     Core(#[from] renn_core::Error),
+    /// An agent's program could not be started (not found, not executable, …).
+    #[error("cannot start the agent `{program}`: {source}; install it, or set `agent.command` in .renn/config.json (e.g. [\"{{renn}}\", \"demo-agent\", \"{{agent}}\", \"{{run_id}}\"] for the built-in demo agent)")]
+    AgentSpawn {
+        program: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A git command failed; `stderr` is git's own message (its stdout when stderr is empty).
+    #[error("git {args} failed ({}): {}", git::exit_text(.code), git::first_lines(.stderr))]
+    Git {
+        args: String,
+        code: Option<i32>,
+        stderr: String,
+    },
 }
 
 impl Error {
@@ -23,6 +41,8 @@ impl Error {
         match self {
             Error::Io { .. } => "io",
             Error::Core(e) => e.code(),
+            Error::AgentSpawn { .. } => "agent-spawn",
+            Error::Git { .. } => "git",
         }
     }
 
@@ -34,11 +54,24 @@ impl Error {
     pub fn diagnostics(&self) -> Vec<renn_core::Diagnostic> {
         match self {
             Error::Core(e) => e.diagnostics(),
+            Error::AgentSpawn { .. } => {
+                vec![renn_core::Diagnostic::error(
+                    "agent-spawn",
+                    self.to_string(),
+                )]
+            }
             Error::Io { path, .. } => {
                 vec![renn_core::Diagnostic::error("io", self.to_string()).in_file(path.clone())]
             }
+            Error::Git { .. } => vec![renn_core::Diagnostic::error("git", self.to_string())],
         }
     }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<renn_core::Diagnostic> for Error {
+    fn from(d: renn_core::Diagnostic) -> Self {
+        Error::Core(d.into())
+    }
+}

@@ -26,6 +26,32 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Execute the stage: every batch's runs by AI agents, gates, the auditor, the
+    /// track and pulse updates and the commit. Exit codes: 0 done, 1 error,
+    /// 3 runs failed or skipped, 4 waiting for --respond, 5 gaps found, 6 stopped.
+    RunStage {
+        /// Stage number: 3, 03, 2.1, 12A…
+        stage: String,
+        /// Only runs with `gap_closure: true`.
+        #[arg(long)]
+        gaps_only: bool,
+        /// Execute this batch only.
+        #[arg(long, value_name = "N")]
+        batch: Option<u32>,
+        /// Show the plan and stop.
+        #[arg(long)]
+        dry_run: bool,
+        /// Accept renn's defaults where it would ask (reconstruct a missing pulse.md).
+        #[arg(long, short)]
+        yes: bool,
+        /// What to do when a run fails: ask (on a terminal), continue, or stop.
+        #[arg(long, value_enum, default_value = "ask")]
+        on_failure: FailurePolicy,
+        /// Answer a waiting gate (RUN TEXT, e.g. 03-02 approved) or the proof's human
+        /// verification (verification TEXT). TEXT may be @FILE.
+        #[arg(long, num_args = 2, value_names = ["RUN", "TEXT"])]
+        respond: Option<Vec<String>>,
+    },
     /// Show the stage's Execution Plan: its runs grouped into batches.
     Plan {
         /// Stage number: 3, 03, 2.1, 12A…
@@ -76,6 +102,31 @@ pub enum Command {
         #[arg(long = "return", value_name = "FILE", requires = "continuation")]
         return_file: Option<PathBuf>,
     },
+    /// The built-in demo agent (`agent.command`: ["{renn}", "demo-agent", "{agent}",
+    /// "{run_id}"]): acts like a runner or the auditor on the example project, so a stage
+    /// runs end to end with no AI agent installed. Works in the current directory.
+    #[command(hide = true)]
+    DemoAgent {
+        /// renn-runner or renn-auditor.
+        agent: String,
+        /// The run to execute (the auditor gets none, or an empty one).
+        run_id: Option<String>,
+        /// The prompt, for `agent.prompt: "argument"`; otherwise it is read from stdin.
+        prompt: Option<String>,
+        /// The auditor's stage, when its prompt names no stage directory.
+        #[arg(long, value_name = "N")]
+        stage: Option<String>,
+        /// Accepted and ignored, so an agent command line with `--model {model}` works.
+        #[arg(long)]
+        model: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum FailurePolicy {
+    Ask,
+    Continue,
+    Stop,
 }
 
 /// Exit codes: 0 success; 1 the project, the plan or an argument is wrong (the

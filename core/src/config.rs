@@ -124,7 +124,8 @@ impl Default for Parallelization {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AgentConfig {
-    /// The command line; `{model}` is replaced by the resolved model.
+    /// The command line, never run through a shell; `{model}`, `{agent}`, `{run_id}`
+    /// and `{renn}` are filled by [`AgentConfig::argv_for`].
     #[serde(deserialize_with = "de::command")]
     pub command: Vec<String>,
     pub prompt: PromptMode,
@@ -156,26 +157,88 @@ impl Default for AgentConfig {
     }
 }
 
+/// The values an agent's command line is filled with (see [`AgentConfig::argv_for`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ArgvVars<'a> {
+    /// `{model}`; `None` runs the agent on its own default model.
+    pub model: Option<&'a str>,
+    /// `{agent}`: renn's agent name, e.g. `renn-runner`.
+    pub agent: &'a str,
+    /// `{run_id}`: e.g. `03-02`; empty for the auditor, which has no run.
+    pub run_id: &'a str,
+    /// `{renn}`: the running renn executable, so `["{renn}", "demo-agent", …]` works
+    /// without renn on PATH.
+    pub renn: &'a str,
+}
+
 impl AgentConfig {
-    /// The command line for one agent. Without a model (the agent's own default) the
-    /// `{model}` argument is dropped, together with the flag right before it when it
-    /// stands alone (`--model {model}`), so no empty model is ever passed.
+    /// The command line with only `{model}` filled (other placeholders kept as written).
     pub fn argv(&self, model: Option<&str>) -> Vec<String> {
+        self.expand(model, |_| None)
+    }
+
+    /// The command line for one agent: `{model}`, `{agent}`, `{run_id}` and `{renn}`
+    /// are replaced; any other `{name}` is left as written (it may be meant for the
+    /// agent). Without a model (the agent's own default) an argument holding `{model}`
+    /// is dropped, together with the flag right before it when it stands alone
+    /// (`--model {model}`), so no empty model is ever passed.
+    pub fn argv_for(&self, vars: &ArgvVars<'_>) -> Vec<String> {
+        self.expand(vars.model, |name| match name {
+            "agent" => Some(vars.agent),
+            "run_id" => Some(vars.run_id),
+            "renn" => Some(vars.renn),
+            _ => None,
+        })
+    }
+
+    fn expand<'v>(
+        &self,
+        model: Option<&'v str>,
+        var: impl Fn(&str) -> Option<&'v str>,
+    ) -> Vec<String> {
         let mut out: Vec<String> = Vec::with_capacity(self.command.len());
         for arg in &self.command {
             match model {
-                Some(m) => out.push(arg.replace("{model}", m)),
                 None if arg == "{model}" => {
                     if out.len() > 1 && out.last().is_some_and(|a| a.starts_with('-')) {
                         out.pop();
                     }
                 }
                 None if arg.contains("{model}") => {}
-                None => out.push(arg.clone()),
+                _ => out.push(substitute(arg, |name| match name {
+                    "model" => model,
+                    other => var(other),
+                })),
             }
         }
         out
     }
+}
+
+/// Replaces each `{name}` that `var` knows in one left-to-right pass, so a value that
+/// itself contains braces (a path, a model name) is never substituted again.
+fn substitute<'v>(arg: &str, var: impl Fn(&str) -> Option<&'v str>) -> String {
+    let mut out = String::with_capacity(arg.len());
+    let mut rest = arg;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let known = after
+            .find('}')
+            .and_then(|close| Some((close, var(&after[..close])?)));
+        match known {
+            Some((close, value)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The parsed config.json.

@@ -5,6 +5,7 @@
 //! checking evidence, asking the user, writing files — and feeds back what happened
 //! as events. The rules live here, once, tested exhaustively.
 
+pub mod render;
 mod step;
 #[cfg(test)]
 mod tests;
@@ -16,7 +17,7 @@ use crate::returns::GateReached;
 use crate::run::{GateKind, RunId};
 use serde::Serialize;
 
-pub use step::next;
+pub use step::{next, progress};
 
 /// What to do when a run fails (`--on-failure`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -355,6 +356,14 @@ impl StageRun {
             r.status = RunStatus::AtGate;
             r.spawns = 1;
             r.gate = Some(gate);
+        }
+        self
+    }
+
+    /// Resumption after the runs are done: the proof waits for the user's check.
+    pub fn with_pending_verification(mut self) -> Self {
+        if self.runs.iter().all(|r| r.status == RunStatus::Done) {
+            self.phase = Phase::HumanVerification;
         }
         self
     }

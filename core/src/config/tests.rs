@@ -267,3 +267,81 @@ fn argv_substitutes_or_drops_the_model() {
     assert_eq!(a.argv(None), ["x"]);
     assert_eq!(a.argv(Some("m")), ["x", "--model=m", "m"]);
 }
+
+fn vars(model: Option<&str>) -> ArgvVars<'_> {
+    ArgvVars {
+        model,
+        agent: "renn-runner",
+        run_id: "03-02",
+        renn: "/opt/renn/bin/renn",
+    }
+}
+
+fn command(args: &[&str]) -> AgentConfig {
+    AgentConfig {
+        command: args.iter().map(|s| s.to_string()).collect(),
+        ..AgentConfig::default()
+    }
+}
+
+#[test]
+fn argv_for_fills_every_placeholder() {
+    let a = command(&[
+        "{renn}",
+        "demo-agent",
+        "{agent}",
+        "{run_id}",
+        "--model={model}",
+    ]);
+    assert_eq!(
+        a.argv_for(&vars(Some("opus"))),
+        [
+            "/opt/renn/bin/renn",
+            "demo-agent",
+            "renn-runner",
+            "03-02",
+            "--model=opus"
+        ]
+    );
+    // Several placeholders in one argument, and the auditor's empty run id kept as an
+    // argument so positional agents still see it.
+    let a = command(&["x", "{agent}:{run_id}", "{run_id}"]);
+    let auditor = ArgvVars {
+        agent: "renn-auditor",
+        run_id: "",
+        ..vars(None)
+    };
+    assert_eq!(a.argv_for(&auditor), ["x", "renn-auditor:", ""]);
+}
+
+#[test]
+fn argv_for_keeps_the_model_rules_of_argv() {
+    let a = AgentConfig::default();
+    assert_eq!(a.argv_for(&vars(Some("opus"))), a.argv(Some("opus")));
+    assert_eq!(a.argv_for(&vars(None)), a.argv(None));
+    let a = command(&["x", "--model", "{model}", "{agent}"]);
+    assert_eq!(a.argv_for(&vars(None)), ["x", "renn-runner"]);
+}
+
+#[test]
+fn argv_for_leaves_unknown_placeholders_and_values_alone() {
+    let a = command(&["x", "{unknown}", "{", "a}b{", "{{model}}", "{agent"]);
+    assert_eq!(
+        a.argv_for(&vars(Some("m"))),
+        ["x", "{unknown}", "{", "a}b{", "{m}", "{agent"]
+    );
+    // A value is inserted once, never expanded again.
+    let a = command(&["{model}", "{renn}"]);
+    let tricky = ArgvVars {
+        model: Some("{agent}"),
+        renn: "/p/{run_id}",
+        ..vars(None)
+    };
+    assert_eq!(a.argv_for(&tricky), ["{agent}", "/p/{run_id}"]);
+}
+
+#[test]
+fn argv_keeps_other_placeholders_as_written() {
+    let a = command(&["x", "{agent}", "{model}"]);
+    assert_eq!(a.argv(Some("m")), ["x", "{agent}", "m"]);
+}

@@ -1,0 +1,414 @@
+//! The host of one stage execution: performs the state machine's actions with real
+//! IO and feeds back what happened. Everything it decides is decided in the core.
+
+use super::ui::{notice_event, Ui};
+use super::{Options, StageExit};
+use crate::agent::{self, AgentDone, AgentJob, Running};
+use crate::disk::{self, ProjectDir};
+use crate::fsio::write_atomic;
+use crate::git::Git;
+use crate::{Error, Result};
+use renn_core::config::{ArgvVars, Config};
+use renn_core::execute::{
+    self, render, Action, Event, OnFailure, Outcome, PromptSpec, Settings, StageRun,
+};
+use renn_core::gate::GateResponse;
+use renn_core::models::Agent;
+use renn_core::plan::{Plan, PlanOptions};
+use renn_core::prompt::{self, AuditorContext, ContinuationContext, RunnerContext, Templates};
+use renn_core::run::RunId;
+use renn_core::snapshot::{CONFIG_PATH, PULSE_PATH, TRACK_PATH};
+use renn_core::{next, proof, pulse, returns, track, Diagnostic, Project};
+use serde_json::json;
+use std::collections::{HashMap, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::time::Duration;
+
+mod act;
+
+const AUDITOR: &str = "auditor";
+
+pub struct Host<'u> {
+    ui: &'u mut dyn Ui,
+    opts: Options,
+    root: PathBuf,
+    project: Project,
+    plan: Plan,
+    templates: Templates,
+    git: Git,
+    tx: Sender<AgentDone>,
+    rx: Receiver<AgentDone>,
+    running: HashMap<String, Running>,
+    attempts: HashMap<String, u32>,
+    outputs: HashMap<String, String>,
+    respond: Option<(String, String)>,
+    parked: bool,
+    outcome: Option<Outcome>,
+}
+
+impl<'u> Host<'u> {
+    /// The seed's steps before execution: project, state, config, branch, plan.
+    pub fn prepare(dir: Option<&Path>, opts: &Options, ui: &'u mut dyn Ui) -> Result<Self> {
+        opts.stage.parse::<renn_core::StageNumber>()?;
+        let pd = match dir {
+            Some(d) => ProjectDir::at(d)?,
+            None => disk::find_root(&std::env::current_dir().map_err(|source| Error::Io {
+                path: ".".into(),
+                source,
+            })?)?,
+        };
+        let root = pd.root.clone();
+        let git = Git::open(&root)?;
+        let mut project = disk::open_project(Some(&root), Some(&opts.stage))?;
+        if git.is_ignored(".renn")? {
+            let mut snap = project.snapshot().clone();
+            snap.renn_gitignored = true;
+            project = Project::new(snap)?;
+        }
+        let plan = project.plan(
+            &opts.stage,
+            PlanOptions {
+                gaps_only: opts.gaps_only,
+            },
+        )?;
+        let templates = Templates::load(project.snapshot()).map_err(renn_core::Error::from)?;
+        let (tx, rx) = channel();
+        let mut host = Host {
+            ui,
+            opts: opts.clone(),
+            root,
+            project,
+            plan,
+            templates,
+            git,
+            tx,
+            rx,
+            running: HashMap::new(),
+            attempts: HashMap::new(),
+            outputs: HashMap::new(),
+            respond: opts.respond.clone(),
+            parked: false,
+            outcome: None,
+        };
+        host.check_pulse()?;
+        host.ui.text(&host.plan.render_markdown());
+        host.ui
+            .event("plan", serde_json::to_value(&host.plan).unwrap_or_default());
+        Ok(host)
+    }
+
+    fn config(&self) -> &Config {
+        self.project.config()
+    }
+
+    /// The seed: a missing pulse.md with `.renn/` present offers to reconstruct it.
+    fn check_pulse(&mut self) -> Result<()> {
+        if self.root.join(PULSE_PATH).exists() {
+            return Ok(());
+        }
+        let rebuild = self.opts.yes
+            || self
+                .ui
+                .ask("pulse.md is missing. 1) Reconstruct it from the track and stages  2) Continue without project state [1/2]:")
+                .is_some_and(|a| a.trim() != "2");
+        if rebuild {
+            let track = self.read(TRACK_PATH);
+            let name = self
+                .root
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let text = pulse::reconstruct(&name, track.as_deref(), None, &self.opts.today);
+            self.write(PULSE_PATH, &text)?;
+            self.ui
+                .text("pulse.md was missing: reconstructed from track.md and the stages.");
+        } else {
+            self.ui.text(
+                "pulse.md is missing: continuing without project state (--yes reconstructs it).",
+            );
+        }
+        Ok(())
+    }
+
+    /// Executes the stage until it finishes, pauses at a gate, or is interrupted.
+    pub fn execute(mut self) -> Result<StageExit> {
+        let verification = self.pending_verification();
+        // The seed: nothing left to run is reported (by the plan) and not an error.
+        if self.opts.dry_run || (self.plan.batches.is_empty() && verification.is_none()) {
+            return Ok(StageExit::Done);
+        }
+        self.check_clean_tree()?;
+        self.branch()?;
+        let mut state = StageRun::new(&self.plan, self.settings());
+        for gate in self.recorded_gates() {
+            state = state.with_pending_gate(gate);
+        }
+        let interrupt = agent::Interrupt::install();
+        let mut queue = VecDeque::from([Event::Start]);
+        if let Some(checklist) = verification {
+            state = state.with_pending_verification();
+            queue.clear();
+            self.ask_verification(&checklist, &mut queue);
+        }
+        loop {
+            while let Some(event) = queue.pop_front() {
+                let (next, actions) =
+                    execute::next(state, event).map_err(|r| internal(&r.to_string()))?;
+                state = next;
+                for action in actions {
+                    self.perform(action, &state, &mut queue)?;
+                }
+            }
+            if let Some(outcome) = &self.outcome {
+                return Ok(exit_for(outcome));
+            }
+            if self.running.is_empty() {
+                return if self.parked {
+                    Ok(StageExit::AwaitingResponse)
+                } else {
+                    Err(internal("nothing left to wait for"))
+                };
+            }
+            match self.rx.recv_timeout(Duration::from_millis(100)) {
+                Ok(done) => queue.push_back(self.finished(done)),
+                Err(RecvTimeoutError::Timeout) if interrupt.requested() => {
+                    return Ok(self.interrupted(&state))
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(internal("agent channel closed"))
+                }
+            }
+        }
+    }
+
+    fn settings(&self) -> Settings {
+        let c = self.config();
+        let on_failure = match (self.opts.on_failure, self.opts.interactive) {
+            // A script cannot answer "continue or stop?": stopping loses nothing.
+            (OnFailure::Ask, false) => OnFailure::Stop,
+            (policy, _) => policy,
+        };
+        Settings {
+            parallel: c.parallelization.enabled,
+            max_concurrent: c.max_concurrent(),
+            on_failure,
+            auditor: c.auditor,
+            commit_docs: c.commit_docs,
+            only_batch: self.opts.only_batch,
+        }
+    }
+
+    /// Runners commit their work: uncommitted changes would be swept into their commits.
+    fn check_clean_tree(&self) -> Result<()> {
+        let dirty = self.git.dirty_outside(".renn/")?;
+        if dirty.is_empty() {
+            return Ok(());
+        }
+        let list = dirty
+            .iter()
+            .take(10)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        Err(renn_core::Error::from(
+            Diagnostic::error("dirty-tree", format!("the working tree has uncommitted changes: {list}"))
+                .with_hint("commit or stash them first: runners commit their own work and would sweep these in"),
+        )
+        .into())
+    }
+
+    fn branch(&mut self) -> Result<()> {
+        let Some(name) = self.project.branch(&self.opts.stage)? else {
+            return Ok(());
+        };
+        let switched = self.git.switch_or_create(&name)?;
+        let strategy = self.config().branching_strategy;
+        let how = if switched.created {
+            "created"
+        } else {
+            "switched to"
+        };
+        self.ui
+            .text(&format!("Branching: {strategy} → {name} ({how})"));
+        self.ui.event(
+            "branch",
+            json!({ "strategy": strategy, "branch": name, "created": switched.created }),
+        );
+        Ok(())
+    }
+
+    /// A proof that still waits for the user's verification (every run is done, the
+    /// stage is not yet marked complete in the track).
+    fn pending_verification(&self) -> Option<Vec<String>> {
+        if !self.plan.batches.is_empty() || self.plan.runs.iter().any(|r| !r.complete) {
+            return None;
+        }
+        let path = proof::path(&self.plan.stage);
+        let proof = proof::parse(&path, &self.read(&path)?).ok()?;
+        let done = self.read(TRACK_PATH).is_some_and(|t| {
+            track::stages(&t)
+                .iter()
+                .any(|s| s.number == self.plan.stage.number && s.complete)
+        });
+        (proof.status == proof::ProofStatus::HumanNeeded && !done).then(|| proof.checklist())
+    }
+
+    /// Gates an earlier execution stopped at, from the agent outputs it kept.
+    fn recorded_gates(&self) -> Vec<renn_core::returns::GateReached> {
+        self.plan
+            .runs
+            .iter()
+            .filter(|r| !r.complete)
+            .filter_map(
+                |r| match returns::parse(&self.read(&gate_path(&self.plan, &r.id))?) {
+                    Ok(returns::AgentReturn::Gate(g)) if g.run == r.id => Some(g),
+                    _ => None,
+                },
+            )
+            .collect()
+    }
+
+    fn finished(&mut self, done: AgentDone) -> Event {
+        self.running.remove(&done.label);
+        self.ui.event(
+            "run_exited",
+            json!({ "run": done.label, "exit": exit_word(&done.exit), "seconds": done.duration.as_secs_f64(), "log": rel(&self.root, &done.log_path) }),
+        );
+        if done.label == AUDITOR {
+            return Event::AuditorExited {
+                output: done.output,
+                exit: done.exit,
+            };
+        }
+        self.outputs.insert(done.label.clone(), done.output.clone());
+        let run = RunId::parse(&done.label).expect("runner labels are run ids");
+        Event::RunnerExited {
+            run,
+            output: done.output,
+            exit: done.exit,
+        }
+    }
+
+    fn interrupted(&mut self, state: &StageRun) -> StageExit {
+        for (_, r) in self.running.drain() {
+            r.kill();
+        }
+        let progress = execute::progress(state);
+        let _ = self.record(&progress, state);
+        self.ui
+            .text("Interrupted: agents stopped. Run the same command again to resume.");
+        StageExit::Stopped
+    }
+
+    fn perform(
+        &mut self,
+        action: Action,
+        state: &StageRun,
+        queue: &mut VecDeque<Event>,
+    ) -> Result<()> {
+        match action {
+            Action::Notify(n) => {
+                if let Some(text) = render::notice_text(&n, state, &self.plan) {
+                    self.ui.text(&text);
+                }
+                let (name, data) = notice_event(&n);
+                self.ui.event(name, data);
+            }
+            Action::SpawnRunner { run, prompt } => self.spawn_runner(&run, &prompt)?,
+            Action::CheckEvidence {
+                run,
+                recap_path,
+                commits,
+            } => {
+                let recap = self.read(&recap_path);
+                let missing_commits = self.git.missing_commits(&commits)?;
+                queue.push_back(Event::Evidence {
+                    run,
+                    recap,
+                    missing_commits,
+                });
+            }
+            Action::AskGate { run, gate } => self.ask_gate(&run, &gate, queue)?,
+            Action::AskFailure { failed } => {
+                let list: Vec<String> = failed
+                    .iter()
+                    .map(|(r, why)| format!("{r}: {why}"))
+                    .collect();
+                let answer = self.ui.ask(&format!(
+                    "Failed: {}. Continue with remaining batches or stop? [c/s]:",
+                    list.join("; ")
+                ));
+                let choice = match answer.as_deref().map(str::trim) {
+                    Some("c" | "continue") => execute::FailureChoice::Continue,
+                    _ => execute::FailureChoice::Stop,
+                };
+                queue.push_back(Event::FailureChosen { choice });
+            }
+            Action::SpawnAuditor => self.spawn_auditor()?,
+            Action::ReadProof => {
+                let path = proof::path(&self.plan.stage);
+                let proof = match self.read(&path) {
+                    None => Err(format!("the auditor did not write {path}")),
+                    Some(text) => proof::parse(&path, &text).map_err(|d| d.one_line()),
+                };
+                queue.push_back(Event::ProofRead { proof });
+            }
+            Action::AskVerification { checklist } => self.ask_verification(&checklist, queue),
+            Action::RecordProgress(p) => self.record(&p, state)?,
+            Action::UpdateTrack => self.update_track()?,
+            Action::Commit {
+                files,
+                if_changed,
+                message,
+            } => self.commit(&files, &if_changed, &message)?,
+            Action::OfferNext => {
+                if let Some(track) = self.read(TRACK_PATH) {
+                    let next = next::offer(&track, &self.plan.stage.number);
+                    self.ui.text(&next.render_markdown());
+                    self.ui
+                        .event("next", serde_json::to_value(&next).unwrap_or_default());
+                }
+            }
+            Action::Finish(outcome) => {
+                self.ui
+                    .event("stage_completed", json!({ "outcome": outcome }));
+                self.outcome = Some(outcome);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn exit_for(outcome: &Outcome) -> StageExit {
+    match outcome {
+        Outcome::Completed | Outcome::BatchDone { .. } => StageExit::Done,
+        Outcome::GapsFound => StageExit::GapsFound,
+        Outcome::Incomplete => StageExit::Incomplete,
+        Outcome::Systemic { .. } | Outcome::Stopped { .. } => StageExit::Stopped,
+    }
+}
+
+fn exit_word(exit: &execute::Exit) -> String {
+    match exit {
+        execute::Exit::Success => "ok".into(),
+        execute::Exit::Failed { code } => {
+            format!("failed {}", code.map_or("signal".into(), |c| c.to_string()))
+        }
+        execute::Exit::TimedOut { seconds } => format!("timed out after {seconds}s"),
+    }
+}
+
+fn internal(msg: &str) -> Error {
+    renn_core::Error::from(Diagnostic::error("internal", format!("renn bug: {msg}"))).into()
+}
+
+/// Where a runner's output is kept while its gate waits for an answer.
+fn gate_path(plan: &Plan, run: &RunId) -> String {
+    format!("{}/{run}-gate.md", plan.stage.dir)
+}
+
+fn rel(root: &Path, p: &Path) -> String {
+    p.strip_prefix(root).unwrap_or(p).display().to_string()
+}

@@ -1,0 +1,233 @@
+//! The actions that touch the world: agents, files, git, questions.
+
+use super::*;
+
+impl Host<'_> {
+    pub(super) fn read(&self, rel: &str) -> Option<String> {
+        std::fs::read_to_string(self.root.join(rel)).ok()
+    }
+
+    pub(super) fn write(&self, rel: &str, text: &str) -> Result<()> {
+        write_atomic(&self.root.join(rel), text.as_bytes())
+    }
+
+    fn start_agent(
+        &mut self,
+        label: &str,
+        agent_kind: Agent,
+        run_id: &str,
+        prompt: String,
+    ) -> Result<()> {
+        let attempt = self.attempts.entry(label.to_string()).or_insert(0);
+        *attempt += 1;
+        let log_path = agent::log_path(&self.root.join(&self.plan.stage.dir), label, *attempt);
+        let config = self.config();
+        let model = self.project.models().get(agent_kind).map(str::to_string);
+        let renn = std::env::current_exe()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|_| "renn".into());
+        let argv = config.agent.argv_for(&ArgvVars {
+            model: model.as_deref(),
+            agent: agent_kind.name(),
+            run_id,
+            renn: &renn,
+        });
+        let job = AgentJob {
+            label: label.to_string(),
+            argv,
+            prompt,
+            prompt_mode: config.agent.prompt,
+            cwd: self.root.clone(),
+            log_path: log_path.clone(),
+            timeout: Duration::from_secs(config.agent.timeout_secs),
+            env: Vec::new(),
+        };
+        let running = agent::start(job, self.tx.clone())?;
+        self.running.insert(label.to_string(), running);
+        self.ui.event(
+            "run_spawned",
+            json!({ "run": label, "agent": agent_kind.name(), "model": model, "attempt": self.attempts[label], "log": rel(&self.root, &log_path) }),
+        );
+        Ok(())
+    }
+
+    pub(super) fn spawn_runner(&mut self, run: &RunId, spec: &PromptSpec) -> Result<()> {
+        let snap = self.project.snapshot();
+        let r = self
+            .plan
+            .runs
+            .iter()
+            .find(|r| &r.id == run)
+            .ok_or_else(|| internal("spawned run not in plan"))?;
+        let run_text = snap.text(&r.path)?.unwrap_or_default().to_string();
+        let pulse = self.read(PULSE_PATH);
+        let config = snap.text(CONFIG_PATH)?.map(str::to_string);
+        let ctx = RunnerContext {
+            stage: &self.plan.stage,
+            run: r,
+            run_text: &run_text,
+            pulse: pulse.as_deref(),
+            config: config.as_deref(),
+        };
+        let prompt = match spec {
+            PromptSpec::Runner => self.templates.runner(&ctx),
+            PromptSpec::Continuation { gate, response } => {
+                let _ = std::fs::remove_file(self.root.join(gate_path(&self.plan, run)));
+                self.templates.continuation(&ContinuationContext {
+                    runner: ctx,
+                    gate,
+                    response,
+                })
+            }
+        };
+        self.start_agent(&run.to_string(), Agent::Runner, &run.to_string(), prompt)
+    }
+
+    pub(super) fn spawn_auditor(&mut self) -> Result<()> {
+        let track = self.read(TRACK_PATH);
+        let goal = track.as_deref().and_then(|t| {
+            track::stages(t)
+                .into_iter()
+                .find(|s| s.number == self.plan.stage.number)
+                .and_then(|s| s.goal)
+        });
+        let must_haves = prompt::must_haves(self.project.snapshot(), &self.plan.runs)
+            .map_err(renn_core::Error::from)?;
+        let prompt = self.templates.auditor(&AuditorContext {
+            stage: &self.plan.stage,
+            goal: goal.as_deref(),
+            must_haves: &must_haves,
+        });
+        self.start_agent(AUDITOR, Agent::Auditor, "", prompt)
+    }
+
+    /// On a terminal the user answers now; otherwise the gate is recorded and renn
+    /// exits for `--respond` (the runner's output is kept for the continuation).
+    pub(super) fn ask_gate(
+        &mut self,
+        run: &RunId,
+        gate: &returns::GateReached,
+        queue: &mut VecDeque<Event>,
+    ) -> Result<()> {
+        if let Some(output) = self.outputs.get(&run.to_string()) {
+            self.write(&gate_path(&self.plan, run), output)?;
+        }
+        let answer = match self.respond.take() {
+            Some((id, text)) if RunId::parse(&id).as_ref() == Some(run) => Some(text),
+            other => {
+                self.respond = other;
+                self.ui.ask(&format!("Your answer for {run} (\"approved\", \"done\", a choice, the issues; or skip / abort):"))
+            }
+        };
+        let Some(answer) = answer else {
+            self.parked = true;
+            self.ui.text(&format!(
+                "Gate waiting: resume with `renn run-stage {} --respond {run} \"approved\"` (or the issues, or the chosen option).",
+                self.opts.stage
+            ));
+            return Ok(());
+        };
+        let event = match answer.trim() {
+            "skip" => Event::GateUnresolved {
+                run: run.clone(),
+                give_up: execute::GiveUp::Skip,
+            },
+            "abort" => Event::GateUnresolved {
+                run: run.clone(),
+                give_up: execute::GiveUp::Abort,
+            },
+            text => match GateResponse::interpret(gate.gate, text) {
+                Some(response) => Event::GateAnswered {
+                    run: run.clone(),
+                    response,
+                },
+                None => return self.ask_gate(run, gate, queue),
+            },
+        };
+        queue.push_back(event);
+        Ok(())
+    }
+
+    pub(super) fn ask_verification(&mut self, checklist: &[String], queue: &mut VecDeque<Event>) {
+        let answer = match self.respond.take() {
+            Some((id, text)) if id == "verification" => Some(text),
+            other => {
+                self.respond = other;
+                self.ui.ask(&format!(
+                    "{} item(s) to verify by hand. \"approved\", or describe the issues:",
+                    checklist.len()
+                ))
+            }
+        };
+        let Some(answer) = answer else {
+            self.parked = true;
+            self.ui.text(&format!(
+                "Human verification waiting: resume with `renn run-stage {} --respond verification \"approved\"` (or the issues).",
+                self.opts.stage
+            ));
+            return;
+        };
+        let verification =
+            match GateResponse::interpret(renn_core::run::GateKind::HumanVerify, &answer) {
+                Some(GateResponse::Approved) => execute::Verification::Approved,
+                _ => execute::Verification::Issues(answer),
+            };
+        queue.push_back(Event::HumanVerified { verification });
+    }
+
+    /// pulse.md belongs to renn while runs execute: only its owned lines change.
+    pub(super) fn record(&mut self, p: &execute::Progress, state: &StageRun) -> Result<()> {
+        let Some(text) = self.read(PULSE_PATH) else {
+            return Ok(());
+        };
+        let track = self.read(TRACK_PATH);
+        let update = render::pulse_update(p, state, track.as_deref(), &self.opts.today);
+        let updated = pulse::update(&text, &update);
+        if updated != text {
+            self.write(PULSE_PATH, &updated)?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn update_track(&mut self) -> Result<()> {
+        let Some(text) = self.read(TRACK_PATH) else {
+            return Ok(());
+        };
+        let runs: Vec<(RunId, bool)> = self
+            .plan
+            .runs
+            .iter()
+            .map(|r| (r.id.clone(), true))
+            .collect();
+        let updated =
+            track::mark_stage_complete(&text, &self.plan.stage.number, &runs, &self.opts.today)
+                .map_err(renn_core::Error::from)?;
+        self.write(TRACK_PATH, &updated)
+    }
+
+    pub(super) fn commit(
+        &mut self,
+        files: &[String],
+        if_changed: &[String],
+        message: &str,
+    ) -> Result<()> {
+        let mut add: Vec<&str> = files
+            .iter()
+            .map(String::as_str)
+            .filter(|f| self.root.join(f).exists())
+            .collect();
+        for f in if_changed {
+            if self.git.is_changed(f)? {
+                add.push(f);
+            }
+        }
+        self.git.add(&add)?;
+        let hash = self.git.commit(message)?;
+        self.ui.text(&format!("Committed {hash}: {message}"));
+        self.ui.event(
+            "committed",
+            json!({ "commit": hash, "message": message, "files": add }),
+        );
+        Ok(())
+    }
+}

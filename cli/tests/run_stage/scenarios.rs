@@ -1,0 +1,274 @@
+use super::*;
+use serde_json::json;
+
+fn three_batches() -> Project {
+    Project::new(&[spec(1, 1), spec(2, 1), spec(3, 2), spec(4, 3)], json!({}))
+}
+
+#[test]
+fn happy_path_runs_three_batches_audits_updates_and_commits() {
+    let p = three_batches();
+    let r = p.run_stage(&[]);
+    r.expect(0);
+    for n in 1..=4 {
+        assert!(
+            p.path()
+                .join(format!(".renn/stages/03-auth/03-0{n}-recap.md"))
+                .exists(),
+            "recap {n}"
+        );
+    }
+    assert_eq!(r.spawned(), ["03-01", "03-02", "03-03", "03-04", "auditor"]);
+    let names = r.names();
+    for e in [
+        "plan",
+        "batch_started",
+        "run_spawned",
+        "run_completed",
+        "batch_completed",
+        "proof_routed",
+        "committed",
+        "next",
+        "stage_completed",
+    ] {
+        assert!(names.contains(&e), "no {e} event in {names:?}");
+    }
+    assert_eq!(p.subjects()[0], "docs(stage-03): complete stage execution");
+    let committed = git(p.path(), &["show", "--name-only", "--format=", "HEAD"]);
+    assert_eq!(
+        committed.lines().collect::<Vec<_>>(),
+        [
+            ".renn/pulse.md",
+            ".renn/stages/03-auth/03-proof.md",
+            ".renn/track.md"
+        ]
+    );
+    let track = p.read(".renn/track.md");
+    assert!(track.contains("- [x] **Stage 3: Auth**"), "{track}");
+    assert!(
+        track.contains("| 3. Auth | 4/4 | Complete | 2026-11-24 |"),
+        "{track}"
+    );
+    let pulse = p.read(".renn/pulse.md");
+    assert!(
+        pulse.contains("- keep this line"),
+        "user text survives: {pulse}"
+    );
+    assert!(pulse.contains("Last completed run: 03-04"), "{pulse}");
+    assert!(git(p.path(), &["status", "--porcelain"])
+        .lines()
+        .all(|l| l.contains(".renn/stages/03-auth/logs")));
+}
+
+#[test]
+fn parallel_runs_overlap_and_sequential_runs_do_not() {
+    for (parallel, overlap) in [(true, true), (false, false)] {
+        let p = Project::new(
+            &[spec(1, 1), spec(2, 1)],
+            json!({ "parallelization": parallel, "auditor": false }),
+        );
+        p.scenario("03-01", "slow");
+        p.scenario("03-02", "slow");
+        p.run_stage(&[]).expect(0);
+        let iv = p.intervals();
+        let (a, b) = (&iv[0], &iv[1]);
+        assert_eq!(
+            a.1 < b.2 && b.1 < a.2,
+            overlap,
+            "parallel={parallel}: {iv:?}"
+        );
+    }
+}
+
+#[test]
+fn a_gate_without_a_terminal_waits_for_respond_then_resumes() {
+    let p = Project::new(
+        &[
+            spec(1, 1),
+            Spec {
+                n: 2,
+                batch: 1,
+                gate: true,
+            },
+            spec(3, 2),
+        ],
+        json!({ "auditor": false }),
+    );
+    p.scenario("03-02", "gate:human-verify");
+    let r = p.run_stage(&[]);
+    r.expect(4);
+    assert!(
+        r.spawned().iter().all(|s| s != "03-03"),
+        "the next batch waits for the gate"
+    );
+    assert!(
+        p.path()
+            .join(".renn/stages/03-auth/03-01-recap.md")
+            .exists(),
+        "the other run of the batch went on"
+    );
+    let pulse = p.read(".renn/pulse.md");
+    assert!(pulse.contains("03-02: human-verify gate"), "{pulse}");
+    let r = p.run_stage(&["--respond", "03-02", "approved"]);
+    r.expect(0);
+    assert_eq!(
+        r.spawned(),
+        ["03-02", "03-03"],
+        "completed 03-01 is not run again"
+    );
+    assert!(!p
+        .read(".renn/pulse.md")
+        .contains("03-02: human-verify gate"));
+}
+
+#[test]
+fn failures_continue_or_stop_as_asked() {
+    let p = Project::new(&[spec(1, 1), spec(2, 1), spec(3, 2)], json!({}));
+    p.scenario("03-01", "fail");
+    let r = p.run_stage(&["--on-failure", "continue"]);
+    r.expect(3);
+    assert_eq!(r.failures()[0].0, "03-01");
+    assert!(
+        r.failures()[0].1.contains("exited with status 3"),
+        "{:?}",
+        r.failures()
+    );
+    assert!(
+        r.spawned().contains(&"03-03".to_string()),
+        "continue attempts the next batch"
+    );
+
+    let p = Project::new(&[spec(1, 1), spec(2, 1), spec(3, 2)], json!({}));
+    p.scenario("03-01", "fail");
+    let r = p.run_stage(&[]);
+    r.expect(6);
+    assert!(
+        !r.spawned().contains(&"03-03".to_string()),
+        "without a terminal, ask means stop"
+    );
+}
+
+#[test]
+fn every_run_of_a_batch_failing_is_systemic() {
+    let p = Project::new(
+        &[spec(1, 1), spec(2, 1), spec(3, 2)],
+        json!({ "on_failure": "continue" }),
+    );
+    p.scenario("03-01", "fail");
+    p.scenario("03-02", "garbage");
+    let r = p.run_stage(&["--on-failure", "continue"]);
+    r.expect(6);
+    assert!(!r.spawned().contains(&"03-03".to_string()));
+    assert!(r
+        .failures()
+        .iter()
+        .any(|(run, why)| run == "03-02" && why.contains("no `## RUN COMPLETE`")));
+}
+
+#[test]
+fn claims_without_evidence_fail() {
+    let p = Project::new(&[spec(1, 1), spec(2, 1)], json!({}));
+    p.scenario("03-01", "no-recap");
+    p.scenario("03-02", "bad-commit");
+    let r = p.run_stage(&["--on-failure", "continue"]);
+    let f = r.failures();
+    assert!(
+        f.iter()
+            .any(|(run, why)| run == "03-01" && why.contains("03-01-recap.md does not exist")),
+        "{f:?}"
+    );
+    assert!(
+        f.iter()
+            .any(|(run, why)| run == "03-02" && why.contains("deadbee")),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn a_hanging_agent_times_out() {
+    let p = Project::new(
+        &[spec(1, 1), spec(2, 1)],
+        json!({ "agent": { "command": ["bash", super::agent_script_path(), "{agent}", "{run_id}"], "timeout_secs": 1 } }),
+    );
+    p.scenario("03-01", "hang");
+    let r = p.run_stage(&["--on-failure", "continue"]);
+    assert!(
+        r.failures()
+            .iter()
+            .any(|(run, why)| run == "03-01" && why.contains("timed out")),
+        "{:?}",
+        r.failures()
+    );
+}
+
+#[test]
+fn proof_routes_gaps_and_human_verification() {
+    let p = Project::new(&[spec(1, 1)], json!({}));
+    p.scenario("auditor", "gaps_found");
+    p.run_stage(&[]).expect(5);
+    assert!(
+        !p.read(".renn/track.md").contains("[x] **Stage 3"),
+        "gaps: the track is not updated"
+    );
+
+    let p = Project::new(&[spec(1, 1)], json!({}));
+    p.scenario("auditor", "human_needed");
+    p.run_stage(&[]).expect(4);
+    let r = p.run_stage(&["--respond", "verification", "approved"]);
+    r.expect(0);
+    assert!(p.read(".renn/track.md").contains("[x] **Stage 3"));
+}
+
+#[test]
+fn commit_docs_false_and_a_git_ignored_renn_skip_the_docs_commit() {
+    let p = Project::new(&[spec(1, 1)], json!({ "commit_docs": false }));
+    let r = p.run_stage(&[]);
+    r.expect(0);
+    assert!(r.names().contains(&"docs_commit_skipped"));
+    assert_ne!(p.subjects()[0], "docs(stage-03): complete stage execution");
+}
+
+#[test]
+fn stage_branching_switches_to_the_stage_branch() {
+    let p = Project::new(
+        &[spec(1, 1)],
+        json!({ "branching_strategy": "stage", "auditor": false }),
+    );
+    p.run_stage(&[]).expect(0);
+    assert_eq!(
+        git(p.path(), &["branch", "--show-current"]).trim(),
+        "renn/stage-03-auth"
+    );
+}
+
+#[test]
+fn a_dirty_tree_is_refused() {
+    let p = Project::new(&[spec(1, 1)], json!({}));
+    p.write("notes.txt", "uncommitted");
+    let r = p.run_stage(&[]);
+    r.expect(1);
+    assert!(
+        r.stderr.contains("dirty-tree") && r.stderr.contains("notes.txt"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn dry_run_plans_and_touches_nothing() {
+    let p = three_batches();
+    let r = p.run_stage(&["--dry-run"]);
+    r.expect(0);
+    assert!(r.spawned().is_empty());
+    assert_eq!(p.subjects().len(), 1);
+}
+
+#[test]
+fn running_a_finished_stage_again_runs_nothing() {
+    let p = Project::new(&[spec(1, 1)], json!({ "auditor": false }));
+    p.run_stage(&[]).expect(0);
+    let r = p.run_stage(&[]);
+    r.expect(0);
+    assert!(r.spawned().is_empty());
+    assert_eq!(r.named("plan")[0]["message"], "No matching incomplete runs");
+}
