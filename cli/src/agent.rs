@@ -135,12 +135,15 @@ pub fn start(job: AgentJob, done: Sender<AgentDone>) -> Result<Running> {
         PromptMode::Stdin => command.stdin(Stdio::piped()),
         PromptMode::Argument => command.arg(&job.prompt).stdin(Stdio::null()),
     };
-    let mut child = command.spawn().map_err(|source| Error::AgentSpawn {
-        program: program.clone(),
-        source,
+    log.note(&format!("{} starting: {}", job.label, shown_argv(&job)));
+    let mut child = command.spawn().map_err(|source| {
+        log.note(&format!("{} could not start: {source}", job.label));
+        Error::AgentSpawn {
+            program: program.clone(),
+            source,
+        }
     })?;
     let started = Instant::now();
-    log.note(&format!("{} started: {}", job.label, shown_argv(&job)));
 
     let group = Arc::new(Group::new(child.id() as libc::pid_t));
     if let Some(mut stdin) = child.stdin.take() {

@@ -113,7 +113,7 @@ fn a_completing_agent_reports_success_its_stdout_and_a_log() {
     assert!(log.contains("[stderr] working on it\n"), "{log}");
     assert!(log.contains("\nargs: renn-runner 03-02\n"), "{log}");
     assert!(log.contains("## RUN COMPLETE\n"), "{log}");
-    assert!(log.starts_with("[renn] 03-02 started: "), "{log}");
+    assert!(log.starts_with("[renn] 03-02 starting: "), "{log}");
     assert!(
         log.trim_end().ends_with(" s") && log.contains("[renn] 03-02 exited with code 0"),
         "{log}"
@@ -309,6 +309,8 @@ fn a_missing_program_is_a_clear_error() {
         message.contains("agent.command") && message.contains(".renn/config.json"),
         "{message}"
     );
+    let log = read(&dir.path().join("stage/logs/03-01-1.log"));
+    assert!(log.contains("[renn] 03-01 could not start: "), "{log}");
     assert!(
         rx.recv_timeout(Duration::from_millis(100)).is_err(),
         "no report for an agent never started"

@@ -172,6 +172,13 @@ pub enum Event {
         recap: Option<String>,
         missing_commits: Vec<String>,
     },
+    /// An isolated run's branch could not be merged back: the run fails, its branch
+    /// stays for the user.
+    MergeConflict {
+        run: RunId,
+        branch: String,
+        files: Vec<String>,
+    },
     GateAnswered {
         run: RunId,
         response: GateResponse,

@@ -26,6 +26,7 @@ use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
 mod act;
+mod isolate;
 
 const AUDITOR: &str = "auditor";
 
@@ -43,6 +44,10 @@ pub struct Host<'u> {
     attempts: HashMap<String, u32>,
     outputs: HashMap<String, String>,
     respond: Option<(String, String)>,
+    /// Worktrees of isolated runs, until merged back.
+    worktrees: HashMap<RunId, isolate::Worktree>,
+    /// Isolated runs that said RUN COMPLETE: (run, recap path, commits), to be merged.
+    held: Vec<(RunId, String, Vec<String>)>,
     parked: bool,
     outcome: Option<Outcome>,
 }
@@ -88,6 +93,8 @@ impl<'u> Host<'u> {
             attempts: HashMap::new(),
             outputs: HashMap::new(),
             respond: opts.respond.clone(),
+            worktrees: HashMap::new(),
+            held: Vec::new(),
             parked: false,
             outcome: None,
         };
@@ -159,6 +166,10 @@ impl<'u> Host<'u> {
                 for action in actions {
                     self.perform(action, &state, &mut queue)?;
                 }
+            }
+            self.merge_finished(&state, &mut queue)?;
+            if !queue.is_empty() {
+                continue;
             }
             if let Some(outcome) = &self.outcome {
                 return Ok(exit_for(outcome));
@@ -317,6 +328,13 @@ impl<'u> Host<'u> {
                 self.ui.event(name, data);
             }
             Action::SpawnRunner { run, prompt } => self.spawn_runner(&run, &prompt)?,
+            Action::CheckEvidence {
+                run,
+                recap_path,
+                commits,
+            } if self.worktrees.contains_key(&run) => {
+                self.held.push((run, recap_path, commits));
+            }
             Action::CheckEvidence {
                 run,
                 recap_path,

@@ -65,7 +65,7 @@ fn parallel_runs_overlap_and_sequential_runs_do_not() {
     for (parallel, overlap) in [(true, true), (false, false)] {
         let p = Project::new(
             &[spec(1, 1), spec(2, 1)],
-            json!({ "parallelization": parallel, "auditor": false }),
+            json!({ "parallelization": parallel, "auditor": false, "isolation": "worktree" }),
         );
         p.scenario("03-01", "slow");
         p.scenario("03-02", "slow");
@@ -271,4 +271,118 @@ fn running_a_finished_stage_again_runs_nothing() {
     r.expect(0);
     assert!(r.spawned().is_empty());
     assert_eq!(r.named("plan")[0]["message"], "No matching incomplete runs");
+}
+
+#[test]
+fn parallel_runs_work_in_worktrees_and_merge_back_with_every_commit() {
+    let p = Project::new(
+        &[spec(1, 1), spec(2, 1), spec(3, 2)],
+        json!({ "isolation": "worktree", "auditor": false }),
+    );
+    p.scenario("03-01", "slow");
+    p.scenario("03-02", "slow");
+    let r = p.run_stage(&[]);
+    r.expect(0);
+    let created: Vec<&str> = r
+        .named("worktree_created")
+        .iter()
+        .map(|e| e["run"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        created,
+        ["03-01", "03-02"],
+        "one worktree per run of the parallel batch, not for the lone run"
+    );
+    let subjects = p.subjects();
+    for s in [
+        "feat(03-01): task 1",
+        "feat(03-01): task 2",
+        "feat(03-02): task 1",
+        "feat(03-02): task 2",
+        "docs(03-01): recap",
+    ] {
+        assert!(subjects.iter().any(|x| x == s), "{s} kept: {subjects:?}");
+    }
+    let merges: Vec<&String> = subjects
+        .iter()
+        .filter(|s| s.starts_with("merge("))
+        .collect();
+    assert_eq!(merges.len(), 2, "{subjects:?}");
+    assert!(
+        merges[1].starts_with("merge(03-01)"),
+        "merged in run order (oldest last in git log): {merges:?}"
+    );
+    assert!(
+        !p.path().join(".git/renn-worktrees/03-01").exists(),
+        "worktrees are removed after the merge"
+    );
+    let iv = p.intervals();
+    assert!(
+        iv[0].1 < iv[1].2 && iv[1].1 < iv[0].2,
+        "still in parallel: {iv:?}"
+    );
+}
+
+#[test]
+fn a_merge_conflict_fails_that_run_and_keeps_its_branch() {
+    let p = Project::new(
+        &[spec(1, 1), spec(2, 1)],
+        json!({ "isolation": "worktree", "auditor": false }),
+    );
+    p.scenario("03-01", "conflict");
+    p.scenario("03-02", "conflict");
+    let r = p.run_stage(&["--on-failure", "continue"]);
+    r.expect(3);
+    let f = r.failures();
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].0, "03-02");
+    assert!(f[0].1.contains("conflicts in shared.txt"), "{f:?}");
+    assert_eq!(
+        p.read("shared.txt"),
+        "03-01 was here\n",
+        "the first run's merge stands"
+    );
+    assert!(git(p.path(), &["branch", "--list", "renn/run-03-02"]).contains("renn/run-03-02"));
+    assert!(
+        p.path().join(".git/renn-worktrees/03-02").exists(),
+        "kept for inspection"
+    );
+    assert!(
+        git(p.path(), &["status", "--porcelain", "--untracked-files=no"])
+            .lines()
+            .all(|l| l.contains(".renn/"))
+    );
+}
+
+#[test]
+fn a_gate_run_resumed_later_goes_on_in_its_worktree_and_is_merged() {
+    let p = Project::new(
+        &[
+            spec(1, 1),
+            Spec {
+                n: 2,
+                batch: 1,
+                gate: true,
+            },
+        ],
+        json!({ "isolation": "worktree", "auditor": false }),
+    );
+    p.scenario("03-02", "gate-after-work:human-verify");
+    p.run_stage(&[]).expect(4);
+    let before = git(p.path(), &["log", "--format=%s", "renn/run-03-02"]);
+    assert!(before.contains("feat(03-02): before the gate"), "{before}");
+    p.run_stage(&["--respond", "03-02", "approved"]).expect(0);
+    let subjects = p.subjects();
+    assert!(
+        subjects.iter().any(|s| s == "feat(03-02): before the gate"),
+        "work before the gate is merged: {subjects:?}"
+    );
+    assert!(
+        subjects.iter().any(|s| s.starts_with("merge(03-02)")),
+        "{subjects:?}"
+    );
+    assert!(p
+        .path()
+        .join(".renn/stages/03-auth/03-02-recap.md")
+        .exists());
 }

@@ -55,6 +55,14 @@ fn apply(state: &mut StageRun, event: Event, out: &mut Vec<Action>) -> Result<()
             let r = active(state, &run, RunStatus::Checking, "evidence")?;
             evidence(state, r, recap, &missing_commits, out);
         }
+        Event::MergeConflict { run, branch, files } => {
+            let r = active(state, &run, RunStatus::Checking, "merge_conflict")?;
+            let reason = format!(
+                "merging its branch {branch} back conflicts in {}; the branch is kept for you",
+                files.join(", ")
+            );
+            fail(state, r, reason, out);
+        }
         Event::GateAnswered { run, response } => {
             let r = active(state, &run, RunStatus::AtGate, "gate_answered")?;
             // The continuation waits for a free slot like any run: answering a gate

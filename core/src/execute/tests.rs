@@ -583,3 +583,27 @@ fn events_that_do_not_fit_are_rejected_without_change() {
         "rejected answers are not recorded"
     );
 }
+
+#[test]
+fn a_merge_conflict_fails_the_run_and_names_the_files() {
+    let plan = plan_of(&[(1, 1), (2, 1)], &[]);
+    let mut d = Driver::new(&plan, settings());
+    d.send(Event::Start);
+    d.send(Event::RunnerExited {
+        run: id(1),
+        output: complete_output(1),
+        exit: Exit::Success,
+    });
+    let a = d.send(Event::MergeConflict {
+        run: id(1),
+        branch: "renn/run/03-01".into(),
+        files: vec!["src/a.rs".into(), "src/b.rs".into()],
+    });
+    let Some(Action::Notify(Notice::RunFailed { reason, .. })) = a.first() else {
+        panic!("{a:?}")
+    };
+    assert_eq!(
+        reason,
+        "merging its branch renn/run/03-01 back conflicts in src/a.rs, src/b.rs; the branch is kept for you"
+    );
+}

@@ -17,6 +17,7 @@ impl Host<'_> {
         agent_kind: Agent,
         run_id: &str,
         prompt: String,
+        cwd: PathBuf,
     ) -> Result<()> {
         let attempt = self.attempts.entry(label.to_string()).or_insert(0);
         *attempt += 1;
@@ -37,7 +38,7 @@ impl Host<'_> {
             argv,
             prompt,
             prompt_mode: config.agent.prompt,
-            cwd: self.root.clone(),
+            cwd,
             log_path: log_path.clone(),
             timeout: Duration::from_secs(config.agent.timeout_secs),
             env: Vec::new(),
@@ -80,7 +81,14 @@ impl Host<'_> {
                 })
             }
         };
-        self.start_agent(&run.to_string(), Agent::Runner, &run.to_string(), prompt)
+        let cwd = self.workdir(run)?;
+        self.start_agent(
+            &run.to_string(),
+            Agent::Runner,
+            &run.to_string(),
+            prompt,
+            cwd,
+        )
     }
 
     pub(super) fn spawn_auditor(&mut self) -> Result<()> {
@@ -98,7 +106,8 @@ impl Host<'_> {
             goal: goal.as_deref(),
             must_haves: &must_haves,
         });
-        self.start_agent(AUDITOR, Agent::Auditor, "", prompt)
+        let cwd = self.root.clone();
+        self.start_agent(AUDITOR, Agent::Auditor, "", prompt, cwd)
     }
 
     /// On a terminal the user answers now; otherwise the gate is recorded and renn
