@@ -386,3 +386,112 @@ fn a_gate_run_resumed_later_goes_on_in_its_worktree_and_is_merged() {
         .join(".renn/stages/03-auth/03-02-recap.md")
         .exists());
 }
+
+#[test]
+fn every_gate_type_waits_and_resumes_with_its_answer() {
+    for (kind, answer) in [
+        ("decision", "postgres"),
+        ("human-action", "done"),
+        ("human-verify", "approved"),
+    ] {
+        let p = Project::new(
+            &[Spec {
+                n: 1,
+                batch: 1,
+                gate: true,
+            }],
+            json!({ "auditor": false }),
+        );
+        p.scenario("03-01", &format!("gate:{kind}"));
+        let r = p.run_stage(&[]);
+        r.expect(4);
+        assert_eq!(r.named("gate_reached")[0]["gate"], kind);
+        let r = p.run_stage(&["--respond", "03-01", answer]);
+        r.expect(0);
+        let resolved = &r.named("gate_resolved")[0]["response"];
+        let expected = match kind {
+            "decision" => json!({ "kind": "choice", "text": "postgres" }),
+            "human-action" => json!({ "kind": "done" }),
+            _ => json!({ "kind": "approved" }),
+        };
+        assert_eq!(resolved, &expected, "{kind}");
+        let log = p.read(".renn/stages/03-auth/logs/03-01-2.log");
+        assert!(
+            log.contains("RUN COMPLETE"),
+            "the continuation runner has its own log: {log}"
+        );
+    }
+}
+
+#[test]
+fn issues_reported_at_a_gate_go_to_the_continuation_runner() {
+    let p = Project::new(
+        &[Spec {
+            n: 1,
+            batch: 1,
+            gate: true,
+        }],
+        json!({ "auditor": false }),
+    );
+    p.scenario("03-01", "gate:human-verify");
+    p.run_stage(&[]).expect(4);
+    p.write(
+        ".fake-agent/answer.txt",
+        "The header overlaps the menu on mobile",
+    );
+    let answer = format!("@{}", p.path().join(".fake-agent/answer.txt").display());
+    let r = p.run_stage(&["--respond", "03-01", &answer]);
+    r.expect(0);
+    let resolved = &r.named("gate_resolved")[0]["response"];
+    assert_eq!(
+        resolved,
+        &json!({ "kind": "issues", "text": "The header overlaps the menu on mobile" })
+    );
+}
+
+#[test]
+fn gaps_only_runs_only_gap_closure_runs() {
+    let p = Project::new(&[spec(1, 1), spec(2, 2)], json!({ "auditor": false }));
+    let run2 = p
+        .read(".renn/stages/03-auth/03-02-run.md")
+        .replace("autonomous: true", "autonomous: true\ngap_closure: true");
+    p.write(".renn/stages/03-auth/03-02-run.md", &run2);
+    git(p.path(), &["commit", "-qam", "gap run"]);
+    let r = p.run_stage(&["--gaps-only"]);
+    assert_eq!(r.spawned(), ["03-02"]);
+    r.expect(3);
+}
+
+#[test]
+fn milestone_branching_uses_the_track_milestone() {
+    let p = Project::new(
+        &[spec(1, 1)],
+        json!({ "branching_strategy": "milestone", "auditor": false }),
+    );
+    let track = p.read(".renn/track.md").replace(
+        "## Stages",
+        "## Milestones\n\n- 🚧 **v1.1 Accounts & Billing** - Stages 3-4 (in progress)\n\n## Stages",
+    );
+    p.write(".renn/track.md", &track);
+    git(p.path(), &["commit", "-qam", "milestone"]);
+    p.run_stage(&[]).expect(0);
+    assert_eq!(
+        git(p.path(), &["branch", "--show-current"]).trim(),
+        "renn/v1.1-accounts-billing"
+    );
+}
+
+#[test]
+fn a_git_ignored_renn_forces_commit_docs_off() {
+    let p = Project::new(&[spec(1, 1)], json!({ "auditor": false }));
+    p.write(".gitignore", ".fake-agent/\n.renn/\n");
+    git(p.path(), &["rm", "-rq", "--cached", ".renn"]);
+    git(p.path(), &["commit", "-qam", "ignore .renn"]);
+    let r = p.run_stage(&[]);
+    r.expect(0);
+    assert!(
+        r.names().contains(&"docs_commit_skipped"),
+        "{:?}",
+        r.names()
+    );
+}

@@ -19,9 +19,15 @@ impl Host<'_> {
         prompt: String,
         cwd: PathBuf,
     ) -> Result<()> {
-        let attempt = self.attempts.entry(label.to_string()).or_insert(0);
+        let stage_dir = self.root.join(&self.plan.stage.dir);
+        // Attempts go on from the logs of earlier executions: a resumed gate's
+        // continuation gets its own log, not the first runner's.
+        let attempt = self
+            .attempts
+            .entry(label.to_string())
+            .or_insert_with(|| earlier_attempts(&stage_dir, label));
         *attempt += 1;
-        let log_path = agent::log_path(&self.root.join(&self.plan.stage.dir), label, *attempt);
+        let log_path = agent::log_path(&stage_dir, label, *attempt);
         let config = self.config();
         let model = self.project.models().get(agent_kind).map(str::to_string);
         let renn = std::env::current_exe()
@@ -239,4 +245,15 @@ impl Host<'_> {
         );
         Ok(())
     }
+}
+
+fn earlier_attempts(stage_dir: &Path, label: &str) -> u32 {
+    (1..)
+        .take_while(|n| {
+            stage_dir
+                .join("logs")
+                .join(format!("{label}-{n}.log"))
+                .exists()
+        })
+        .count() as u32
 }
