@@ -4,6 +4,7 @@
 //! files, commits, the JSON event stream, and the agents' own timestamps.
 
 mod scenarios;
+mod terminal;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
