@@ -261,3 +261,18 @@ impl Interrupt {
         INTERRUPTED.load(Ordering::SeqCst)
     }
 }
+
+/// Stops the process group of an agent that an earlier renn left running (renn was
+/// killed with -9: its agents live in their own groups and outlive it). Only a
+/// group whose leader still runs `program` is touched, so a recycled pid is spared.
+pub fn stop_stale(pid: u32, program: &str) -> bool {
+    let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+        return false;
+    };
+    let first = cmdline.split(|b| *b == 0).next().unwrap_or_default();
+    if first != program.as_bytes() {
+        return false;
+    }
+    group::Group::new(pid as libc::pid_t).stop_leftovers();
+    true
+}

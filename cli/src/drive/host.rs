@@ -27,6 +27,7 @@ use std::time::Duration;
 
 mod act;
 mod isolate;
+mod stale;
 
 const AUDITOR: &str = "auditor";
 
@@ -145,6 +146,7 @@ impl<'u> Host<'u> {
         if self.opts.dry_run || (self.plan.batches.is_empty() && verification.is_none()) {
             return Ok(StageExit::Done);
         }
+        self.stop_stale_agents()?;
         self.check_clean_tree()?;
         self.branch()?;
         let mut state = StageRun::new(&self.plan, self.settings());
@@ -283,6 +285,7 @@ impl<'u> Host<'u> {
 
     fn finished(&mut self, done: AgentDone) -> Event {
         self.running.remove(&done.label);
+        let _ = self.forget_agent(&done.label);
         self.ui.event(
             "run_exited",
             json!({ "run": done.label, "exit": exit_word(&done.exit), "seconds": done.duration.as_secs_f64(), "log": rel(&self.root, &done.log_path) }),

@@ -495,3 +495,66 @@ fn a_git_ignored_renn_forces_commit_docs_off() {
         r.names()
     );
 }
+
+#[test]
+fn kill_9_mid_batch_then_resume_loses_nothing_and_runs_nothing_twice() {
+    let p = Project::new(
+        &[spec(1, 1), spec(2, 1), spec(3, 2)],
+        json!({ "auditor": false }),
+    );
+    p.scenario("03-01", "hang");
+    let mut renn = Command::new(env!("CARGO_BIN_EXE_renn"))
+        .current_dir(p.path())
+        .env("RENN_TODAY", "2026-11-24")
+        .args(["--json", "run-stage", "3"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let recap2 = p.path().join(".renn/stages/03-auth/03-02-recap.md");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !(recap2.exists() && p.read(".fake-agent/times").contains("03-01 start")) {
+        assert!(std::time::Instant::now() < deadline, "03-02 never finished");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    renn.kill().unwrap(); // SIGKILL: no cleanup of any kind
+    renn.wait().unwrap();
+    let registry = p.read(".renn/stages/03-auth/logs/agents.json");
+    assert!(
+        registry.contains("03-01"),
+        "renn recorded the agent it started: {registry}"
+    );
+
+    p.scenario("03-01", "complete");
+    let r = p.run_stage(&[]);
+    r.expect(0);
+    assert_eq!(
+        r.named("stale_agent_stopped")[0]["run"],
+        "03-01",
+        "the hang agent left behind is stopped"
+    );
+    assert_eq!(
+        r.spawned(),
+        ["03-01", "03-03"],
+        "03-02 finished before the kill and is not run again"
+    );
+    let starts = p
+        .read(".fake-agent/times")
+        .lines()
+        .filter(|l| l.starts_with("03-02 start"))
+        .count();
+    assert_eq!(starts, 1);
+    for n in 1..=3 {
+        assert!(
+            p.path()
+                .join(format!(".renn/stages/03-auth/03-0{n}-recap.md"))
+                .exists(),
+            "recap {n}"
+        );
+    }
+    assert!(
+        p.subjects().contains(&"feat(03-02): task 2".to_string()),
+        "03-02's commits survive"
+    );
+}

@@ -18,7 +18,12 @@ fn on_terminal(p: &Project, typed: &str) -> (i32, String) {
         .stderr(Stdio::piped())
         .spawn()
         .expect("util-linux script is installed");
-    child.stdin.take().unwrap().write_all(typed.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(typed.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     let screen = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(!screen.contains("panicked"), "{screen}");
@@ -32,22 +37,46 @@ fn gates_are_shown_and_answered_on_the_terminal() {
         ("decision", "postgres", "## Gate: Decision"),
         ("human-action", "done", "## Gate: Human Action"),
     ] {
-        let p = Project::new(&[Spec { n: 1, batch: 1, gate: true }], json!({ "auditor": false }));
+        let p = Project::new(
+            &[Spec {
+                n: 1,
+                batch: 1,
+                gate: true,
+            }],
+            json!({ "auditor": false }),
+        );
         p.scenario("03-01", &format!("gate:{kind}"));
         let (code, screen) = on_terminal(&p, &format!("{answer}\n"));
         assert_eq!(code, 0, "{kind}: {screen}");
         assert!(screen.contains(title), "{kind}: {screen}");
-        assert!(screen.contains("Look at work-03-01.txt"), "the agent's Gate Details are shown: {screen}");
-        assert!(p.path().join(".renn/stages/03-auth/03-01-recap.md").exists());
+        assert!(
+            screen.contains("Look at work-03-01.txt"),
+            "the agent's Gate Details are shown: {screen}"
+        );
+        assert!(p
+            .path()
+            .join(".renn/stages/03-auth/03-01-recap.md")
+            .exists());
     }
 }
 
 #[test]
 fn a_failure_asks_continue_or_stop_on_the_terminal() {
-    let p = Project::new(&[spec(1, 1), spec(2, 1), spec(3, 2)], json!({ "auditor": false }));
+    let p = Project::new(
+        &[spec(1, 1), spec(2, 1), spec(3, 2)],
+        json!({ "auditor": false }),
+    );
     p.scenario("03-01", "fail");
     let (code, screen) = on_terminal(&p, "c\n");
-    assert!(screen.contains("Continue with remaining batches or stop?"), "{screen}");
+    assert!(
+        screen.contains("Continue with remaining batches or stop?"),
+        "{screen}"
+    );
     assert_eq!(code, 3, "continued, but 03-01 failed: {screen}");
-    assert!(p.path().join(".renn/stages/03-auth/03-03-recap.md").exists(), "the next batch ran");
+    assert!(
+        p.path()
+            .join(".renn/stages/03-auth/03-03-recap.md")
+            .exists(),
+        "the next batch ran"
+    );
 }

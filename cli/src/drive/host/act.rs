@@ -49,7 +49,9 @@ impl Host<'_> {
             timeout: Duration::from_secs(config.agent.timeout_secs),
             env: Vec::new(),
         };
+        let program = job.argv.first().cloned().unwrap_or_default();
         let running = agent::start(job, self.tx.clone())?;
+        self.remember_agent(label, running.pid(), &program)?;
         self.running.insert(label.to_string(), running);
         self.ui.event(
             "run_spawned",
