@@ -3,8 +3,10 @@
 //! performs its actions and turns what happened back into events.
 
 mod host;
+mod live;
 mod ui;
 
+pub use live::LiveUi;
 pub use ui::{JsonUi, PlainUi, Ui};
 
 use crate::Result;

@@ -2,7 +2,7 @@
 //! `renn_cli::drive`.
 
 use crate::Cli;
-use renn_cli::drive::{self, JsonUi, Options, PlainUi, Ui};
+use renn_cli::drive::{self, JsonUi, LiveUi, Options, PlainUi, Ui};
 use renn_cli::Result;
 use renn_core::execute::OnFailure;
 use std::io::IsTerminal;
@@ -33,7 +33,16 @@ pub fn run(cli: &Cli, a: Args<'_>) -> Result<ExitCode> {
     };
     let mut plain = PlainUi { interactive };
     let mut json = JsonUi;
-    let ui: &mut dyn Ui = if cli.json { &mut json } else { &mut plain };
+    let mut live;
+    // A live view of the running agents only on a real terminal; plain lines elsewhere.
+    let ui: &mut dyn Ui = if cli.json {
+        &mut json
+    } else if std::io::stdout().is_terminal() && std::env::var("TERM").as_deref() != Ok("dumb") {
+        live = LiveUi::new(interactive);
+        &mut live
+    } else {
+        &mut plain
+    };
     let exit = drive::run_stage(cli.dir.as_deref(), &opts, ui)?;
     Ok(ExitCode::from(exit.code()))
 }
