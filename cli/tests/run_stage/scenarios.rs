@@ -558,3 +558,76 @@ fn kill_9_mid_batch_then_resume_loses_nothing_and_runs_nothing_twice() {
         "03-02's commits survive"
     );
 }
+
+#[test]
+fn the_last_stage_of_a_milestone_offers_milestone_complete() {
+    let p = Project::new(&[spec(1, 1)], json!({ "auditor": false }));
+    let track = p
+        .read(".renn/track.md")
+        .replace("- [ ] **Stage 4: Sharing** - Share notes\n", "");
+    p.write(".renn/track.md", &track);
+    git(p.path(), &["commit", "-qam", "one stage"]);
+    let r = p.run_stage(&[]);
+    r.expect(0);
+    assert_eq!(
+        r.named("next")[0]["kind"],
+        "milestone_complete",
+        "{:?}",
+        r.named("next")
+    );
+    let reports: Vec<&str> = r
+        .named("report")
+        .iter()
+        .filter_map(|e| e["markdown"].as_str())
+        .collect();
+    assert!(reports
+        .iter()
+        .any(|m| m.contains("MILESTONE COMPLETE!") && m.contains("/renn.complete-milestone")));
+}
+
+#[test]
+fn ctrl_c_stops_the_agents_and_leaves_a_resumable_stage() {
+    let p = Project::new(&[spec(1, 1), spec(2, 2)], json!({ "auditor": false }));
+    p.scenario("03-01", "hang");
+    let renn = Command::new(env!("CARGO_BIN_EXE_renn"))
+        .current_dir(p.path())
+        .env("RENN_TODAY", "2026-11-24")
+        .args(["--json", "run-stage", "3"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !p.read(".fake-agent/times").contains("03-01 start") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the agent never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe { libc::kill(renn.id() as i32, libc::SIGINT) };
+    let out = renn.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(6),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let registry = p.read(".renn/stages/03-auth/logs/agents.json");
+    let pid: u32 = registry
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|s| s.len() > 2)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    assert!(
+        stat.is_empty() || stat.contains(") Z "),
+        "the agent is stopped: {stat}"
+    );
+    p.scenario("03-01", "complete");
+    let r = p.run_stage(&[]);
+    r.expect(0);
+    assert_eq!(r.spawned(), ["03-01", "03-02"]);
+}
