@@ -47,7 +47,7 @@ impl Host<'_> {
             cwd,
             log_path: log_path.clone(),
             timeout: Duration::from_secs(config.agent.timeout_secs),
-            env: Vec::new(),
+            env: agent_env(),
         };
         let program = job.argv.first().cloned().unwrap_or_default();
         let running = agent::start(job, self.tx.clone())?;
@@ -258,4 +258,18 @@ fn earlier_attempts(stage_dir: &Path, label: &str) -> u32 {
                 .exists()
         })
         .count() as u32
+}
+
+/// Git's auto-maintenance detaches from `git commit` into the agent's process group;
+/// renn stops what an agent leaves behind, so it would kill that maintenance (and
+/// wait for it). Agents' git runs maintenance in the foreground instead.
+fn agent_env() -> Vec<(String, String)> {
+    [
+        ("GIT_CONFIG_COUNT", "1"),
+        ("GIT_CONFIG_KEY_0", "maintenance.autoDetach"),
+        ("GIT_CONFIG_VALUE_0", "false"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
 }
