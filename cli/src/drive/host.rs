@@ -342,15 +342,7 @@ impl<'u> Host<'u> {
                 run,
                 recap_path,
                 commits,
-            } => {
-                let recap = self.read(&recap_path);
-                let missing_commits = self.git.missing_commits(&commits)?;
-                queue.push_back(Event::Evidence {
-                    run,
-                    recap,
-                    missing_commits,
-                });
-            }
+            } => queue.push_back(self.evidence(run, &recap_path, &commits)?),
             Action::AskGate { run, gate } => self.ask_gate(&run, &gate, queue)?,
             Action::AskFailure { failed } => {
                 let list: Vec<String> = failed

@@ -60,6 +60,20 @@ impl Host<'_> {
         Ok(())
     }
 
+    /// The spot-check after RUN COMPLETE, answered from the project as it is now.
+    pub(super) fn evidence(
+        &self,
+        run: RunId,
+        recap_path: &str,
+        commits: &[String],
+    ) -> Result<Event> {
+        Ok(Event::Evidence {
+            run,
+            recap: self.read(recap_path),
+            missing_commits: self.git.missing_commits(commits)?,
+        })
+    }
+
     pub(super) fn spawn_runner(&mut self, run: &RunId, spec: &PromptSpec) -> Result<()> {
         let snap = self.project.snapshot();
         let r = self

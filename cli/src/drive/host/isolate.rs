@@ -100,13 +100,7 @@ impl Host<'_> {
                 Merge::Merged { .. } => {
                     self.git.worktree_remove(&w.path)?;
                     self.git.delete_branch(&w.branch)?;
-                    let recap = self.read(&recap_path);
-                    let missing_commits = self.git.missing_commits(&commits)?;
-                    queue.push_back(Event::Evidence {
-                        run,
-                        recap,
-                        missing_commits,
-                    });
+                    queue.push_back(self.evidence(run, &recap_path, &commits)?);
                 }
                 Merge::Conflict { files } => {
                     // The worktree and branch stay for the user to inspect and resolve.
