@@ -132,6 +132,18 @@ impl Project {
         Run::from(out)
     }
 
+    /// `renn --json run-stage 3` in the background (for interrupting it).
+    pub fn spawn_run_stage(&self) -> std::process::Child {
+        Command::new(env!("CARGO_BIN_EXE_renn"))
+            .current_dir(self.path())
+            .env("RENN_TODAY", "2026-11-24")
+            .args(["--json", "run-stage", "3"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
     pub fn subjects(&self) -> Vec<String> {
         git(self.path(), &["log", "--format=%s"])
             .lines()
@@ -230,4 +242,16 @@ impl Run {
 
 pub fn abs(p: &Path, rel: &str) -> PathBuf {
     p.join(rel)
+}
+
+/// Polls `done` until it holds; fails the test after 30 s with `what`.
+pub fn wait_until(what: &str, done: impl Fn() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting: {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 }

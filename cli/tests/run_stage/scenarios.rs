@@ -503,20 +503,11 @@ fn kill_9_mid_batch_then_resume_loses_nothing_and_runs_nothing_twice() {
         json!({ "auditor": false }),
     );
     p.scenario("03-01", "hang");
-    let mut renn = Command::new(env!("CARGO_BIN_EXE_renn"))
-        .current_dir(p.path())
-        .env("RENN_TODAY", "2026-11-24")
-        .args(["--json", "run-stage", "3"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut renn = p.spawn_run_stage();
     let recap2 = p.path().join(".renn/stages/03-auth/03-02-recap.md");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while !(recap2.exists() && p.read(".fake-agent/times").contains("03-01 start")) {
-        assert!(std::time::Instant::now() < deadline, "03-02 never finished");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    wait_until("03-02 finished while 03-01 works", || {
+        recap2.exists() && p.read(".fake-agent/times").contains("03-01 start")
+    });
     std::thread::sleep(std::time::Duration::from_millis(300));
     renn.kill().unwrap(); // SIGKILL: no cleanup of any kind
     renn.wait().unwrap();
@@ -589,22 +580,10 @@ fn the_last_stage_of_a_milestone_offers_milestone_complete() {
 fn ctrl_c_stops_the_agents_and_leaves_a_resumable_stage() {
     let p = Project::new(&[spec(1, 1), spec(2, 2)], json!({ "auditor": false }));
     p.scenario("03-01", "hang");
-    let renn = Command::new(env!("CARGO_BIN_EXE_renn"))
-        .current_dir(p.path())
-        .env("RENN_TODAY", "2026-11-24")
-        .args(["--json", "run-stage", "3"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while !p.read(".fake-agent/times").contains("03-01 start") {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the agent never started"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    let renn = p.spawn_run_stage();
+    wait_until("the agent started", || {
+        p.read(".fake-agent/times").contains("03-01 start")
+    });
     // SAFETY: kill(2) on our own child's pid.
     unsafe { libc::kill(renn.id() as i32, libc::SIGINT) };
     let out = renn.wait_with_output().unwrap();
