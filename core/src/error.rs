@@ -91,3 +91,59 @@ impl From<&Error> for ErrorReport {
         Self::new(e.code(), e.to_string(), e.diagnostics())
     }
 }
+
+/// The family an error belongs to: the exception class a binding raises for it
+/// (`renn.StageError` in Python, `StageError` in JavaScript), all under `RennError`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum ErrorKind {
+    /// No `.renn/` directory.
+    NotInitialized,
+    /// The stage or run asked for does not exist or is not a valid number.
+    Stage,
+    /// The stage's plan has errors (every one is in `diagnostics`).
+    Plan,
+    /// A file renn reads is malformed: config.json, a proof, a template, agent output.
+    InvalidFile,
+    /// The host could not read a file or run git or an agent (native front doors only).
+    Io,
+}
+
+impl ErrorKind {
+    pub fn of(code: &str) -> Self {
+        match code {
+            "not-initialized" => Self::NotInitialized,
+            "bad-stage-argument" | "no-stage-directory" | "ambiguous-stage" | "no-runs"
+            | "bad-run-id" | "no-such-run" => Self::Stage,
+            "invalid-plan" => Self::Plan,
+            "io" | "git" | "agent-spawn" => Self::Io,
+            _ => Self::InvalidFile,
+        }
+    }
+
+    /// The class name every binding uses for this kind.
+    pub fn class_name(self) -> &'static str {
+        match self {
+            Self::NotInitialized => "NotInitializedError",
+            Self::Stage => "StageError",
+            Self::Plan => "PlanError",
+            Self::InvalidFile => "InvalidFileError",
+            Self::Io => "RennIoError",
+        }
+    }
+}
+
+impl ErrorReport {
+    pub fn kind(&self) -> ErrorKind {
+        ErrorKind::of(&self.code)
+    }
+
+    /// Where the error is: the first diagnostic that names a file, as
+    /// `(file, line, column)`; bindings expose it as `.path` and `.line`.
+    pub fn location(&self) -> (Option<&str>, Option<u32>, Option<u32>) {
+        self.diagnostics
+            .iter()
+            .find(|d| d.file.is_some())
+            .map(|d| (d.file.as_deref(), d.line, d.column))
+            .unwrap_or_default()
+    }
+}

@@ -15,12 +15,12 @@ use crate::plan::{Plan, StageInfo};
 use crate::proof::Proof;
 use crate::returns::GateReached;
 use crate::run::{GateKind, RunId};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use step::{next, progress};
 
 /// What to do when a run fails (`--on-failure`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OnFailure {
     Ask,
@@ -28,7 +28,7 @@ pub enum OnFailure {
     Stop,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
     /// `parallelization`: false runs a batch's runs one at a time.
     pub parallel: bool,
@@ -124,7 +124,7 @@ pub enum Outcome {
 }
 
 /// How an agent process ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "exit", rename_all = "snake_case")]
 pub enum Exit {
     Success,
@@ -132,14 +132,14 @@ pub enum Exit {
     TimedOut { seconds: u64 },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FailureChoice {
     Continue,
     Stop,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GiveUp {
     /// Skip this run; the batch goes on.
@@ -148,14 +148,14 @@ pub enum GiveUp {
     Abort,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "answer", content = "issues", rename_all = "snake_case")]
 pub enum Verification {
     Approved,
     Issues(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     Start,

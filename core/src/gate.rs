@@ -2,10 +2,10 @@
 //! continuation runner is told to do about it.
 
 use crate::run::GateKind;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The user's answer at a gate, interpreted for the gate's type.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "text", rename_all = "snake_case")]
 pub enum GateResponse {
     /// human-verify: the user checked and it works.

@@ -13,6 +13,9 @@ use crate::stage::{self, StageDir};
 use crate::{branch, track};
 use serde::Serialize;
 
+mod session;
+pub use session::StageOptions;
+
 #[derive(Debug, Clone)]
 pub struct Project {
     snapshot: Snapshot,

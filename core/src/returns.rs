@@ -5,10 +5,10 @@
 
 use crate::markdown::{self, Section};
 use crate::run::{GateKind, RunId};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One row of a Completed Tasks table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompletedTask {
     pub task: u32,
     pub name: String,
@@ -26,7 +26,7 @@ pub struct RunComplete {
     pub tasks: Vec<CompletedTask>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GateReached {
     pub gate: GateKind,
     pub run: RunId,

@@ -53,6 +53,18 @@ impl Serialize for RunId {
     }
 }
 
+/// Bindings hand run ids back as strings (events of the state machine).
+impl<'de> serde::Deserialize<'de> for RunId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        RunId::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "'{s}' is not a run id (expected <stage>-<run>, such as 03-02)"
+            ))
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RunType {

@@ -61,6 +61,48 @@ impl Snapshot {
         self.files.insert(path, content);
     }
 
+    /// A project handed in as `(path, content)` pairs by a host without a disk (the
+    /// WASM build, an editor's open buffers). A path ending in `/` is a directory,
+    /// so an empty stage directory can be described. Paths are project-relative
+    /// with `/` separators; anything that could escape the project is refused.
+    pub fn from_files(
+        files: impl IntoIterator<Item = (String, FileContent)>,
+    ) -> Result<Self, Diagnostic> {
+        let mut snap = Self::new();
+        for (path, content) in files {
+            let clean = path.strip_prefix("./").unwrap_or(&path);
+            let (name, is_dir) = match clean.strip_suffix('/') {
+                Some(dir) => (dir, true),
+                None => (clean, false),
+            };
+            if !is_relative_path(name) {
+                return Err(Diagnostic::error(
+                    "bad-path",
+                    format!("'{path}' is not a project-relative path"),
+                )
+                .with_hint("use paths such as .renn/stages/03-auth/03-01-run.md: relative, '/'-separated, without '..'"));
+            }
+            if is_dir {
+                snap.insert_dir(name);
+            } else {
+                snap.insert(name.to_string(), content);
+            }
+        }
+        Ok(snap)
+    }
+
+    /// Records a directory (and its parents) as existing.
+    pub fn insert_dir(&mut self, dir: &str) {
+        let mut d = dir;
+        loop {
+            self.dirs.insert(d.to_string());
+            match d.rsplit_once('/') {
+                Some((p, _)) => d = p,
+                None => break,
+            }
+        }
+    }
+
     pub fn has_renn_dir(&self) -> bool {
         self.dirs.contains(RENN_DIR)
     }
@@ -91,6 +133,13 @@ impl Snapshot {
             Some(content) => decode(path, content).map(Some),
         }
     }
+}
+
+fn is_relative_path(p: &str) -> bool {
+    !p.is_empty()
+        && !p.contains('\\')
+        && p.split('/')
+            .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
 }
 
 fn decode<'a>(path: &str, content: &'a FileContent) -> Result<&'a str, Diagnostic> {
@@ -169,5 +218,31 @@ mod tests {
         let d = s.text("big.md").unwrap_err();
         assert_eq!(d.code, "file-too-large");
         assert!(d.message.contains("50.0 MB"), "{}", d.message);
+    }
+
+    #[test]
+    fn from_files_records_dirs_and_refuses_escaping_paths() {
+        let files = [
+            (
+                "./.renn/track.md".to_string(),
+                FileContent::Text("t".into()),
+            ),
+            (".renn/stages/04-b/".to_string(), FileContent::Present),
+        ];
+        let s = Snapshot::from_files(files).unwrap();
+        assert!(s.exists(".renn/track.md"));
+        let kids: Vec<_> = s.children(".renn/stages").into_iter().collect();
+        assert_eq!(kids, ["04-b"]);
+        for bad in [
+            "../x.md",
+            "/etc/passwd",
+            ".renn//a.md",
+            ".renn/../../x",
+            "",
+            "a\\b",
+        ] {
+            let err = Snapshot::from_files([(bad.to_string(), FileContent::Present)]).unwrap_err();
+            assert_eq!(err.code, "bad-path", "{bad}");
+        }
     }
 }

@@ -138,3 +138,25 @@ pub fn pulse_update(
         }),
     }
 }
+
+impl StageRun {
+    /// pulse.md with renn's lines set for the execution as it stands now: what a
+    /// host writes for `Action::RecordProgress`. Every other byte is kept.
+    pub fn pulse_text(&self, pulse_md: &str, track_md: Option<&str>, today: &str) -> String {
+        let update = pulse_update(&super::progress(self), self, track_md, today);
+        pulse::update(pulse_md, &update)
+    }
+
+    /// track.md with this stage marked complete on `today`: what a host writes for
+    /// `Action::UpdateTrack`. Runs outside this execution (already complete before
+    /// it) count as complete too.
+    pub fn track_text(&self, track_md: &str, today: &str) -> Result<String, crate::Diagnostic> {
+        let runs: Vec<(RunId, bool)> = self
+            .already_complete
+            .iter()
+            .chain(self.runs.iter().map(|r| &r.id))
+            .map(|id| (id.clone(), true))
+            .collect();
+        crate::track::mark_stage_complete(track_md, &self.stage.number, &runs, today)
+    }
+}

@@ -3,10 +3,10 @@
 //! small tag scanner reads just the parts renn needs: the objective and the tasks.
 
 use crate::diagnostic::{Diagnostic, Position};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The three kinds of human gate a task can be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum GateKind {
     HumanVerify,
