@@ -48,6 +48,20 @@ pub struct ProofView {
     pub report: String,
 }
 
+impl ProofView {
+    /// A proof's text read, checked against the safety rule and routed: what a host
+    /// shows after the auditor. `stage` is the number as the user types it (`3`).
+    pub fn from_text(path: &str, text: &str, stage: &str, title: &str) -> Result<Self> {
+        let proof = proof::parse(path, text)?;
+        Ok(ProofView {
+            checklist: proof.checklist(),
+            route: proof.route(stage),
+            report: proof.render_markdown(stage, title),
+            proof,
+        })
+    }
+}
+
 impl Project {
     /// Checks that `.renn/` exists and reads its config (defaults when absent).
     pub fn new(snapshot: Snapshot) -> Result<Self> {
@@ -135,15 +149,7 @@ impl Project {
                 .in_file(&path)
                 .with_hint("the auditor writes it after every run of the stage is complete")
         })?;
-        let proof = proof::parse(&path, text)?;
-        let route = proof.route(&info.number.unpadded());
-        let report = proof.render_markdown(&info.number.unpadded(), &info.title);
-        Ok(ProofView {
-            checklist: proof.checklist(),
-            proof,
-            route,
-            report,
-        })
+        ProofView::from_text(&path, text, &info.number.unpadded(), &info.title)
     }
 
     fn stage_title(&self, stage: &StageDir) -> String {
