@@ -391,3 +391,33 @@ pub struct Rejected {
     pub event: String,
     pub reason: String,
 }
+
+impl From<Rejected> for crate::Error {
+    fn from(r: Rejected) -> Self {
+        crate::Diagnostic::error("rejected-event", r.to_string())
+            .with_hint("send the event the last actions asked for")
+            .into()
+    }
+}
+
+impl Event {
+    /// An event handed in by a binding as plain data (`{"event": "start"}`).
+    pub fn from_json(value: serde_json::Value) -> Result<Self, crate::Error> {
+        serde_json::from_value(value).map_err(|e| {
+            crate::Diagnostic::error("bad-event", format!("not a stage event: {e}"))
+                .with_hint("events are objects tagged by \"event\", e.g. {\"event\": \"start\"}; see docs/api.md")
+                .into()
+        })
+    }
+}
+
+impl StageRun {
+    /// One step for a host that keeps the state in place (the bindings): the
+    /// actions to perform, or an error when the event does not apply now (the
+    /// state is then unchanged).
+    pub fn step(&mut self, event: Event) -> Result<Vec<Action>, crate::Error> {
+        let (state, actions) = next(self.clone(), event)?;
+        *self = state;
+        Ok(actions)
+    }
+}

@@ -607,3 +607,36 @@ fn a_merge_conflict_fails_the_run_and_names_the_files() {
         "merging its branch renn/run/03-01 back conflicts in src/a.rs, src/b.rs; the branch is kept for you"
     );
 }
+
+#[test]
+fn events_as_plain_data_round_trip_and_step_in_place() {
+    let plan = plan_of(&[(1, 1)], &[]);
+    let mut state = StageRun::new(&plan, settings());
+    let start = Event::from_json(serde_json::json!({"event": "start"})).unwrap();
+    let spawned_now = spawned(&state.step(start).unwrap());
+    assert_eq!(spawned_now, [id(1)]);
+    let exited = Event::RunnerExited {
+        run: id(1),
+        output: complete_output(1),
+        exit: Exit::Failed { code: Some(2) },
+    };
+    let json = serde_json::to_value(&exited).unwrap();
+    assert_eq!(
+        json["exit"],
+        serde_json::json!({"exit": "failed", "code": 2})
+    );
+    assert_eq!(Event::from_json(json).unwrap(), exited);
+
+    for bad in [
+        serde_json::json!({"event": "explode"}),
+        serde_json::json!({"event": "runner_exited", "run": "03-01"}),
+        serde_json::json!({"event": "gate_answered", "run": "nonsense", "response": {"kind": "approved"}}),
+    ] {
+        let err = Event::from_json(bad.clone()).unwrap_err();
+        assert_eq!(err.code(), "bad-event", "{bad}");
+    }
+    let before = state.clone();
+    let err = state.step(Event::Start).unwrap_err();
+    assert_eq!(err.code(), "rejected-event");
+    assert_eq!(state, before, "a rejected event leaves the state as it was");
+}
