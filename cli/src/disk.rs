@@ -171,3 +171,26 @@ pub fn open_project(dir: Option<&Path>, stage_arg: Option<&str>) -> Result<Proje
     }
     Ok(Project::new(snap)?)
 }
+
+/// The whole project at `dir` (every stage loaded), for hosts that ask about any
+/// stage later: the native bindings' `Project.load`. Inside a git work tree the
+/// git-ignored check for `.renn` is applied, as `renn run-stage` does.
+pub fn load_project(dir: &Path) -> Result<Project> {
+    let dir = ProjectDir::at(dir)?;
+    let mut snap = dir.base_snapshot()?;
+    if !snap.has_renn_dir() {
+        return Err(renn_core::Error::NotInitialized.into());
+    }
+    let names: Vec<String> = snap
+        .children(snapshot::STAGES_DIR)
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    for stage in stage::list(names.iter().map(String::as_str), snapshot::STAGES_DIR) {
+        dir.load_stage(&mut snap, &stage)?;
+    }
+    if let Ok(git) = crate::git::Git::open(&dir.root) {
+        snap.renn_gitignored = git.is_ignored(".renn")?;
+    }
+    Ok(Project::new(snap)?)
+}

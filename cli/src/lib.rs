@@ -7,7 +7,7 @@ pub mod drive;
 pub mod fsio;
 pub mod git;
 
-pub use disk::{find_root, open_project, ProjectDir};
+pub use disk::{find_root, load_project, open_project, ProjectDir};
 
 /// Failures of the IO layer; core failures pass through unchanged.
 #[derive(Debug, thiserror::Error)]

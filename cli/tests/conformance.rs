@@ -42,6 +42,50 @@ fn load_case(dir: &Path) -> Case {
 }
 
 fn via_api(dir: &Path, case: &Case) -> Value {
+    through(dir, case, || {
+        renn_cli::open_project(Some(dir), case.stage.as_deref())
+    })
+}
+
+/// `Project.load(path)` of the native bindings: every stage loaded up front.
+fn via_load(dir: &Path, case: &Case) -> Value {
+    through(dir, case, || renn_cli::load_project(dir))
+}
+
+/// `Project.fromFiles` of the bindings (and the only way in for WASM): the files
+/// read by the test, handed in as bytes.
+fn via_files(dir: &Path, case: &Case) -> Value {
+    through(dir, case, || {
+        let mut files = Vec::new();
+        collect(dir, dir, &mut files);
+        let snap = renn_core::Snapshot::from_files(files).map_err(renn_core::Error::from)?;
+        Ok(renn_core::Project::new(snap)?)
+    })
+}
+
+fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, renn_core::FileContent)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let rel = path
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if path.is_dir() {
+            out.push((format!("{rel}/"), renn_core::FileContent::Present));
+            collect(root, &path, out);
+        } else if rel != "case.json" && rel != "expected.json" {
+            let bytes = std::fs::read(&path).unwrap();
+            out.push((rel, renn_core::FileContent::Bytes(bytes)));
+        }
+    }
+}
+
+fn through(
+    dir: &Path,
+    case: &Case,
+    open: impl FnOnce() -> renn_cli::Result<renn_core::Project>,
+) -> Value {
     if case.command == "parse-return" {
         let file = case
             .file
@@ -56,18 +100,17 @@ fn via_api(dir: &Path, case: &Case) -> Value {
         };
     }
     let stage = case.stage.as_deref();
-    let result =
-        renn_cli::open_project(Some(dir), stage).and_then(|p| match case.command.as_str() {
-            "plan" => {
-                let opts = PlanOptions {
-                    gaps_only: case.gaps_only,
-                };
-                Ok(serde_json::to_value(p.plan(stage.unwrap(), opts)?).unwrap())
-            }
-            "validate" => Ok(serde_json::to_value(p.validate(stage.unwrap())?).unwrap()),
-            "proof" => Ok(serde_json::to_value(p.proof(stage.unwrap())?).unwrap()),
-            other => panic!("unknown command {other}"),
-        });
+    let result = open().and_then(|p| match case.command.as_str() {
+        "plan" => {
+            let opts = PlanOptions {
+                gaps_only: case.gaps_only,
+            };
+            Ok(serde_json::to_value(p.plan(stage.unwrap(), opts)?).unwrap())
+        }
+        "validate" => Ok(serde_json::to_value(p.validate(stage.unwrap())?).unwrap()),
+        "proof" => Ok(serde_json::to_value(p.proof(stage.unwrap())?).unwrap()),
+        other => panic!("unknown command {other}"),
+    });
     result.unwrap_or_else(|e| serde_json::json!({ "error": e.report() }))
 }
 
@@ -146,6 +189,16 @@ fn check(front_door: &str, run: impl Fn(&Path, &Case) -> Value) {
 #[test]
 fn fixtures_through_the_rust_api() {
     check("api", via_api);
+}
+
+#[test]
+fn fixtures_through_project_load() {
+    check("load", via_load);
+}
+
+#[test]
+fn fixtures_through_in_memory_files() {
+    check("files", via_files);
 }
 
 #[test]
