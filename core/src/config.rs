@@ -27,7 +27,9 @@ macro_rules! named_enum {
     ($(#[$meta:meta])* $ty:ident, $key:literal, { $($(#[$vmeta:meta])* $variant:ident = $name:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-        pub enum $ty { $($(#[$vmeta])* $variant),+ }
+        // The `serde(rename)`s only feed tsify's TypeScript (a union of the names).
+        #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+        pub enum $ty { $($(#[$vmeta])* #[cfg_attr(feature = "wasm", serde(rename = $name))] $variant),+ }
 
         impl Named for $ty {
             const KEY: &'static str = $key;
@@ -106,6 +108,7 @@ named_enum!(
 
 /// `parallelization`: `true`/`false`, or `{"enabled": bool, "max_concurrent_agents": N}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Parallelization {
     pub enabled: bool,
     pub max_concurrent_agents: Option<u32>,
@@ -122,6 +125,7 @@ impl Default for Parallelization {
 
 /// renn's own `agent` settings: how an agent process is started.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(default)]
 pub struct AgentConfig {
     /// The command line, never run through a shell; `{model}`, `{agent}`, `{run_id}`
@@ -243,6 +247,11 @@ fn substitute<'v>(arg: &str, var: impl Fn(&str) -> Option<&'v str>) -> String {
 
 /// The parsed config.json.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    feature = "wasm",
+    derive(tsify::Tsify),
+    tsify(missing_as_null, hashmap_as_object)
+)]
 pub struct Config {
     pub horsepower: Horsepower,
     /// Whether renn commits track.md, pulse.md and proofs: `commit_docs_configured`,
@@ -261,6 +270,7 @@ pub struct Config {
     pub isolation: Isolation,
     /// Top-level keys renn does not know, kept as written and otherwise ignored.
     #[serde(skip_serializing_if = "Map::is_empty")]
+    #[cfg_attr(feature = "wasm", tsify(optional, type = "Record<string, unknown>"))]
     pub extra: Map<String, Value>,
 }
 

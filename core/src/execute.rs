@@ -21,6 +21,7 @@ pub use step::{next, progress};
 
 /// What to do when a run fails (`--on-failure`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "snake_case")]
 pub enum OnFailure {
     Ask,
@@ -29,6 +30,7 @@ pub enum OnFailure {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Settings {
     /// `parallelization`: false runs a batch's runs one at a time.
     pub parallel: bool,
@@ -43,6 +45,7 @@ pub struct Settings {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "snake_case")]
 pub enum RunStatus {
     Pending,
@@ -69,6 +72,7 @@ impl RunStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct RunState {
     pub id: RunId,
     pub batch: u32,
@@ -87,6 +91,7 @@ pub struct RunState {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "phase", rename_all = "snake_case")]
 pub enum Phase {
     Ready,
@@ -107,6 +112,7 @@ pub enum Phase {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
     /// Every run done, goal verified (or auditor off), track updated.
@@ -125,6 +131,7 @@ pub enum Outcome {
 
 /// How an agent process ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "exit", rename_all = "snake_case")]
 pub enum Exit {
     Success,
@@ -133,6 +140,7 @@ pub enum Exit {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "snake_case")]
 pub enum FailureChoice {
     Continue,
@@ -140,6 +148,7 @@ pub enum FailureChoice {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "snake_case")]
 pub enum GiveUp {
     /// Skip this run; the batch goes on.
@@ -149,6 +158,7 @@ pub enum GiveUp {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "answer", content = "issues", rename_all = "snake_case")]
 pub enum Verification {
     Approved,
@@ -156,6 +166,7 @@ pub enum Verification {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     Start,
@@ -207,6 +218,7 @@ pub enum Event {
 // A handful of these exist at a time; boxing would only add noise at every match.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "prompt", rename_all = "snake_case")]
 pub enum PromptSpec {
     Runner,
@@ -218,6 +230,7 @@ pub enum PromptSpec {
 
 /// Things worth telling the user (and an editor's event stream), in order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "notice", rename_all = "snake_case")]
 pub enum Notice {
     BatchStarted { batch: u32, runs: Vec<RunId> },
@@ -233,6 +246,7 @@ pub enum Notice {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
     Notify(Notice),
@@ -279,6 +293,7 @@ pub enum Action {
 
 /// What pulse.md's renn-owned lines should say now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Progress {
     pub current_batch: Option<u32>,
     pub last_completed_run: Option<RunId>,
@@ -290,6 +305,7 @@ pub struct Progress {
 
 /// The state: the plan's runs and where each one is.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct StageRun {
     pub stage: StageInfo,
     pub settings: Settings,
@@ -309,6 +325,7 @@ pub struct StageRun {
 
 /// One answer of the user's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Choice {
     Gate { run: RunId, response: GateResponse },

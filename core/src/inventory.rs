@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 /// One run as the plan shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Run {
     pub id: RunId,
     pub path: String,
@@ -48,6 +49,7 @@ impl Run {
 
 /// Where the batch numbers came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "snake_case")]
 pub enum BatchSource {
     /// `batch:` in every run's frontmatter (precomputed at planning time).
@@ -56,7 +58,9 @@ pub enum BatchSource {
     DependsOn,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What `project.inventory(stage)` gives a binding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Inventory {
     pub stage: StageDir,
     /// Every run that parsed, in id order.

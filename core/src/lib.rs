@@ -26,6 +26,8 @@ pub mod run;
 pub mod snapshot;
 pub mod stage;
 pub mod track;
+#[cfg(feature = "wasm")]
+pub mod wasm;
 
 pub use config::Config;
 pub use diagnostic::{Diagnostic, Position, Severity};

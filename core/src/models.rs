@@ -77,6 +77,14 @@ pub struct AgentModel {
 /// The resolved models: renn's agents in [`Agent::ALL`] order, then any other agent
 /// named in `model_overrides` (kept for custom agents, with a warning each).
 #[derive(Debug, Clone, PartialEq, Eq)]
+// The TypeScript of the hand-written `Serialize` below.
+#[cfg_attr(
+    feature = "wasm",
+    derive(tsify::Tsify),
+    tsify(
+        type = "{ horsepower: Horsepower; models: Record<string, string | null>; warnings?: Diagnostic[] }"
+    )
+)]
 pub struct Models {
     pub horsepower: Horsepower,
     pub entries: Vec<AgentModel>,

@@ -16,6 +16,7 @@ pub struct PlanOptions {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct StageInfo {
     pub number: StageNumber,
     pub name: String,
@@ -26,12 +27,14 @@ pub struct StageInfo {
 
 /// Why runs are not in `batches`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Skipped {
     pub complete: Vec<crate::run::RunId>,
     pub not_gap_closure: Vec<crate::run::RunId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Plan {
     pub stage: StageInfo,
     /// Every run of the stage, in id order.

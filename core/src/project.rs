@@ -24,6 +24,7 @@ pub struct Project {
 
 /// What `validate` found: the stage and every diagnostic, errors first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Validation {
     pub stage: StageDir,
     pub errors: usize,
@@ -40,6 +41,7 @@ impl Validation {
 /// A proof as `renn proof` shows it: the parsed proof, where it routes, and the
 /// seed's report for that route.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct ProofView {
     #[serde(flatten)]
     pub proof: Proof,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "snake_case")]
 pub enum ProofStatus {
     Passed,
@@ -28,6 +29,7 @@ impl ProofStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Gap {
     pub truth: String,
     /// `failed` or `partial`.
@@ -38,12 +40,14 @@ pub struct Gap {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct GapArtifact {
     pub path: String,
     pub issue: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct HumanCheck {
     pub test: String,
     pub expected: Option<String>,
@@ -51,6 +55,7 @@ pub struct HumanCheck {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Proof {
     pub path: String,
     /// The status the auditor wrote.
@@ -205,6 +210,7 @@ fn list_item(line: &str) -> Option<&str> {
 
 /// Where the stage goes after the proof.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "route", rename_all = "snake_case")]
 pub enum Route {
     /// Update the track and pulse, commit, offer next.

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// One row of a Completed Tasks table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct CompletedTask {
     pub task: u32,
     pub name: String,
@@ -18,6 +19,7 @@ pub struct CompletedTask {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct RunComplete {
     pub run: RunId,
     pub tasks_done: u32,
@@ -27,6 +29,7 @@ pub struct RunComplete {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct GateReached {
     pub gate: GateKind,
     pub run: RunId,
@@ -44,6 +47,7 @@ pub struct GateReached {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AgentReturn {
     Complete(RunComplete),
@@ -73,10 +77,19 @@ const GATE: &str = "GATE REACHED";
 /// Parses an agent's output saved at `path`; an unusable output is a diagnostic
 /// naming the file, for `renn parse-return` and the bindings.
 pub fn parse_file(path: &str, output: &str) -> Result<AgentReturn, crate::Diagnostic> {
+    parse_output(Some(path), output)
+}
+
+/// [`parse_file`] for output a host holds in memory and may have no name for (a
+/// binding's `parse_return(output)`): the diagnostic then names no file.
+pub fn parse_output(path: Option<&str>, output: &str) -> Result<AgentReturn, crate::Diagnostic> {
     parse(output).map_err(|why| {
-        crate::Diagnostic::error("unusable-return", why.to_string())
-            .in_file(path)
-            .with_hint("a runner must end with a `## RUN COMPLETE` or `## GATE REACHED` block (SPEC.md, Agent returns)")
+        let d = crate::Diagnostic::error("unusable-return", why.to_string())
+            .with_hint("a runner must end with a `## RUN COMPLETE` or `## GATE REACHED` block (SPEC.md, Agent returns)");
+        match path {
+            Some(path) => d.in_file(path),
+            None => d,
+        }
     })
 }
 

@@ -17,6 +17,7 @@ pub use body::{GateKind, Task, TaskKind};
 
 /// `03-02`: a stage number and the run's number within it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(type = "string"))]
 pub struct RunId {
     pub stage: StageNumber,
     pub run: u32,
@@ -66,6 +67,7 @@ impl<'de> serde::Deserialize<'de> for RunId {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "lowercase")]
 pub enum RunType {
     Execute,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// The three kinds of human gate a task can be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "kebab-case")]
 pub enum GateKind {
     HumanVerify,
@@ -34,6 +35,7 @@ impl GateKind {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(type = "string"))]
 pub enum TaskKind {
     Auto,
     Tdd,
@@ -67,6 +69,7 @@ impl Serialize for TaskKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Task {
     /// 1-based position among the run's tasks.
     pub number: u32,

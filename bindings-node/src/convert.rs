@@ -1,0 +1,49 @@
+//! Values across the boundary: results become the plain objects of the CLI's
+//! `--json`, and JavaScript's files map and options become the core's inputs.
+
+use napi::bindgen_prelude::{Either3, Null, ToNapiValue, Uint8Array, Unknown};
+use napi::{sys, Env, Status};
+use renn_core::FileContent;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A result as a JS value of exactly its JSON shape, serialised straight into JS
+/// objects: going through `serde_json::Value` cost ~40% more on a big plan. Methods
+/// returning it are declared `any`, as napi declares `serde_json::Value`.
+pub struct Json<T>(pub T);
+
+impl<T: Serialize> ToNapiValue for Json<T> {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        let value: Unknown<'_> = Env::from_raw(env).to_js_value(&val.0)?;
+        // SAFETY: `value` was just created in this same `env`.
+        unsafe { Unknown::to_napi_value(env, value) }
+    }
+}
+
+/// A file's content as JavaScript hands it in: text, raw bytes (a `Buffer` is a
+/// `Uint8Array`), or `null` when only its existence matters (and for `dir/` keys).
+/// (Spelled out in signatures: napi's declarations do not resolve Rust aliases.)
+type JsContent = Either3<String, Uint8Array, Null>;
+
+pub fn files(files: BTreeMap<String, JsContent>) -> Vec<(String, FileContent)> {
+    files
+        .into_iter()
+        .map(|(path, content)| (path, content_of(content)))
+        .collect()
+}
+
+fn content_of(content: JsContent) -> FileContent {
+    match content {
+        Either3::A(text) => FileContent::Text(text),
+        // The core decodes and checks the bytes, so a bad byte gets a line and column.
+        Either3::B(bytes) => FileContent::Bytes(bytes.to_vec()),
+        Either3::C(Null) => FileContent::Present,
+    }
+}
+
+/// A value the core reads with serde (`"stop"` for `onFailure`); a wrong one is the
+/// caller's type error, worded by serde with the accepted values.
+pub fn from_str<T: serde::de::DeserializeOwned>(what: &str, value: String) -> napi::Result<T> {
+    serde_json::from_value(serde_json::Value::String(value))
+        .map_err(|e| napi::Error::new(Status::InvalidArg, format!("{what}: {e}")))
+}

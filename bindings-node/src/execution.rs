@@ -1,0 +1,55 @@
+//! `StageExecution`: a stage's state machine (renn_core::execute) held in place. The
+//! host performs the actions it returns and answers with events.
+
+use crate::convert::Json;
+use crate::error::OrThrow;
+use napi::Env;
+use napi_derive::napi;
+use renn_core::execute::{self, Action, Event, Progress, StageRun};
+use serde_json::Value;
+
+/// A stage being executed; from `project.startStage(stage)`.
+#[napi]
+pub struct StageExecution {
+    run: StageRun,
+}
+
+impl StageExecution {
+    pub fn new(run: StageRun) -> Self {
+        Self { run }
+    }
+}
+
+#[napi]
+impl StageExecution {
+    /// Feeds one event (`{event: "start"}`, …) and returns the actions to perform.
+    /// An event that does not apply now throws (`rejected-event`) and changes nothing.
+    #[napi(ts_return_type = "any[]")]
+    pub fn next(&mut self, env: Env, event: Value) -> napi::Result<Json<Vec<Action>>> {
+        let event = Event::from_json(event).or_throw(&env)?;
+        Ok(Json(self.run.step(event).or_throw(&env)?))
+    }
+
+    /// The whole state: runs, phase, choices.
+    #[napi(ts_return_type = "any")]
+    pub fn state(&self) -> Json<&StageRun> {
+        Json(&self.run)
+    }
+
+    #[napi(ts_return_type = "any")]
+    pub fn progress(&self) -> Json<Progress> {
+        Json(execute::progress(&self.run))
+    }
+
+    /// pulse.md with renn's lines set for the execution as it stands now.
+    #[napi]
+    pub fn pulse_text(&self, pulse_md: String, track_md: Option<String>, today: String) -> String {
+        self.run.pulse_text(&pulse_md, track_md.as_deref(), &today)
+    }
+
+    /// track.md with this stage marked complete on `today`.
+    #[napi]
+    pub fn track_text(&self, env: Env, track_md: String, today: String) -> napi::Result<String> {
+        self.run.track_text(&track_md, &today).or_throw(&env)
+    }
+}

@@ -1,0 +1,52 @@
+//! `renn.StageExecution`: a stage's `StageRun`, stepped in place by the host's events.
+
+use crate::convert::{self, to_py};
+use crate::errors::Failure;
+use pyo3::prelude::*;
+use renn_core::execute::{self, Event, StageRun};
+
+/// A stage being executed: feed it events (`{"event": "start"}`…) and perform the
+/// actions it returns. Made by `Project.start_stage`.
+#[pyclass(module = "renn")]
+pub struct StageExecution {
+    run: StageRun,
+}
+
+impl StageExecution {
+    pub fn new(run: StageRun) -> Self {
+        Self { run }
+    }
+}
+
+#[pymethods]
+impl StageExecution {
+    /// The actions for an event; a rejected event leaves the state unchanged.
+    fn next<'py>(
+        &mut self,
+        py: Python<'py>,
+        event: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let event = Event::from_json(convert::to_json(event)?).map_err(Failure::from)?;
+        let actions = self.run.step(event).map_err(Failure::from)?;
+        to_py(py, &actions)
+    }
+
+    fn state<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.run)
+    }
+
+    fn progress<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &execute::progress(&self.run))
+    }
+
+    fn pulse_text(&self, pulse_md: &str, track_md: Option<&str>, today: &str) -> String {
+        self.run.pulse_text(pulse_md, track_md, today)
+    }
+
+    fn track_text(&self, track_md: &str, today: &str) -> PyResult<String> {
+        Ok(self
+            .run
+            .track_text(track_md, today)
+            .map_err(Failure::from)?)
+    }
+}

@@ -1,0 +1,150 @@
+//! `renn.Project`: `renn_core::Project` with Python names; every method converts its
+//! arguments, asks the core, and converts the answer.
+
+use crate::convert::{self, to_py};
+use crate::errors::Failure;
+use crate::execution::StageExecution;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyType;
+use renn_core::execute::OnFailure;
+use renn_core::project::StageOptions;
+use renn_core::{PlanOptions, Snapshot};
+use std::path::PathBuf;
+
+/// A `.renn/` project: `Project.load(path)` reads it from disk, `Project.from_files(files)`
+/// takes it from memory. Every method answers with the JSON shapes of `renn --json`.
+#[pyclass(frozen, module = "renn")]
+pub struct Project {
+    inner: renn_core::Project,
+}
+
+/// The name the continuation prompt's errors give the output handed in: the
+/// argument's own, since a string from Python has no file name.
+const GATE_OUTPUT_SOURCE: &str = "gate_output";
+
+#[pymethods]
+impl Project {
+    #[classmethod]
+    #[pyo3(signature = (files, *, gitignored = false))]
+    fn from_files(
+        _cls: &Bound<'_, PyType>,
+        files: &Bound<'_, PyAny>,
+        gitignored: bool,
+    ) -> PyResult<Self> {
+        let mut snapshot = Snapshot::from_files(convert::files(files)?).map_err(Failure::from)?;
+        snapshot.renn_gitignored = gitignored;
+        let inner = renn_core::Project::new(snapshot).map_err(Failure::from)?;
+        Ok(Self { inner })
+    }
+
+    #[classmethod]
+    fn load(_cls: &Bound<'_, PyType>, py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        let inner = py
+            .detach(|| renn_cli::load_project(&path))
+            .map_err(Failure::from)?;
+        Ok(Self { inner })
+    }
+
+    fn config<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, self.inner.config())
+    }
+
+    fn models<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.models())
+    }
+
+    fn stages<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.stages())
+    }
+
+    fn resolve_stage<'py>(&self, py: Python<'py>, stage: &str) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.resolve_stage(stage).map_err(Failure::from)?)
+    }
+
+    fn inventory<'py>(&self, py: Python<'py>, stage: &str) -> PyResult<Bound<'py, PyAny>> {
+        let inventory = py.detach(|| self.inner.inventory(stage));
+        to_py(py, &inventory.map_err(Failure::from)?)
+    }
+
+    #[pyo3(signature = (stage, *, gaps_only = false))]
+    fn plan<'py>(
+        &self,
+        py: Python<'py>,
+        stage: &str,
+        gaps_only: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let plan = py.detach(|| self.inner.plan(stage, PlanOptions { gaps_only }));
+        to_py(py, &plan.map_err(Failure::from)?)
+    }
+
+    #[pyo3(signature = (stage, *, gaps_only = false))]
+    fn plan_markdown(&self, py: Python<'_>, stage: &str, gaps_only: bool) -> PyResult<String> {
+        let plan = py.detach(|| self.inner.plan(stage, PlanOptions { gaps_only }));
+        Ok(plan.map_err(Failure::from)?.render_markdown())
+    }
+
+    fn validate<'py>(&self, py: Python<'py>, stage: &str) -> PyResult<Bound<'py, PyAny>> {
+        let validation = py.detach(|| self.inner.validate(stage));
+        to_py(py, &validation.map_err(Failure::from)?)
+    }
+
+    fn branch(&self, stage: &str) -> PyResult<Option<String>> {
+        Ok(self.inner.branch(stage).map_err(Failure::from)?)
+    }
+
+    fn proof<'py>(&self, py: Python<'py>, stage: &str) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.proof(stage).map_err(Failure::from)?)
+    }
+
+    fn runner_prompt(&self, run_id: &str) -> PyResult<String> {
+        Ok(self.inner.runner_prompt(run_id).map_err(Failure::from)?)
+    }
+
+    fn continuation_prompt(
+        &self,
+        run_id: &str,
+        gate_output: &str,
+        response: &str,
+    ) -> PyResult<String> {
+        let source = GATE_OUTPUT_SOURCE;
+        let prompt = self
+            .inner
+            .continuation_prompt(run_id, gate_output, source, response);
+        Ok(prompt.map_err(Failure::from)?)
+    }
+
+    fn auditor_prompt(&self, stage: &str) -> PyResult<String> {
+        Ok(self.inner.auditor_prompt(stage).map_err(Failure::from)?)
+    }
+
+    fn next<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.next().map_err(Failure::from)?)
+    }
+
+    #[pyo3(signature = (stage, *, gaps_only = false, only_batch = None, on_failure = None))]
+    fn start_stage(
+        &self,
+        stage: &str,
+        gaps_only: bool,
+        only_batch: Option<u32>,
+        on_failure: Option<&str>,
+    ) -> PyResult<StageExecution> {
+        let opts = StageOptions {
+            gaps_only,
+            only_batch,
+            on_failure: on_failure.map(parse_on_failure).transpose()?,
+        };
+        let run = self
+            .inner
+            .start_stage(stage, &opts)
+            .map_err(Failure::from)?;
+        Ok(StageExecution::new(run))
+    }
+}
+
+/// `"ask"`, `"continue"` or `"stop"`: the core's own names, read by serde.
+fn parse_on_failure(text: &str) -> PyResult<OnFailure> {
+    serde_json::from_value(serde_json::Value::from(text))
+        .map_err(|e| PyValueError::new_err(format!("on_failure: {e}")))
+}

@@ -1,0 +1,152 @@
+//! The `Project` class: every method of [`crate::Project`] that needs no disk.
+
+use super::errors::throw;
+use super::execution::{StageExecution, StartOptions};
+use super::{files, options, to_js, PlanFilter};
+use crate::project::StageOptions;
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+
+/// Names the gate output in errors about it (the argument's name).
+const GATE_OUTPUT_SOURCE: &str = "gateOutput";
+
+/// `{gitignored?}` of `fromFiles`: the host's answer to `git check-ignore .renn`.
+#[derive(Debug, Default, Deserialize, tsify::Tsify)]
+#[serde(rename_all = "camelCase", default)]
+pub struct FromFilesOptions {
+    pub gitignored: bool,
+}
+
+/// A `.renn/` project handed in as files; ask it anything.
+#[wasm_bindgen(js_name = Project)]
+pub struct WasmProject {
+    inner: crate::Project,
+}
+
+#[wasm_bindgen(js_class = Project)]
+impl WasmProject {
+    /// The project made of `files`; fails when there is no `.renn/` directory or
+    /// config.json is malformed.
+    #[wasm_bindgen(js_name = fromFiles)]
+    pub fn from_files(
+        #[wasm_bindgen(unchecked_param_type = "Files")] files: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "FromFilesOptions")] opts: JsValue,
+    ) -> Result<WasmProject, JsValue> {
+        let opts: FromFilesOptions = options(opts)?;
+        let snapshot = files::snapshot(&files, opts.gitignored)?;
+        let inner = crate::Project::new(snapshot).map_err(throw)?;
+        Ok(WasmProject { inner })
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "Config")]
+    pub fn config(&self) -> Result<JsValue, JsValue> {
+        to_js(self.inner.config())
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "Models")]
+    pub fn models(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.models())
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "StageDir[]")]
+    pub fn stages(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.stages())
+    }
+
+    #[wasm_bindgen(js_name = resolveStage, unchecked_return_type = "StageDir")]
+    pub fn resolve_stage(&self, stage: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.resolve_stage(stage).map_err(throw)?)
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "Inventory")]
+    pub fn inventory(&self, stage: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.inventory(stage).map_err(throw)?)
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "Plan")]
+    pub fn plan(
+        &self,
+        stage: &str,
+        #[wasm_bindgen(unchecked_optional_param_type = "PlanFilter")] opts: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let filter: PlanFilter = options(opts)?;
+        to_js(&self.inner.plan(stage, filter.into()).map_err(throw)?)
+    }
+
+    /// The seed's "Execution Plan" report, as markdown.
+    #[wasm_bindgen(js_name = planMarkdown)]
+    pub fn plan_markdown(
+        &self,
+        stage: &str,
+        #[wasm_bindgen(unchecked_optional_param_type = "PlanFilter")] opts: JsValue,
+    ) -> Result<String, JsValue> {
+        let filter: PlanFilter = options(opts)?;
+        let plan = self.inner.plan(stage, filter.into()).map_err(throw)?;
+        Ok(plan.render_markdown())
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "Validation")]
+    pub fn validate(&self, stage: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.validate(stage).map_err(throw)?)
+    }
+
+    /// The branch the stage runs on; `null` for `branching_strategy: "none"`.
+    #[wasm_bindgen(unchecked_return_type = "string | null")]
+    pub fn branch(&self, stage: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.branch(stage).map_err(throw)?)
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "ProofView")]
+    pub fn proof(&self, stage: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.proof(stage).map_err(throw)?)
+    }
+
+    #[wasm_bindgen(js_name = runnerPrompt)]
+    pub fn runner_prompt(
+        &self,
+        #[wasm_bindgen(js_name = runId)] run_id: &str,
+    ) -> Result<String, JsValue> {
+        self.inner.runner_prompt(run_id).map_err(throw)
+    }
+
+    /// The prompt of the runner that resumes `runId` after its gate: `gateOutput` is
+    /// the previous runner's output, `response` the user's answer.
+    #[wasm_bindgen(js_name = continuationPrompt)]
+    pub fn continuation_prompt(
+        &self,
+        #[wasm_bindgen(js_name = runId)] run_id: &str,
+        #[wasm_bindgen(js_name = gateOutput)] gate_output: &str,
+        response: &str,
+    ) -> Result<String, JsValue> {
+        self.inner
+            .continuation_prompt(run_id, gate_output, GATE_OUTPUT_SOURCE, response)
+            .map_err(throw)
+    }
+
+    #[wasm_bindgen(js_name = auditorPrompt)]
+    pub fn auditor_prompt(&self, stage: &str) -> Result<String, JsValue> {
+        self.inner.auditor_prompt(stage).map_err(throw)
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "Next")]
+    pub fn next(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.next().map_err(throw)?)
+    }
+
+    /// The stage's execution, ready for the `{"event": "start"}` event.
+    #[wasm_bindgen(js_name = startStage)]
+    pub fn start_stage(
+        &self,
+        stage: &str,
+        #[wasm_bindgen(unchecked_optional_param_type = "StartOptions")] opts: JsValue,
+    ) -> Result<StageExecution, JsValue> {
+        let opts: StartOptions = options(opts)?;
+        let opts = StageOptions {
+            gaps_only: opts.gaps_only,
+            only_batch: opts.only_batch,
+            on_failure: opts.on_failure,
+        };
+        let run = self.inner.start_stage(stage, &opts).map_err(throw)?;
+        Ok(StageExecution::new(run))
+    }
+}
