@@ -19,9 +19,10 @@
 //!   renn's overhead per run; medians and p90 over every run of every repetition;
 //! - where the wall time goes: start-up, per batch spawning / agents working / evidence
 //!   and merges, and the stage's end (auditor, track, pulse, docs commit);
-//! - the pieces on their own: a bare `bash instant.sh` (spawn + git add + commit), and a
-//!   `git worktree add` + `git merge --no-ff` + `git worktree remove` cycle, on a fresh
-//!   repository and on one after a whole stage.
+//! - the pieces on their own: a bare `bash instant.sh` (spawn + git add + commit), and
+//!   renn's git for one run of a worktree batch (a new or a used worktree, the merge
+//!   recorded without a working tree), on a fresh repository and on one after a whole
+//!   stage.
 //!
 //! Figures are printed, never asserted.
 
@@ -493,18 +494,27 @@ fn agent_pieces(root: &Path) {
     );
 }
 
-/// renn's worktree cycle for one run, with a one-file commit in the worktree (untimed)
-/// so the merge has something to merge.
+/// renn's git for one run of a worktree batch, with a one-file commit in the worktree
+/// (untimed) so the merge has something to merge: a new worktree (first batch) or a
+/// used one given a new branch (later batches), and the merge recorded without a
+/// working tree. Per batch, not here: one `merge --ff-only`, one `update-ref`, one
+/// `cat-file` for the evidence.
 fn worktree_pieces(root: &Path) {
-    let (mut add, mut merge, mut remove) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut add, mut reuse, mut merge) = (Vec::new(), Vec::new(), Vec::new());
+    let base = git(root, &["rev-parse", "HEAD"]).trim().to_string();
     for n in 1..=PIECES {
-        let branch = format!("bench/wt-{n}");
         let path = root.join(".git/renn-worktrees").join(format!("bench-{n}"));
         let p = path.to_str().unwrap();
-        add.push(timed(&mut git_cmd(
-            root,
-            &["worktree", "add", "-b", &branch, p, "HEAD"],
-        )));
+        let branch = format!("bench/wt-{n}");
+        add.push(
+            timed(&mut git_cmd(
+                root,
+                &["worktree", "add", "--no-checkout", "--detach", p, &base],
+            )) + timed(&mut git_cmd(
+                &path,
+                &["checkout", "-q", "-f", "-b", &branch, &base, "--"],
+            )),
+        );
         let file = format!("bench-{n}.txt");
         std::fs::write(path.join(&file), "x\n").unwrap();
         timed(&mut git_cmd(&path, &["add", "--", &file]));
@@ -512,41 +522,61 @@ fn worktree_pieces(root: &Path) {
             &path,
             &["commit", "-q", "-m", "bench", "--", &file],
         ));
-        let message = format!("merge: {branch} back into the stage");
-        merge.push(timed(&mut git_cmd(
+        let t = Instant::now();
+        let tree = git(
             root,
             &[
-                "merge",
-                "--no-ff",
-                "--no-edit",
-                "-m",
-                &message,
-                "--end-of-options",
+                "merge-tree",
+                "--write-tree",
+                "-z",
+                "--name-only",
+                &base,
                 &branch,
             ],
-        )));
-        remove.push(
-            timed(&mut git_cmd(root, &["worktree", "remove", "--force", p]))
-                + timed(&mut git_cmd(root, &["branch", "--quiet", "-d", &branch])),
+        );
+        let tree = tree.trim_end_matches('\0');
+        git(
+            root,
+            &[
+                "commit-tree",
+                "-m",
+                "merge",
+                "-p",
+                &base,
+                "-p",
+                &branch,
+                tree,
+            ],
+        );
+        merge.push(t.elapsed().as_secs_f64());
+        let again = format!("bench/again-{n}");
+        reuse.push(
+            timed(&mut git_cmd(&path, &["clean", "-ffdxq"]))
+                + timed(&mut git_cmd(
+                    &path,
+                    &["checkout", "-q", "-f", "-b", &again, &base, "--"],
+                )),
         );
     }
-    let cycle: Vec<f64> = (0..PIECES).map(|i| add[i] + merge[i] + remove[i]).collect();
+    let cycle: Vec<f64> = (0..PIECES).map(|i| reuse[i] + merge[i]).collect();
     println!(
-        "  git worktree add -b (checks out the whole tree) {}",
+        "  new worktree (add --no-checkout + checkout -b) {}",
         dist(&add)
     );
     println!(
-        "  git merge --no-ff (one one-file commit)         {}",
+        "  used worktree (clean + checkout -b)            {}",
+        dist(&reuse)
+    );
+    println!(
+        "  merge (merge-tree + commit-tree)               {}",
         dist(&merge)
     );
     println!(
-        "  git worktree remove --force + branch -d         {}",
-        dist(&remove)
-    );
-    println!(
-        "  worktree cycle (add + merge + remove)           {}",
+        "  per run after the first batch (used + merge)   {}",
         dist(&cycle)
     );
+    let _ = std::fs::remove_dir_all(root.join(".git/renn-worktrees"));
+    git(root, &["worktree", "prune"]);
 }
 
 fn repo_size(root: &Path) -> String {
@@ -608,7 +638,7 @@ fn main() {
     let after = after.expect("at least one stage ran");
     let root = after.path().join("project");
     println!(
-        "the worktree cycle on the repository after a whole stage ({}):",
+        "renn's git per worktree run on the repository after a whole stage ({}):",
         repo_size(&root)
     );
     worktree_pieces(&root);

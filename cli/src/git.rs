@@ -7,11 +7,15 @@
 //! [`Git::open`] was given), as for any git command run there; paths git reports
 //! ([`Git::dirty`], [`Merge::Conflict`]) are relative to the repository's top level.
 
+mod merge;
+mod refs;
 mod run;
 mod worktree;
 
+pub use merge::{Merge, MergeTree};
+pub use refs::RefUpdate;
 pub(crate) use run::{exit_text, first_lines};
-pub use worktree::Merge;
+pub use worktree::WorktreeEntry;
 
 use crate::{Error, Result};
 use std::path::{Path, PathBuf};
@@ -148,23 +152,15 @@ impl Git {
     /// The hashes (in the order given) that name no commit: a runner's claimed commits are
     /// believed only when they exist. One git process for all of them.
     pub fn missing_commits(&self, hashes: &[String]) -> Result<Vec<String>> {
-        let (valid, mut missing): (Vec<&String>, Vec<&String>) =
-            hashes.iter().partition(|h| is_hex_hash(h));
-        if !valid.is_empty() {
-            let input: String = valid.iter().map(|h| format!("{h}^{{commit}}\n")).collect();
-            let out = self.ok_with_input(["cat-file", "--batch-check"], Some(&input))?;
-            let answers: Vec<&str> = out.lines().collect();
-            // A commit prints "<hash> commit <size>"; otherwise "<name> missing" or
-            // "<name> ambiguous".
-            for (i, h) in valid.into_iter().enumerate() {
-                if answers.get(i).and_then(|a| a.split(' ').nth(1)) != Some("commit") {
-                    missing.push(h);
-                }
-            }
-        }
+        let asked: Vec<String> = hashes
+            .iter()
+            .filter(|h| is_hex_hash(h))
+            .map(|h| format!("{h}^{{commit}}"))
+            .collect();
+        let mut types = self.object_types(&asked)?.into_iter();
         Ok(hashes
             .iter()
-            .filter(|h| missing.contains(h))
+            .filter(|h| !is_hex_hash(h) || types.next().flatten().as_deref() != Some("commit"))
             .cloned()
             .collect())
     }

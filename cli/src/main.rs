@@ -132,7 +132,10 @@ pub enum FailurePolicy {
 /// Exit codes: 0 success; 1 the project, the plan or an argument is wrong (the
 /// message says which file and line); 2 the command line itself is malformed.
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     match commands::run(&cli) {
         Ok(code) => code,
         Err(e) => {
@@ -140,4 +143,48 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// A malformed command line exits 2 with clap's message. With `--json` in it, a script
+/// reads the error object every other error is (`{"error": {"code": "usage", …}}`);
+/// `--help` and `--version` are answers, not errors, and stay as they are.
+fn usage_error(e: clap::Error) -> ExitCode {
+    let json = std::env::args_os()
+        .skip(1)
+        .take_while(|a| a != "--")
+        .any(|a| a == "--json");
+    if !json || !e.use_stderr() {
+        e.exit()
+    }
+    // clap's text: "error: WHAT" (maybe continued on indented lines), then tips, the
+    // usage line and "For more information, try '--help'." in paragraphs of their own.
+    let text = e.to_string();
+    let mut paragraphs = text.split("\n\n").map(str::trim);
+    let what = paragraphs.next().unwrap_or_default();
+    let message = match e.kind() {
+        clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "a command is required".to_string()
+        }
+        _ => what
+            .trim_start_matches("error:")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
+    let mut hint: Vec<String> = paragraphs
+        .flat_map(str::lines)
+        .map(str::trim)
+        .filter(|l| l.starts_with("tip:") || l.starts_with("Usage:"))
+        .map(|l| l.replacen("Usage:", "usage:", 1))
+        .collect();
+    hint.push("`renn --help` lists the commands and options".into());
+    let hint = hint.join("; ");
+    let diagnostic = renn_core::Diagnostic::error("usage", message.clone()).with_hint(hint);
+    let report = renn_core::error::ErrorReport::new("usage", message, vec![diagnostic]);
+    let body = serde_json::json!({ "error": report });
+    eprintln!(
+        "{}",
+        serde_json::to_string_pretty(&body).unwrap_or_default()
+    );
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
 }

@@ -1578,7 +1578,6 @@ fn command_line_usage_errors_exit_2() {
     p.ok_run("03-auth", "03-01", 1);
     for args in [
         &["plan"][..],
-        &["--json", "plan"],
         &["validate"],
         &["branch"],
         &["frobnicate"],
@@ -1608,6 +1607,65 @@ fn command_line_usage_errors_exit_2() {
     );
     // After `--`, a leading `-` is a (bad) stage argument, not a flag.
     run(&["plan", "--", "-3"], p.root()).expect_error("bad-stage-argument");
+}
+
+#[test]
+fn usage_errors_with_json_are_json_and_exit_2() {
+    let p = Project::new();
+    for (args, message) in [
+        (
+            &["--json", "plan"][..],
+            "the following required arguments were not provided: <STAGE>",
+        ),
+        (
+            &["plan", "3", "--bogus", "--json"],
+            "unexpected argument '--bogus' found",
+        ),
+        (
+            &["--json", "frobnicate"],
+            "unrecognized subcommand 'frobnicate'",
+        ),
+        (
+            &["--json", "--dir"],
+            "a value is required for '--dir <DIR>' but none was supplied",
+        ),
+    ] {
+        let out = run(args, p.root());
+        assert_eq!(
+            (out.code, out.stdout.as_str()),
+            (2, ""),
+            "{args:?}: {out:#?}"
+        );
+        let v: Value = serde_json::from_str(&out.stderr)
+            .unwrap_or_else(|e| panic!("{args:?}: stderr is not JSON ({e}):\n{}", out.stderr));
+        let err = &v["error"];
+        assert_eq!(err["code"], "usage", "{v:#}");
+        assert_eq!(err["message"], message, "{v:#}");
+        let d = &err["diagnostics"][0];
+        assert_eq!(
+            (&d["code"], &d["severity"], &d["message"]),
+            (&json!("usage"), &json!("error"), &json!(message))
+        );
+        assert!(d["hint"].as_str().unwrap().contains("renn --help"), "{v:#}");
+    }
+    let out = run(&["--json", "plan"], p.root());
+    let v: Value = serde_json::from_str(&out.stderr).unwrap();
+    assert_eq!(
+        v["error"]["diagnostics"][0]["hint"],
+        "usage: renn plan <STAGE>; `renn --help` lists the commands and options"
+    );
+    // Answers, not errors: as they always were.
+    let help = run(&["--json", "--help"], p.root());
+    assert_eq!(help.code, 0);
+    assert!(
+        help.stdout.contains("Usage: renn [OPTIONS] <COMMAND>"),
+        "{help:#?}"
+    );
+    let version = run(&["--json", "--version"], p.root());
+    assert_eq!(version.code, 0);
+    assert!(version.stdout.starts_with("renn "), "{version:#?}");
+    // After `--`, `--json` is an argument: the error is plain, and not a usage error.
+    run(&["plan", "--", "--json"], p.root()).expect_error("bad-stage-argument");
 }
 
 #[test]

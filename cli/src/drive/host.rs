@@ -45,10 +45,8 @@ pub struct Host<'u> {
     attempts: HashMap<String, u32>,
     outputs: HashMap<String, String>,
     respond: Option<(String, String)>,
-    /// Worktrees of isolated runs, until merged back.
-    worktrees: HashMap<RunId, isolate::Worktree>,
-    /// Isolated runs that said RUN COMPLETE: (run, recap path, commits), to be merged.
-    held: Vec<(RunId, String, Vec<String>)>,
+    /// Worktrees and branches of isolated runs.
+    iso: isolate::Isolation,
     parked: bool,
     outcome: Option<Outcome>,
 }
@@ -94,8 +92,7 @@ impl<'u> Host<'u> {
             attempts: HashMap::new(),
             outputs: HashMap::new(),
             respond: opts.respond.clone(),
-            worktrees: HashMap::new(),
-            held: Vec::new(),
+            iso: isolate::Isolation::default(),
             parked: false,
             outcome: None,
         };
@@ -141,6 +138,14 @@ impl<'u> Host<'u> {
 
     /// Executes the stage until it finishes, pauses at a gate, or is interrupted.
     pub fn execute(mut self) -> Result<StageExit> {
+        let exit = self.drive();
+        // Whatever happened: spare worktrees go, the others get their run's name.
+        let tidied = self.tidy_worktrees();
+        let exit = exit?;
+        tidied.map(|()| exit)
+    }
+
+    fn drive(&mut self) -> Result<StageExit> {
         let verification = self.pending_verification();
         // The seed: nothing left to run is reported (by the plan) and not an error.
         if self.opts.dry_run || (self.plan.batches.is_empty() && verification.is_none()) {
@@ -149,6 +154,7 @@ impl<'u> Host<'u> {
         self.stop_stale_agents()?;
         self.check_clean_tree()?;
         self.branch()?;
+        self.scan_worktrees()?;
         let mut state = StageRun::new(&self.plan, self.settings());
         for gate in self.recorded_gates() {
             state = state.with_pending_gate(gate);
@@ -165,9 +171,7 @@ impl<'u> Host<'u> {
                 let (next, actions) =
                     execute::next(state, event).map_err(|r| internal(&r.to_string()))?;
                 state = next;
-                for action in actions {
-                    self.perform(action, &state, &mut queue)?;
-                }
+                self.perform_all(actions, &state, &mut queue)?;
             }
             self.merge_finished(&state, &mut queue)?;
             if !queue.is_empty() {
@@ -285,6 +289,7 @@ impl<'u> Host<'u> {
 
     fn finished(&mut self, done: AgentDone) -> Event {
         self.running.remove(&done.label);
+        self.runner_exited(&done.label);
         let _ = self.forget_agent(&done.label);
         self.ui.event(
             "run_exited",
@@ -314,83 +319,6 @@ impl<'u> Host<'u> {
         self.ui
             .text("Interrupted: agents stopped. Run the same command again to resume.");
         StageExit::Stopped
-    }
-
-    fn perform(
-        &mut self,
-        action: Action,
-        state: &StageRun,
-        queue: &mut VecDeque<Event>,
-    ) -> Result<()> {
-        match action {
-            Action::Notify(n) => {
-                if let Some(text) = render::notice_text(&n, state, &self.plan) {
-                    self.ui.text(&text);
-                }
-                let (name, data) = notice_event(&n);
-                self.ui.event(name, data);
-            }
-            Action::SpawnRunner { run, prompt } => self.spawn_runner(&run, &prompt)?,
-            Action::CheckEvidence {
-                run,
-                recap_path,
-                commits,
-            } if self.worktrees.contains_key(&run) => {
-                self.held.push((run, recap_path, commits));
-            }
-            Action::CheckEvidence {
-                run,
-                recap_path,
-                commits,
-            } => queue.push_back(self.evidence(run, &recap_path, &commits)?),
-            Action::AskGate { run, gate } => self.ask_gate(&run, &gate, queue)?,
-            Action::AskFailure { failed } => {
-                let list: Vec<String> = failed
-                    .iter()
-                    .map(|(r, why)| format!("{r}: {why}"))
-                    .collect();
-                let answer = self.ui.ask(&format!(
-                    "Failed: {}. Continue with remaining batches or stop? [c/s]:",
-                    list.join("; ")
-                ));
-                let choice = match answer.as_deref().map(str::trim) {
-                    Some("c" | "continue") => execute::FailureChoice::Continue,
-                    _ => execute::FailureChoice::Stop,
-                };
-                queue.push_back(Event::FailureChosen { choice });
-            }
-            Action::SpawnAuditor => self.spawn_auditor()?,
-            Action::ReadProof => {
-                let path = proof::path(&self.plan.stage);
-                let proof = match self.read(&path) {
-                    None => Err(format!("the auditor did not write {path}")),
-                    Some(text) => proof::parse(&path, &text).map_err(|d| d.one_line()),
-                };
-                queue.push_back(Event::ProofRead { proof });
-            }
-            Action::AskVerification { checklist } => self.ask_verification(&checklist, queue),
-            Action::RecordProgress(p) => self.record(&p, state)?,
-            Action::UpdateTrack => self.update_track()?,
-            Action::Commit {
-                files,
-                if_changed,
-                message,
-            } => self.commit(&files, &if_changed, &message)?,
-            Action::OfferNext => {
-                if let Some(track) = self.read(TRACK_PATH) {
-                    let next = next::offer(&track, &self.plan.stage.number);
-                    self.ui.text(&next.render_markdown());
-                    self.ui
-                        .event("next", serde_json::to_value(&next).unwrap_or_default());
-                }
-            }
-            Action::Finish(outcome) => {
-                self.ui
-                    .event("stage_completed", json!({ "outcome": outcome }));
-                self.outcome = Some(outcome);
-            }
-        }
-        Ok(())
     }
 }
 

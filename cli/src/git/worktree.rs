@@ -3,127 +3,152 @@
 //! edits. Each run gets its own worktree on its own branch, merged back once the batch is
 //! done. The caller creates them one after another: concurrent `git worktree add` races for
 //! `.git/config.lock`.
+//!
+//! A worktree whose work is merged is worth keeping for the next run: checking out a whole
+//! tree writes every file, while [`Git::worktree_clean`] and [`Git::worktree_branch_off`]
+//! in a used worktree write only the files that differ.
 
 use super::Git;
-use crate::Result;
+use crate::{Error, Result};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
-/// The outcome of [`Git::merge`]. A conflict is an outcome, not an error: the caller fails
-/// that one run, names the files and keeps the branch, and the tree is already clean again.
+/// One worktree of the repository, as `git worktree list` shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Merge {
-    Merged { commit: String },
-    Conflict { files: Vec<String> },
+pub struct WorktreeEntry {
+    pub path: PathBuf,
+    /// The branch it has checked out (short name), even one that no longer exists;
+    /// `None` when its HEAD is detached.
+    pub branch: Option<String>,
 }
 
 impl Git {
     /// A new worktree at `path` on a new branch `branch` from `base`. When `branch` exists
     /// (an earlier attempt was interrupted) it is reused with the work it holds; when its
-    /// worktree is still there too, that worktree is kept as it is.
-    pub fn worktree_add(&self, path: &Path, branch: &str, base: &str) -> Result<()> {
-        let path = self.root.join(path);
-        let p = path.as_os_str();
-        if !self.branch_exists(branch)? {
-            let args = [
-                OsStr::new("worktree"),
-                "add".as_ref(),
-                "-b".as_ref(),
-                branch.as_ref(),
-            ];
-            return self
-                .ok(args.into_iter().chain([p, base.as_ref()]))
-                .map(drop);
+    /// worktree is still there too, that worktree is kept as it is. Returns where the
+    /// worktree is.
+    pub fn worktree_add(&self, path: &Path, branch: &str, base: &str) -> Result<PathBuf> {
+        if self.branch_exists(branch)? {
+            self.worktree_resume(path, branch)
+        } else {
+            self.worktree_add_new(path, branch, base)?;
+            Ok(self.root.join(path))
         }
+    }
+
+    /// A new worktree at `path` on a new branch `branch` from `base`; an existing `branch`
+    /// is an error, so no work on it can be lost.
+    pub fn worktree_add_new(&self, path: &Path, branch: &str, base: &str) -> Result<()> {
+        self.worktree_add_empty(path, base)?;
+        self.worktree_branch_off(path, branch, base)
+    }
+
+    /// A new worktree at `path` with HEAD detached at `base` and nothing checked out yet:
+    /// the quick part of `git worktree add`, which must not run concurrently (it races
+    /// for `.git/config.lock`). [`Git::worktree_branch_off`] fills it, and may run beside
+    /// others; until then the worktree is on no branch, so it holds no run's work.
+    pub fn worktree_add_empty(&self, path: &Path, base: &str) -> Result<()> {
+        let path = self.root.join(path);
+        let args = ["worktree", "add", "--no-checkout", "--detach"].map(OsStr::new);
+        let rest = [path.as_os_str(), base.as_ref()];
+        self.ok(args.into_iter().chain(rest)).map(drop)
+    }
+
+    /// Checks out a new branch `branch` at `base` in the worktree at `path`, whatever it
+    /// had checked out, discarding its changes to tracked files and writing only the
+    /// files that differ. An existing `branch` is an error, so no work on it can be lost.
+    /// Worktrees are independent: several can be switched at the same time.
+    pub fn worktree_branch_off(&self, path: &Path, branch: &str, base: &str) -> Result<()> {
+        self.at(&self.root.join(path))
+            .ok(["checkout", "--quiet", "--force", "-b", branch, base, "--"])
+            .map(drop)
+    }
+
+    /// Deletes every file git does not track in the worktree at `path`, ignored ones too:
+    /// a worktree given to a new run holds what a new worktree would.
+    pub fn worktree_clean(&self, path: &Path) -> Result<()> {
+        self.at(&self.root.join(path))
+            .ok(["clean", "-ffdxq"])
+            .map(drop)
+    }
+
+    /// The worktree of the existing `branch`: the one that has it checked out, wherever
+    /// it is, kept as it is; otherwise a new one at `path` with the work the branch holds.
+    /// Returns where the worktree is.
+    pub fn worktree_resume(&self, path: &Path, branch: &str) -> Result<PathBuf> {
+        let path = self.root.join(path);
         // The admin entry of a worktree whose directory is gone would block the branch.
         self.ok(["worktree", "prune"])?;
-        if let Some(existing) = self.worktree_of(branch)? {
-            if same_dir(&existing, &path) {
-                return Ok(());
-            }
-        }
-        self.ok([OsStr::new("worktree"), "add".as_ref(), p, branch.as_ref()])
-            .map(drop)
-    }
-
-    /// Removes a worktree, with whatever uncommitted files it still has.
-    pub fn worktree_remove(&self, path: &Path) -> Result<()> {
-        let path = self.root.join(path);
-        let args = [
-            OsStr::new("worktree"),
-            "remove".as_ref(),
-            "--force".as_ref(),
-        ];
-        self.ok(args.into_iter().chain([path.as_os_str()]))
-            .map(drop)
-    }
-
-    /// Deletes a local branch; git refuses one that is not merged, so no run's work can be
-    /// lost this way.
-    pub fn delete_branch(&self, branch: &str) -> Result<()> {
-        self.ok(["branch", "--quiet", "-d", branch]).map(drop)
-    }
-
-    /// Merges `branch` into the current branch with a merge commit named `message`
-    /// (`--no-ff`: each run's own commits stay visible). On a conflict the merge is aborted,
-    /// so the tree is as before, and the conflicting files are returned. `commit` is HEAD
-    /// afterwards (unchanged when `branch` had nothing new).
-    pub fn merge(&self, branch: &str, message: &str) -> Result<Merge> {
-        let args = [
-            "merge",
-            "--no-ff",
-            "--no-edit",
-            "-m",
-            message,
-            "--end-of-options",
-            branch,
-        ];
-        let ran = self.run(args, None)?;
-        if ran.code == Some(0) {
-            return Ok(Merge::Merged {
-                commit: self.head()?,
-            });
-        }
-        let out = self.ok(["diff", "--name-only", "-z", "--diff-filter=U"])?;
-        let mut files: Vec<String> = out
-            .split('\0')
-            .filter(|f| !f.is_empty())
-            .map(String::from)
-            .collect();
-        files.dedup();
-        // A merge stopped for any reason (conflict, failing hook) must not stay half done.
-        if self
-            .run(["rev-parse", "--quiet", "--verify", "MERGE_HEAD"], None)?
-            .yes_no()?
+        let existing = self.worktrees()?;
+        if let Some(w) = existing
+            .into_iter()
+            .find(|w| w.branch.as_deref() == Some(branch))
         {
-            self.ok(["merge", "--abort"])?;
+            return Ok(w.path);
         }
-        if files.is_empty() {
-            return Err(ran.into_error());
-        }
-        Ok(Merge::Conflict { files })
+        self.ok([
+            OsStr::new("worktree"),
+            "add".as_ref(),
+            path.as_os_str(),
+            branch.as_ref(),
+        ])?;
+        Ok(path)
     }
 
-    /// The directory of the worktree that has `branch` checked out, if any.
-    fn worktree_of(&self, branch: &str) -> Result<Option<PathBuf>> {
+    /// Moves a worktree (`git worktree move`).
+    pub fn worktree_move(&self, from: &Path, to: &Path) -> Result<()> {
+        let (from, to) = (self.root.join(from), self.root.join(to));
+        let args = [OsStr::new("worktree"), "move".as_ref()];
+        self.ok(args.into_iter().chain([from.as_os_str(), to.as_os_str()]))
+            .map(drop)
+    }
+
+    /// Every worktree of the repository, the main one first.
+    pub fn worktrees(&self) -> Result<Vec<WorktreeEntry>> {
         let out = self.ok(["worktree", "list", "--porcelain", "-z"])?;
-        let want = format!("branch refs/heads/{branch}");
-        let mut dir = None;
+        let mut list: Vec<WorktreeEntry> = Vec::new();
         for field in out.split('\0') {
-            if let Some(d) = field.strip_prefix("worktree ") {
-                dir = Some(PathBuf::from(d));
-            } else if field == want {
-                return Ok(dir);
+            if let Some(dir) = field.strip_prefix("worktree ") {
+                list.push(WorktreeEntry {
+                    path: PathBuf::from(dir),
+                    branch: None,
+                });
+            } else if let (Some(b), Some(w)) =
+                (field.strip_prefix("branch refs/heads/"), list.last_mut())
+            {
+                w.branch = Some(b.to_string());
             }
         }
-        Ok(None)
+        Ok(list)
     }
-}
 
-/// git lists worktrees by their canonical path; the caller's path may go through symlinks.
-fn same_dir(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
+    /// Deletes the worktrees at `paths` with whatever they hold, and makes git forget
+    /// them: one `git worktree prune` for all, not a `git worktree remove` each.
+    pub fn worktrees_remove(&self, paths: &[PathBuf]) -> Result<()> {
+        if paths.is_empty() {
+            return Ok(());
+        }
+        for p in paths {
+            let p = self.root.join(p);
+            match std::fs::remove_dir_all(&p) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(Error::Io {
+                        path: p.display().to_string(),
+                        source: e,
+                    })
+                }
+                _ => {}
+            }
+        }
+        self.ok(["worktree", "prune"]).map(drop)
+    }
+
+    /// The same repository, run from another of its worktrees.
+    fn at(&self, path: &Path) -> Git {
+        Git {
+            root: path.to_path_buf(),
+            top: path.to_path_buf(),
+            prefix: String::new(),
+        }
     }
 }

@@ -1,6 +1,8 @@
 //! `renn_cli::git` against real git in temporary repositories.
 
 mod basics;
+mod merge;
+mod refs;
 mod worktree;
 
 use renn_cli::git::Git;

@@ -1,118 +1,8 @@
-//! Worktrees for parallel runs: created, committed in, merged back, conflicts, resumption.
+//! Worktrees for parallel runs: created, committed in, reused, resumed, removed.
 
 use crate::{commit_file, git, repo, write};
-use renn_cli::git::{Git, Merge};
+use renn_cli::git::{Git, WorktreeEntry};
 use std::fs;
-
-#[test]
-fn parallel_runs_in_worktrees_merge_back_with_every_commit() {
-    let (dir, g) = repo();
-    let base = g.head().unwrap();
-    let wt = tempfile::tempdir().unwrap();
-    let runs = ["02-01", "02-02"];
-    // Created one after the other, as renn does before any agent starts.
-    for run in runs {
-        g.worktree_add(&wt.path().join(run), &format!("renn/run-{run}"), &base)
-            .unwrap();
-    }
-    for run in runs {
-        let w = Git::open(&wt.path().join(run)).unwrap();
-        assert_eq!(w.current_branch().unwrap(), Some(format!("renn/run-{run}")));
-        commit_file(
-            &w,
-            &format!("{run}.txt"),
-            "one",
-            &format!("feat({run}): one"),
-        );
-        commit_file(
-            &w,
-            &format!("{run}.txt"),
-            "two",
-            &format!("feat({run}): two"),
-        );
-    }
-    for run in runs {
-        let merged = g
-            .merge(&format!("renn/run-{run}"), &format!("merge run {run}"))
-            .unwrap();
-        let Merge::Merged { commit } = merged else {
-            panic!("{merged:?}")
-        };
-        assert_eq!(commit, g.head().unwrap());
-        g.worktree_remove(&wt.path().join(run)).unwrap();
-        g.delete_branch(&format!("renn/run-{run}")).unwrap();
-    }
-    // Every run's commits are reachable from main (commits made in the same second have
-    // no fixed log order, hence sorted)…
-    let mut log = g.log_subjects("main").unwrap();
-    log.sort();
-    let want = [
-        "feat(02-01): one",
-        "feat(02-01): two",
-        "feat(02-02): one",
-        "feat(02-02): two",
-        "initial",
-        "merge run 02-01",
-        "merge run 02-02",
-    ];
-    assert_eq!(log, want);
-    // …and main itself is the merges, in run order.
-    let first_parent = git(
-        dir.path(),
-        &["log", "--first-parent", "--format=%s", "main"],
-    );
-    assert_eq!(first_parent, "merge run 02-02\nmerge run 02-01\ninitial");
-    assert_eq!(
-        fs::read_to_string(dir.path().join("02-02.txt")).unwrap(),
-        "two"
-    );
-    assert!(!wt.path().join("02-01").exists());
-    assert!(!g.branch_exists("renn/run-02-01").unwrap());
-    assert!(g.dirty().unwrap().is_empty());
-}
-
-#[test]
-fn a_merge_conflict_names_the_files_and_leaves_main_clean() {
-    let (dir, g) = repo();
-    commit_file(&g, "same.txt", "line\n", "add same");
-    let base = g.head().unwrap();
-    let wt = tempfile::tempdir().unwrap();
-    for run in ["a", "b"] {
-        g.worktree_add(&wt.path().join(run), run, &base).unwrap();
-        let w = Git::open(&wt.path().join(run)).unwrap();
-        commit_file(&w, "same.txt", &format!("line from {run}\n"), run);
-    }
-    assert!(matches!(
-        g.merge("a", "merge a").unwrap(),
-        Merge::Merged { .. }
-    ));
-    let before = g.head().unwrap();
-    let conflict = g.merge("b", "merge b").unwrap();
-    assert_eq!(
-        conflict,
-        Merge::Conflict {
-            files: vec!["same.txt".into()]
-        }
-    );
-    assert!(g.dirty().unwrap().is_empty());
-    assert_eq!(g.head().unwrap(), before);
-    assert_eq!(
-        fs::read_to_string(dir.path().join("same.txt")).unwrap(),
-        "line from a\n"
-    );
-    assert!(g.branch_exists("b").unwrap());
-    assert!(wt.path().join("b").exists());
-    // Its work is unmerged, so it cannot be deleted by accident.
-    assert!(g.delete_branch("b").is_err());
-}
-
-#[test]
-fn merging_an_unknown_branch_is_an_error_not_a_conflict() {
-    let (_dir, g) = repo();
-    let err = g.merge("no-such-branch", "merge").unwrap_err();
-    assert_eq!(err.code(), "git");
-    assert!(g.dirty().unwrap().is_empty());
-}
 
 #[test]
 fn worktree_add_reuses_the_branch_of_an_interrupted_attempt() {
@@ -120,8 +10,9 @@ fn worktree_add_reuses_the_branch_of_an_interrupted_attempt() {
     let base = g.head().unwrap();
     let wt = tempfile::tempdir().unwrap();
     let path = wt.path().join("run");
-    g.worktree_add(&path, "renn/run-01", &base).unwrap();
+    assert_eq!(g.worktree_add(&path, "renn/run-01", &base).unwrap(), path);
     let w = Git::open(&path).unwrap();
+    assert_eq!(w.current_branch().unwrap().as_deref(), Some("renn/run-01"));
     let work = commit_file(&w, "work.txt", "kept", "work so far");
 
     // Interrupted with the worktree still there: it is kept as it is.
@@ -135,22 +26,118 @@ fn worktree_add_reuses_the_branch_of_an_interrupted_attempt() {
     assert_eq!(Git::open(&path).unwrap().head().unwrap(), work);
 
     // Removed properly, branch kept: the same.
-    g.worktree_remove(&path).unwrap();
+    g.worktrees_remove(std::slice::from_ref(&path)).unwrap();
+    assert!(!path.exists());
     g.worktree_add(&path, "renn/run-01", &base).unwrap();
     assert_eq!(fs::read_to_string(path.join("work.txt")).unwrap(), "kept");
 }
 
 #[test]
-fn worktree_remove_discards_uncommitted_files() {
+fn worktree_resume_finds_the_branch_wherever_its_worktree_is() {
+    let (_dir, g) = repo();
+    let wt = tempfile::tempdir().unwrap();
+    let (first, asked) = (wt.path().join("first"), wt.path().join("asked"));
+    g.worktree_add_new(&first, "renn/run-01", "HEAD").unwrap();
+    let found = g.worktree_resume(&asked, "renn/run-01").unwrap();
+    assert_eq!(found, first.canonicalize().unwrap());
+    assert!(!asked.exists());
+}
+
+#[test]
+fn a_new_branch_in_a_used_worktree_looks_like_a_new_worktree() {
+    let (dir, g) = repo();
+    write(dir.path(), ".gitignore", "build/\n");
+    commit_file(&g, "old.txt", "old", "old file");
+    let wt = tempfile::tempdir().unwrap();
+    let path = wt.path().join("run");
+    g.worktree_add_new(&path, "renn/run-01", "HEAD").unwrap();
+    let w = Git::open(&path).unwrap();
+    commit_file(&w, "run-01.txt", "work", "work of 01");
+    // What an agent leaves behind: untracked, ignored and uncommitted files.
+    write(&path, "scratch.txt", "x");
+    write(&path, "build/out.bin", "x");
+    write(&path, "README.md", "edited\n");
+    git(dir.path(), &["rm", "-q", "old.txt"]);
+    let base = g.commit("drop old").unwrap();
+
+    g.worktree_clean(&path).unwrap();
+    g.worktree_branch_off(&path, "renn/run-02", &base).unwrap();
+    assert_eq!(w.current_branch().unwrap().as_deref(), Some("renn/run-02"));
+    assert_eq!(w.head().unwrap(), base);
+    assert!(w.dirty().unwrap().is_empty());
+    for gone in ["scratch.txt", "build", "old.txt", "run-01.txt"] {
+        assert!(!path.join(gone).exists(), "{gone}");
+    }
+    assert_eq!(
+        fs::read_to_string(path.join("README.md")).unwrap(),
+        "hello\n"
+    );
+    // A branch that exists is never reset: its work would be lost.
+    let err = g
+        .worktree_branch_off(&path, "renn/run-01", &base)
+        .unwrap_err();
+    assert_eq!(err.code(), "git");
+    assert_eq!(w.current_branch().unwrap().as_deref(), Some("renn/run-02"));
+}
+
+#[test]
+fn an_empty_worktree_is_detached_until_a_branch_fills_it() {
     let (_dir, g) = repo();
     let wt = tempfile::tempdir().unwrap();
     let path = wt.path().join("run");
-    g.worktree_add(&path, "r", "HEAD").unwrap();
-    write(&path, "scratch.txt", "x");
-    write(&path, "README.md", "edited");
-    g.worktree_remove(&path).unwrap();
-    assert!(!path.exists());
+    g.worktree_add_empty(&path, "HEAD").unwrap();
+    assert!(!path.join("README.md").exists());
+    let listed = g.worktrees().unwrap();
+    assert_eq!(listed[1].branch, None, "{listed:?}");
+    g.worktree_branch_off(&path, "renn/run-01", "HEAD").unwrap();
+    assert_eq!(
+        fs::read_to_string(path.join("README.md")).unwrap(),
+        "hello\n"
+    );
+    assert!(Git::open(&path).unwrap().dirty().unwrap().is_empty());
+}
+
+#[test]
+fn worktrees_lists_each_with_its_branch_even_a_deleted_one() {
+    let (dir, g) = repo();
+    let wt = tempfile::tempdir().unwrap();
+    let path = wt.path().join("run");
+    g.worktree_add_new(&path, "renn/run-01", "HEAD").unwrap();
+    git(dir.path(), &["update-ref", "-d", "refs/heads/renn/run-01"]);
+    let listed = g.worktrees().unwrap();
+    assert_eq!(
+        listed,
+        [
+            WorktreeEntry {
+                path: dir.path().canonicalize().unwrap(),
+                branch: Some("main".into())
+            },
+            WorktreeEntry {
+                path: path.canonicalize().unwrap(),
+                branch: Some("renn/run-01".into())
+            },
+        ]
+    );
+    assert!(!g.branch_exists("renn/run-01").unwrap());
+}
+
+#[test]
+fn worktree_move_and_remove() {
+    let (_dir, g) = repo();
+    let wt = tempfile::tempdir().unwrap();
+    let (a, b) = (wt.path().join("a"), wt.path().join("b"));
+    g.worktree_add_new(&a, "r", "HEAD").unwrap();
+    write(&a, "scratch.txt", "x");
+    g.worktree_move(&a, &b).unwrap();
+    assert!(!a.exists() && b.join("scratch.txt").exists());
+    assert_eq!(
+        Git::open(&b).unwrap().current_branch().unwrap().as_deref(),
+        Some("r")
+    );
+    // Removed with what it holds; the branch stays.
+    g.worktrees_remove(&[b.clone(), wt.path().join("never-there")])
+        .unwrap();
+    assert!(!b.exists());
+    assert_eq!(g.worktrees().unwrap().len(), 1);
     assert!(g.branch_exists("r").unwrap());
-    g.delete_branch("r").unwrap();
-    assert!(!g.branch_exists("r").unwrap());
 }

@@ -355,6 +355,63 @@ fn a_merge_conflict_fails_that_run_and_keeps_its_branch() {
 }
 
 #[test]
+fn later_batches_reuse_worktrees_and_a_failed_run_keeps_its_own() {
+    let p = Project::new(
+        &[spec(1, 1), spec(2, 1), spec(3, 2), spec(4, 2)],
+        json!({ "isolation": "worktree", "auditor": false }),
+    );
+    p.scenario("03-04", "fail");
+    let r = p.run_stage(&["--on-failure", "continue"]);
+    r.expect(3);
+    let paths: Vec<(&str, &str)> = r
+        .named("worktree_created")
+        .iter()
+        .map(|e| (e["run"].as_str().unwrap(), e["path"].as_str().unwrap()))
+        .collect();
+    assert_eq!(paths.len(), 4, "{paths:?}");
+    let dirs: Vec<&str> = paths[..2].iter().map(|(_, p)| *p).collect();
+    assert!(
+        paths[2..].iter().all(|(_, p)| dirs.contains(p)),
+        "batch 2 works in batch 1's worktrees: {paths:?}"
+    );
+    let subjects = p.subjects();
+    for s in [
+        "feat(03-03): task 2",
+        "merge(03-03): renn/run-03-03 back into the stage",
+    ] {
+        assert!(subjects.iter().any(|x| x == s), "{s}: {subjects:?}");
+    }
+    // Only the failed run's worktree is left, under its own name, on its branch.
+    let left: Vec<String> = std::fs::read_dir(p.path().join(".git/renn-worktrees"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["03-04"]);
+    let kept = p.path().join(".git/renn-worktrees/03-04");
+    assert_eq!(
+        git(&kept, &["branch", "--show-current"]).trim(),
+        "renn/run-03-04"
+    );
+    assert!(git(p.path(), &["branch", "--list", "renn/*"]).contains("renn/run-03-04"));
+
+    // Run again: 03-04 goes on in its worktree, is merged, and nothing is left.
+    let kept = kept.canonicalize().unwrap();
+    p.scenario("03-04", "complete");
+    let r = p.run_stage(&[]);
+    r.expect(0);
+    assert_eq!(r.spawned(), ["03-04"]);
+    assert_eq!(
+        r.named("worktree_created")[0]["path"],
+        kept.display().to_string()
+    );
+    assert!(git(p.path(), &["branch", "--list", "renn/*"]).is_empty());
+    assert!(std::fs::read_dir(p.path().join(".git/renn-worktrees"))
+        .unwrap()
+        .next()
+        .is_none());
+}
+
+#[test]
 fn a_gate_run_resumed_later_goes_on_in_its_worktree_and_is_merged() {
     let p = Project::new(
         &[
@@ -548,6 +605,84 @@ fn kill_9_mid_batch_then_resume_loses_nothing_and_runs_nothing_twice() {
         p.subjects().contains(&"feat(03-02): task 2".to_string()),
         "03-02's commits survive"
     );
+}
+
+#[test]
+fn kill_9_before_a_finished_worktree_run_is_merged_then_resume_merges_it_without_running_it() {
+    // The agent's RUN COMPLETE is in its log, or never reached one (its renn was gone).
+    for log_kept in [true, false] {
+        resume_merges_a_finished_worktree_run(log_kept);
+    }
+}
+
+fn resume_merges_a_finished_worktree_run(log_kept: bool) {
+    let p = Project::new(
+        &[spec(1, 1), spec(2, 1), spec(3, 2)],
+        json!({ "isolation": "worktree", "auditor": false }),
+    );
+    p.scenario("03-01", "hang");
+    let mut renn = p.spawn_run_stage();
+    let registry = || p.read(".renn/stages/03-auth/logs/agents.json");
+    // 03-02 is done and renn has seen it exit; its merge waits for 03-01.
+    wait_until("03-02 finished in its worktree while 03-01 works", || {
+        let times = p.read(".fake-agent/times");
+        times.contains("03-02 end")
+            && times.contains("03-01 start")
+            && !registry().contains("03-02")
+    });
+    renn.kill().unwrap(); // SIGKILL: no cleanup of any kind
+    renn.wait().unwrap();
+    let branch = git(p.path(), &["log", "--format=%s", "renn/run-03-02"]);
+    assert!(branch.contains("docs(03-02): recap"), "{branch}");
+    assert!(
+        !p.path()
+            .join(".renn/stages/03-auth/03-02-recap.md")
+            .exists(),
+        "not merged before the kill"
+    );
+
+    if !log_kept {
+        p.write(".renn/stages/03-auth/logs/03-02-1.log", "");
+    }
+    p.scenario("03-01", "complete");
+    let r = p.run_stage(&[]);
+    r.expect(0);
+    assert_eq!(
+        r.spawned(),
+        ["03-01", "03-03"],
+        "03-02's branch holds its recap: merged, not run again"
+    );
+    assert_eq!(r.named("run_recovered")[0]["run"], "03-02");
+    let completed: Vec<&str> = r
+        .named("run_completed")
+        .iter()
+        .filter_map(|e| e["run"].as_str())
+        .collect();
+    assert_eq!(completed, ["03-01", "03-02", "03-03"]);
+    let starts = p
+        .read(".fake-agent/times")
+        .lines()
+        .filter(|l| l.starts_with("03-02 start"))
+        .count();
+    assert_eq!(starts, 1);
+    let subjects = p.subjects();
+    for s in [
+        "feat(03-02): task 1",
+        "feat(03-02): task 2",
+        "docs(03-02): recap",
+    ] {
+        assert!(subjects.iter().any(|x| x == s), "{s} kept: {subjects:?}");
+    }
+    assert!(
+        subjects.iter().any(|s| s.starts_with("merge(03-02)")),
+        "{subjects:?}"
+    );
+    assert!(git(p.path(), &["branch", "--list", "renn/*"]).is_empty());
+    assert!(!p
+        .path()
+        .join(".git/renn-worktrees")
+        .read_dir()
+        .is_ok_and(|mut d| d.next().is_some()));
 }
 
 #[test]

@@ -3,6 +3,115 @@
 use super::*;
 
 impl Host<'_> {
+    /// Performs `actions` in order. The worktrees of the runners among them start being
+    /// prepared together when the first is about to be spawned; each runner waits only
+    /// for its own.
+    pub(super) fn perform_all(
+        &mut self,
+        actions: Vec<Action>,
+        state: &StageRun,
+        queue: &mut VecDeque<Event>,
+    ) -> Result<()> {
+        let spawns: Vec<RunId> = actions
+            .iter()
+            .filter_map(|a| match a {
+                Action::SpawnRunner { run, .. } => Some(run.clone()),
+                _ => None,
+            })
+            .collect();
+        for action in actions {
+            if matches!(action, Action::SpawnRunner { .. }) {
+                self.prepare_for(&spawns)?;
+            }
+            self.perform(action, state, queue)?;
+        }
+        Ok(())
+    }
+
+    fn perform(
+        &mut self,
+        action: Action,
+        state: &StageRun,
+        queue: &mut VecDeque<Event>,
+    ) -> Result<()> {
+        match action {
+            Action::Notify(n) => {
+                if let Some(text) = render::notice_text(&n, state, &self.plan) {
+                    self.ui.text(&text);
+                }
+                let (name, data) = notice_event(&n);
+                self.ui.event(name, data);
+            }
+            Action::SpawnRunner { run, prompt } => match self.recover(&run)? {
+                Some(exited) => queue.push_back(exited),
+                None => self.spawn_runner(&run, &prompt)?,
+            },
+            Action::CheckEvidence {
+                run,
+                recap_path,
+                commits,
+            } if self.iso.worktrees.contains_key(&run) => {
+                self.iso.held.push(isolate::Held {
+                    run,
+                    recap_path,
+                    commits,
+                });
+            }
+            Action::CheckEvidence {
+                run,
+                recap_path,
+                commits,
+            } => queue.push_back(self.evidence(run, &recap_path, &commits)?),
+            Action::AskGate { run, gate } => self.ask_gate(&run, &gate, queue)?,
+            Action::AskFailure { failed } => {
+                let list: Vec<String> = failed
+                    .iter()
+                    .map(|(r, why)| format!("{r}: {why}"))
+                    .collect();
+                let answer = self.ui.ask(&format!(
+                    "Failed: {}. Continue with remaining batches or stop? [c/s]:",
+                    list.join("; ")
+                ));
+                let choice = match answer.as_deref().map(str::trim) {
+                    Some("c" | "continue") => execute::FailureChoice::Continue,
+                    _ => execute::FailureChoice::Stop,
+                };
+                queue.push_back(Event::FailureChosen { choice });
+            }
+            Action::SpawnAuditor => self.spawn_auditor()?,
+            Action::ReadProof => {
+                let path = proof::path(&self.plan.stage);
+                let proof = match self.read(&path) {
+                    None => Err(format!("the auditor did not write {path}")),
+                    Some(text) => proof::parse(&path, &text).map_err(|d| d.one_line()),
+                };
+                queue.push_back(Event::ProofRead { proof });
+            }
+            Action::AskVerification { checklist } => self.ask_verification(&checklist, queue),
+            Action::RecordProgress(p) => self.record(&p, state)?,
+            Action::UpdateTrack => self.update_track()?,
+            Action::Commit {
+                files,
+                if_changed,
+                message,
+            } => self.commit(&files, &if_changed, &message)?,
+            Action::OfferNext => {
+                if let Some(track) = self.read(TRACK_PATH) {
+                    let next = next::offer(&track, &self.plan.stage.number);
+                    self.ui.text(&next.render_markdown());
+                    self.ui
+                        .event("next", serde_json::to_value(&next).unwrap_or_default());
+                }
+            }
+            Action::Finish(outcome) => {
+                self.ui
+                    .event("stage_completed", json!({ "outcome": outcome }));
+                self.outcome = Some(outcome);
+            }
+        }
+        Ok(())
+    }
+
     pub(super) fn read(&self, rel: &str) -> Option<String> {
         std::fs::read_to_string(self.root.join(rel)).ok()
     }
@@ -254,6 +363,7 @@ impl Host<'_> {
         }
         self.git.add(&add)?;
         let hash = self.git.commit(message)?;
+        self.head_may_move();
         self.ui.text(&format!("Committed {hash}: {message}"));
         self.ui.event(
             "committed",
@@ -263,7 +373,7 @@ impl Host<'_> {
     }
 }
 
-fn earlier_attempts(stage_dir: &Path, label: &str) -> u32 {
+pub(super) fn earlier_attempts(stage_dir: &Path, label: &str) -> u32 {
     (1..)
         .take_while(|n| {
             stage_dir

@@ -1,21 +1,98 @@
 //! Isolation of parallel runs: each run of a parallel batch works in its own git
 //! worktree on its own branch, so agents cannot race for `.git/index.lock`, sweep each
-//! other's files into commits, or revert each other's edits. renn creates the
-//! worktrees itself, one after another (concurrent `git worktree add` races on
-//! `.git/config.lock`), and merges the branches back in run-id order once no runner of
-//! the batch is still working.
+//! other's files into commits, or revert each other's edits. renn creates a batch's
+//! worktrees before its agents start, and merges the branches back in run-id order
+//! once no runner of the batch is still working.
+//!
+//! Speed, since renn's own git work is on every batch's critical path: a worktree
+//! whose run is merged is kept as a spare and given to a run of a later batch (only
+//! the files that differ are written, not a whole checkout); a batch's worktrees are
+//! prepared side by side; its merges are computed without a working tree and land
+//! together. Spares left at the end are removed.
 
 use super::*;
-use crate::git::Merge;
-use renn_core::execute::RunStatus;
+use crate::git::WorktreeEntry;
 use renn_core::run::RunId;
+use std::collections::HashSet;
+
+mod merge;
+mod prepare;
+mod recover;
 
 pub(super) struct Worktree {
     pub path: PathBuf,
     pub branch: String,
+    /// The commit renn made the branch from, when it did so in this execution.
+    pub fork: Option<String>,
+}
+
+/// A run that said RUN COMPLETE in its worktree, waiting for its batch to merge.
+pub(super) struct Held {
+    pub run: RunId,
+    pub recap_path: String,
+    pub commits: Vec<String>,
+}
+
+/// What renn knows about its worktrees and `renn/run-*` branches.
+#[derive(Default)]
+pub(super) struct Isolation {
+    /// Worktrees of isolated runs, until merged back.
+    pub worktrees: HashMap<RunId, Worktree>,
+    /// Isolated runs that said RUN COMPLETE, to be merged.
+    pub held: Vec<Held>,
+    /// Worktrees whose run is merged, for the next runs; removed when renn is done.
+    spares: Vec<prepare::Spare>,
+    /// Spares being cleaned.
+    cleaning: Option<prepare::Cleaning>,
+    /// The `renn/run-*` branches that exist (short names).
+    branches: HashSet<String>,
+    /// The commit new worktrees start from; read again once HEAD may have moved.
+    base: Option<String>,
+    /// Runs whose branch already holds their committed recap: merged, not run again.
+    recovered: HashSet<RunId>,
+    /// New worktrees being prepared in the background.
+    preparing: prepare::Preparing,
+}
+
+fn branch_of(run: &RunId) -> String {
+    format!("renn/run-{run}")
 }
 
 impl Host<'_> {
+    /// Where renn keeps worktrees: inside the repository's `.git`, out of everyone's way.
+    fn worktree_dir(&self) -> PathBuf {
+        let git_dir = self.git.top_level().join(".git");
+        let base = if git_dir.is_dir() {
+            git_dir
+        } else {
+            std::env::temp_dir()
+        };
+        base.join("renn-worktrees")
+    }
+
+    /// Reads the `renn/run-*` branches and renn's worktrees an earlier execution left:
+    /// those on a branch belong to its run; the others are spares. Finds the runs whose
+    /// branch already holds their recap.
+    pub(super) fn scan_worktrees(&mut self) -> Result<()> {
+        let refs = self.git.refs("refs/heads/renn/")?;
+        self.iso.branches = refs
+            .keys()
+            .filter_map(|r| r.strip_prefix("refs/heads/"))
+            .map(str::to_string)
+            .collect();
+        if let Ok(dir) = self.worktree_dir().canonicalize() {
+            for WorktreeEntry { path, branch } in self.git.worktrees()? {
+                let taken = branch.is_some_and(|b| self.iso.branches.contains(&b));
+                if path.starts_with(&dir) && !taken {
+                    let clean = false;
+                    self.iso.spares.push(prepare::Spare { path, clean });
+                }
+            }
+        }
+        self.iso.recovered = self.recoverable_runs()?;
+        Ok(())
+    }
+
     /// Whether `run` gets its own worktree: parallel batches of more than one run,
     /// unless config.json says `"isolation": "shared"` (the seed's single tree).
     pub(super) fn isolates(&self, run: &RunId) -> bool {
@@ -41,77 +118,62 @@ impl Host<'_> {
     /// A run that an earlier execution started in a worktree (and that stopped at a
     /// gate) goes on in it, even when it is now alone in its batch.
     pub(super) fn workdir(&mut self, run: &RunId) -> Result<PathBuf> {
-        if let Some(w) = self.worktrees.get(run) {
+        if let Some(w) = self.iso.worktrees.get(run) {
             return Ok(w.path.clone());
         }
-        let branch = format!("renn/run-{run}");
-        if !self.isolates(run) && !self.git.branch_exists(&branch)? {
+        let branch = branch_of(run);
+        if self.iso.branches.contains(&branch) {
+            let path = self.worktree_dir().join(run.to_string());
+            let path = self.git.worktree_resume(&path, &branch)?;
+            self.adopt(run, path.clone(), None);
+            return Ok(path);
+        }
+        if !self.isolates(run) {
             return Ok(self.root.clone());
         }
-        let git_dir = self.root.join(".git");
-        let base = if git_dir.is_dir() {
-            git_dir
-        } else {
-            std::env::temp_dir()
-        };
-        let path = base.join("renn-worktrees").join(run.to_string());
-        self.git.worktree_add(&path, &branch, "HEAD")?;
+        if !self.await_worktree(run)? {
+            self.prepare_worktrees(vec![run.clone()])?;
+            self.await_worktree(run)?;
+        }
+        match self.iso.worktrees.get(run) {
+            Some(w) => Ok(w.path.clone()),
+            None => Err(internal("a prepared worktree is missing")),
+        }
+    }
+
+    /// `run` works in the worktree at `path` on its branch (made from `fork`) from now on.
+    fn adopt(&mut self, run: &RunId, path: PathBuf, fork: Option<String>) {
+        let branch = branch_of(run);
         self.ui.event(
             "worktree_created",
             json!({ "run": run, "path": path.display().to_string(), "branch": branch }),
         );
-        self.worktrees.insert(
-            run.clone(),
-            Worktree {
-                path: path.clone(),
-                branch,
-            },
-        );
-        Ok(path)
+        self.iso.branches.insert(branch.clone());
+        self.iso
+            .worktrees
+            .insert(run.clone(), Worktree { path, branch, fork });
     }
 
-    /// Merges finished isolated runs back, in run-id order, once none of them has a
-    /// runner still working (a run waiting at a gate does not hold the others back).
-    pub(super) fn merge_finished(
-        &mut self,
-        state: &StageRun,
-        queue: &mut VecDeque<Event>,
-    ) -> Result<()> {
-        if self.held.is_empty() {
-            return Ok(());
+    /// HEAD, read once for the worktrees of a batch.
+    fn base(&mut self) -> Result<String> {
+        if let Some(b) = &self.iso.base {
+            return Ok(b.clone());
         }
-        let working = state
-            .runs
-            .iter()
-            .any(|r| r.status == RunStatus::Running && self.worktrees.contains_key(&r.id));
-        if working {
-            return Ok(());
+        let head = self.git.head()?;
+        self.iso.base = Some(head.clone());
+        Ok(head)
+    }
+
+    /// HEAD may have moved (renn committed): worktrees start from it, read again.
+    pub(super) fn head_may_move(&mut self) {
+        self.iso.base = None;
+    }
+
+    /// A runner in the main tree may have committed there; one in a worktree did not.
+    pub(super) fn runner_exited(&mut self, label: &str) {
+        let isolated = RunId::parse(label).is_some_and(|r| self.iso.worktrees.contains_key(&r));
+        if !isolated {
+            self.head_may_move();
         }
-        let mut held = std::mem::take(&mut self.held);
-        held.sort_by(|a, b| a.0.cmp(&b.0));
-        for (run, recap_path, commits) in held {
-            let Some(w) = self.worktrees.remove(&run) else {
-                continue;
-            };
-            match self.git.merge(
-                &w.branch,
-                &format!("merge({run}): {} back into the stage", w.branch),
-            )? {
-                Merge::Merged { .. } => {
-                    self.git.worktree_remove(&w.path)?;
-                    self.git.delete_branch(&w.branch)?;
-                    queue.push_back(self.evidence(run, &recap_path, &commits)?);
-                }
-                Merge::Conflict { files } => {
-                    // The worktree and branch stay for the user to inspect and resolve.
-                    queue.push_back(Event::MergeConflict {
-                        run,
-                        branch: w.branch,
-                        files,
-                    });
-                }
-            }
-        }
-        Ok(())
     }
 }

@@ -1,0 +1,82 @@
+//! After a `kill -9`: a run whose agent finished in its worktree — its recap committed on
+//! its branch — while renn died before merging it, is merged, not run again.
+
+use super::*;
+use renn_core::recap::path_for_run;
+
+impl Host<'_> {
+    /// The runs left to execute whose branch holds their recap, committed: one git
+    /// process for all of them.
+    pub(super) fn recoverable_runs(&self) -> Result<HashSet<RunId>> {
+        let candidates: Vec<(RunId, String)> = self
+            .plan
+            .batches
+            .iter()
+            .flat_map(|b| &b.runs)
+            .filter(|id| self.iso.branches.contains(&branch_of(id)))
+            .filter_map(|id| self.plan.runs.iter().find(|r| &r.id == id))
+            .map(|r| {
+                // `./`: the recap's path is relative to the project, as git runs there.
+                let recap = path_for_run(&r.path);
+                (
+                    r.id.clone(),
+                    format!("refs/heads/{}:./{recap}", branch_of(&r.id)),
+                )
+            })
+            .collect();
+        let names: Vec<String> = candidates.iter().map(|(_, n)| n.clone()).collect();
+        let types = self.git.object_types(&names)?;
+        Ok(candidates
+            .into_iter()
+            .zip(types)
+            .filter(|(_, kind)| kind.as_deref() == Some("blob"))
+            .map(|((id, _), _)| id)
+            .collect())
+    }
+
+    /// For a recoverable run about to be spawned: its worktree back and, instead of a
+    /// new agent, the return of the one that finished, so its branch is merged and its
+    /// evidence checked like any other run's. `None` for every other run.
+    pub(in crate::drive::host) fn recover(&mut self, run: &RunId) -> Result<Option<Event>> {
+        if !self.iso.recovered.remove(run) {
+            return Ok(None);
+        }
+        self.workdir(run)?;
+        let branch = branch_of(run);
+        self.ui.text(&format!(
+            "{run}: its branch {branch} already holds its committed recap (renn stopped before merging it): it is merged, not run again."
+        ));
+        self.ui
+            .event("run_recovered", json!({ "run": run, "branch": branch }));
+        Ok(Some(Event::RunnerExited {
+            run: run.clone(),
+            output: self.last_return(run),
+            exit: execute::Exit::Success,
+        }))
+    }
+
+    /// The RUN COMPLETE block of the run's last log. An agent whose renn died may have
+    /// had no one left to print it to: then a block naming only the run, so the
+    /// evidence check rests on the recap.
+    fn last_return(&self, run: &RunId) -> String {
+        let label = run.to_string();
+        let stage_dir = self.root.join(&self.plan.stage.dir);
+        let attempt = act::earlier_attempts(&stage_dir, &label);
+        let log = stage_dir
+            .join("logs")
+            .join(format!("{label}-{attempt}.log"));
+        let output = std::fs::read_to_string(log).unwrap_or_default();
+        match returns::parse(&output) {
+            Ok(returns::AgentReturn::Complete(c)) if &c.run == run => output,
+            _ => {
+                let tasks = self
+                    .plan
+                    .runs
+                    .iter()
+                    .find(|r| &r.id == run)
+                    .map_or(0, |r| r.tasks);
+                format!("## RUN COMPLETE\n\n**Run:** {run}\n**Tasks:** {tasks}/{tasks}\n")
+            }
+        }
+    }
+}
