@@ -84,11 +84,25 @@ wasm.total = median(() => {
   p.plan("3");
   p.free();
 });
+// Hosts that read files get bytes (fs.readFileSync, vscode.workspace.fs.readFile):
+// copied into WASM memory as they are, where strings are re-encoded UTF-16 → UTF-8.
+const encoder = new TextEncoder();
+const fileBytes = Object.fromEntries(
+  Object.entries(files).map(([p, text]) => [p, p.endsWith("/") ? text : encoder.encode(text)]),
+);
+wasm.fromBytes = median(() => renn.Project.fromFiles(fileBytes).free());
+wasm.totalBytes = median(() => {
+  const p = renn.Project.fromFiles(fileBytes);
+  p.plan("3");
+  p.free();
+});
 console.log("WASM (pkg/nodejs)");
 console.log(`  Project.fromFiles                    ${ms(wasm.fromFiles)}`);
 console.log(`  project.plan (inventory + plan + JS) ${ms(wasm.plan)}`);
 console.log(`  project.validate                     ${ms(wasm.validate)}`);
-console.log(`  fromFiles + plan                     ${ms(wasm.total)}\n`);
+console.log(`  fromFiles + plan                     ${ms(wasm.total)}`);
+console.log(`  Project.fromFiles (bytes)            ${ms(wasm.fromBytes)}`);
+console.log(`  fromFiles (bytes) + plan             ${ms(wasm.totalBytes)}\n`);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "renn-wasm-bench-"));
 try {
@@ -103,7 +117,8 @@ try {
     console.log(`native Rust, in memory, ${label}: ${n.threads} thread(s)`);
     console.log(`  Snapshot::from_files + Project::new  ${ms(n.from_files_ms)}`);
     console.log(`  project.plan (inventory + plan)      ${ms(n.plan_ms)}   WASM is ${(wasm.plan / n.plan_ms).toFixed(2)}×`);
-    console.log(`  both                                 ${ms(n.from_files_ms + n.plan_ms)}   WASM is ${(wasm.total / (n.from_files_ms + n.plan_ms)).toFixed(2)}×\n`);
+    const both = n.from_files_ms + n.plan_ms;
+    console.log(`  both                                 ${ms(both)}   WASM is ${(wasm.total / both).toFixed(2)}× (strings), ${(wasm.totalBytes / both).toFixed(2)}× (bytes)\n`);
   }
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
