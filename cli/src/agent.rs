@@ -17,6 +17,9 @@
 
 mod group;
 mod pump;
+mod tree;
+
+pub use tree::TOKEN_VAR;
 
 use crate::{Error, Result};
 use group::Group;
@@ -125,11 +128,13 @@ pub fn start(job: AgentJob, done: Sender<AgentDone>) -> Result<Running> {
     }
     let log = Log::open(&job.log_path).map_err(|e| io_error(&job.log_path, e))?;
 
+    let token = tree::new_token(&job.label);
     let mut command = Command::new(&program);
     command
         .args(&job.argv[1..])
         .current_dir(&job.cwd)
         .envs(job.env.iter().map(|(k, v)| (k, v)))
+        .env(TOKEN_VAR, &token)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0);
@@ -147,7 +152,7 @@ pub fn start(job: AgentJob, done: Sender<AgentDone>) -> Result<Running> {
     })?;
     let started = Instant::now();
 
-    let group = Arc::new(Group::new(child.id() as libc::pid_t));
+    let group = Arc::new(Group::new(child.id() as libc::pid_t).marked(token));
     if let Some(mut stdin) = child.stdin.take() {
         let prompt = job.prompt.clone();
         // An agent that exits without reading its stdin breaks the pipe: not an error.
