@@ -27,6 +27,7 @@ use std::time::{Duration, Instant};
 
 mod act;
 mod isolate;
+mod preflight;
 mod stale;
 
 const AUDITOR: &str = "auditor";
@@ -157,6 +158,9 @@ impl<'u> Host<'u> {
         // The seed: nothing left to run is reported (by the plan) and not an error.
         if self.opts.dry_run || (self.plan.batches.is_empty() && verification.is_none()) {
             return Ok(StageExit::Done);
+        }
+        if !self.plan.batches.is_empty() {
+            self.preflight()?;
         }
         self.stop_stale_agents()?;
         self.git
