@@ -7,11 +7,13 @@
 //! [`Git::open`] was given), as for any git command run there; paths git reports
 //! ([`Git::dirty`], [`Merge::Conflict`]) are relative to the repository's top level.
 
+mod history;
 mod merge;
 mod refs;
 mod run;
 mod worktree;
 
+pub use history::CommitFacts;
 pub use merge::{Merge, MergeTree};
 pub use refs::RefUpdate;
 pub(crate) use run::{exit_text, first_lines};
@@ -71,6 +73,11 @@ impl Git {
     /// The directory git runs in: the one given to [`Git::open`], made absolute.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// ROOT relative to the top level: `""` or `"sub/dir/"`.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
     }
 
     /// The top level of the working tree (`git rev-parse --show-toplevel`).

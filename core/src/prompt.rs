@@ -265,7 +265,7 @@ fn tasks_table(tasks: &[CompletedTask]) -> String {
             "\n| {} | {} | {} | {} |",
             t.task,
             cell(&t.name),
-            t.commit.as_deref().map_or("—".into(), cell),
+            cell(&t.commit.cell()),
             if t.files.is_empty() {
                 "—".into()
             } else {

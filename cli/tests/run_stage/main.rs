@@ -3,6 +3,7 @@
 //! command. Each test states a seed rule and checks it from the outside: exit codes,
 //! files, commits, the JSON event stream, and the agents' own timestamps.
 
+mod evidence;
 mod scenarios;
 mod terminal;
 

@@ -1,5 +1,6 @@
 //! One table test per rule of the seed, then properties over random event sequences.
 
+mod evidence;
 mod properties;
 
 use super::*;
@@ -79,6 +80,7 @@ impl Driver {
             run: id(n),
             recap: Some("**ok**".into()),
             missing_commits: vec![],
+            outside_run: vec![],
         }));
         a
     }
@@ -186,6 +188,7 @@ fn a_run_is_done_only_with_its_recap_and_commits() {
         run: id(1),
         recap: None,
         missing_commits: vec![],
+        outside_run: vec![],
     });
     let failure = d.state.run(&id(1)).unwrap().failure.clone().unwrap();
     assert_eq!(
@@ -201,6 +204,7 @@ fn a_run_is_done_only_with_its_recap_and_commits() {
         run: id(2),
         recap: Some("r".into()),
         missing_commits: vec!["abc0002".into()],
+        outside_run: vec![],
     });
     assert!(d
         .state
@@ -209,7 +213,7 @@ fn a_run_is_done_only_with_its_recap_and_commits() {
         .failure
         .as_ref()
         .unwrap()
-        .contains("commits do not exist: abc0002"));
+        .contains("task 1 \"t\": commit abc0002 does not exist"));
 }
 
 #[test]

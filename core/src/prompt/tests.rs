@@ -1,7 +1,7 @@
 use super::*;
 use crate::gate::GateResponse;
 use crate::plan::PlanOptions;
-use crate::returns::{self, AgentReturn};
+use crate::returns::{self, AgentReturn, TaskCommit};
 use crate::run::GateKind;
 use crate::{Project, Snapshot};
 
@@ -120,7 +120,7 @@ fn the_return_contract_parses_once_filled_in() {
                 c.recap.as_deref(),
                 Some(".renn/stages/03-cache/03-01-recap.md")
             );
-            assert_eq!(c.tasks[0].commit.as_deref(), Some("abc1234"));
+            assert_eq!(c.tasks[0].commit.first_hash(), Some("abc1234"));
         }
         other => panic!("{other:?}"),
     }
@@ -166,13 +166,13 @@ fn completed_tasks_table_round_trips_through_the_return_parser() {
         CompletedTask {
             task: 1,
             name: "A | B".into(),
-            commit: Some("abc1234".into()),
+            commit: TaskCommit::hash("abc1234"),
             files: vec!["x.rs".into(), "y.rs".into()],
         },
         CompletedTask {
             task: 2,
             name: "No commit".into(),
-            commit: None,
+            commit: TaskCommit::Blank,
             files: vec![],
         },
     ];
