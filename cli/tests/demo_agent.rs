@@ -322,7 +322,7 @@ fn a_continuation_whose_commits_are_missing_stops_at_a_human_action_gate() {
     let repo = Repo::new();
     let (real, _) = repo.agent("02-04", &repo.prompt("02-04", None));
     let fake = real.replace(
-        &gate(returns::parse(&real).unwrap()).completed[0]
+        gate(returns::parse(&real).unwrap()).completed[0]
             .commit
             .first_hash()
             .unwrap(),

@@ -5,8 +5,8 @@
 //! checking evidence, asking the user, writing files — and feeds back what happened
 //! as events. The rules live here, once, tested exhaustively.
 
-pub mod render;
 mod evidence;
+pub mod render;
 mod step;
 #[cfg(test)]
 mod tests;

@@ -246,7 +246,12 @@ fn to_run(mut f: RunFile, batch: u32, recap: Option<String>) -> Run {
     Run {
         summary: summary(&objective, &f),
         gates: f.gates().cloned().collect(),
-        work: f.tasks.iter().filter(|t| t.kind.gate().is_none()).cloned().collect(),
+        work: f
+            .tasks
+            .iter()
+            .filter(|t| t.kind.gate().is_none())
+            .cloned()
+            .collect(),
         tasks: f.tasks.len(),
         complete: recap.is_some(),
         recap,

@@ -42,7 +42,10 @@ impl TaskCommit {
         if let Some(reason) = no_changes_reason(cell) {
             return Self::NoChanges { reason };
         }
-        if matches!(cell.to_ascii_lowercase().as_str(), "" | "-" | "—" | "–" | "n/a" | "none") {
+        if matches!(
+            cell.to_ascii_lowercase().as_str(),
+            "" | "-" | "—" | "–" | "n/a" | "none"
+        ) {
             return Self::Blank;
         }
         let hashes: Vec<String> = cell
@@ -102,8 +105,13 @@ fn no_changes_reason(cell: &str) -> Option<String> {
     if rest.starts_with(|c: char| c.is_alphanumeric()) {
         return None;
     }
-    let reason = rest.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '-' | '—' | '–' | '(' | ','));
-    let reason = reason.strip_suffix(')').filter(|_| rest.trim_start().starts_with('(')).unwrap_or(reason);
+    let reason = rest.trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, ':' | '-' | '—' | '–' | '(' | ',')
+    });
+    let reason = reason
+        .strip_suffix(')')
+        .filter(|_| rest.trim_start().starts_with('('))
+        .unwrap_or(reason);
     Some(reason.trim().to_string())
 }
 

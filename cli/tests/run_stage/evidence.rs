@@ -86,9 +86,9 @@ fn a_verification_only_task_passes_with_its_reason_in_the_recap_and_the_report()
             .filter_map(|e| e["markdown"].as_str())
             .collect();
         assert!(
-            reports.iter().any(|m| m.contains(
-                "Task 2 \"Second\" changed nothing: only ran the test suite"
-            )),
+            reports
+                .iter()
+                .any(|m| m.contains("Task 2 \"Second\" changed nothing: only ran the test suite")),
             "{isolation}: {reports:#?}"
         );
         assert!(p
@@ -106,15 +106,24 @@ fn a_recap_left_uncommitted_is_committed_by_renn_and_said_so() {
         let recap = ".renn/stages/03-auth/03-01-recap.md";
         let said = r.named("recap_committed");
         assert_eq!(said.len(), 1, "{isolation}: {:?}", r.names());
-        assert_eq!((said[0]["run"].as_str(), said[0]["path"].as_str()), (Some("03-01"), Some(recap)));
+        assert_eq!(
+            (said[0]["run"].as_str(), said[0]["path"].as_str()),
+            (Some("03-01"), Some(recap))
+        );
         let commit = said[0]["commit"].as_str().unwrap();
-        let files = git(p.path(), &["show", "--name-only", "--format=%s%n%b", commit]);
+        let files = git(
+            p.path(),
+            &["show", "--name-only", "--format=%s%n%b", commit],
+        );
         assert!(
             files.starts_with("docs(03-01): recap") && files.contains("renn committed it"),
             "{isolation}: {files}"
         );
         assert_eq!(
-            files.lines().filter(|l| l.contains('/') || l.ends_with(".txt")).collect::<Vec<_>>(),
+            files
+                .lines()
+                .filter(|l| l.contains('/') || l.ends_with(".txt"))
+                .collect::<Vec<_>>(),
             [recap],
             "{isolation}: only the recap"
         );

@@ -125,9 +125,15 @@ fn commit_cells_are_hashes_a_no_changes_reason_or_blank() {
         ("abc1234", hashes(&["abc1234"])),
         ("`abc1234`", hashes(&["abc1234"])),
         ("abc1234, def5678", hashes(&["abc1234", "def5678"])),
-        ("abc1234 (red) def5678 (green)", hashes(&["abc1234", "def5678"])),
+        (
+            "abc1234 (red) def5678 (green)",
+            hashes(&["abc1234", "def5678"]),
+        ),
         ("TBD", hashes(&["TBD"])),
-        ("no changes: verification only", no_changes("verification only")),
+        (
+            "no changes: verification only",
+            no_changes("verification only"),
+        ),
         ("No Changes — ran the suite", no_changes("ran the suite")),
         ("no changes - ran the suite", no_changes("ran the suite")),
         ("no change (checked by hand)", no_changes("checked by hand")),
@@ -143,7 +149,10 @@ fn commit_cells_are_hashes_a_no_changes_reason_or_blank() {
         assert_eq!(TaskCommit::parse(cell), expected, "{cell:?}");
     }
     // "no changesets" is a word, not the no-changes entry.
-    assert_eq!(TaskCommit::parse("no changesets"), hashes(&["no changesets"]));
+    assert_eq!(
+        TaskCommit::parse("no changesets"),
+        hashes(&["no changesets"])
+    );
 }
 
 #[test]

@@ -72,12 +72,7 @@ impl Host<'_> {
     }
 
     /// Which of `commits` do not exist or are not on `tip` after the run's start.
-    pub(super) fn facts(
-        &self,
-        run: &RunId,
-        commits: &[String],
-        tip: &str,
-    ) -> Result<CommitFacts> {
+    pub(super) fn facts(&self, run: &RunId, commits: &[String], tip: &str) -> Result<CommitFacts> {
         let start = self.starts.get(run).map(String::as_str);
         self.git.commit_facts(commits, start, tip)
     }

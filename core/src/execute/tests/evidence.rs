@@ -56,7 +56,9 @@ fn asks_the_host(actions: &[Action]) -> bool {
 
 #[test]
 fn a_table_without_evidence_for_every_task_fails_before_the_host_is_asked() {
-    let cases: &[(&str, &[(u32, &str)], &str)] = &[
+    // (Tasks field, rows, what the failure names)
+    type Case<'a> = (&'a str, &'a [(u32, &'a str)], &'a str);
+    let cases: &[Case] = &[
         (
             "2/2",
             &[],
@@ -111,7 +113,8 @@ fn a_verification_only_task_passes_with_a_reason_the_recap_repeats() {
             recap_path: ".renn/stages/03-auth/03-01-recap.md".into(),
             commits: vec!["abc1234".into()],
         }));
-        let recap = "**Login form**\n\n| 2 | Run the suite | no changes: Only ran the *test suite* |";
+        let recap =
+            "**Login form**\n\n| 2 | Run the suite | no changes: Only ran the *test suite* |";
         let a = d.send(Event::Evidence {
             run: id(1),
             recap: Some(recap.into()),
