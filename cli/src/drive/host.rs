@@ -26,6 +26,7 @@ use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 mod act;
+mod evidence;
 mod isolate;
 mod preflight;
 mod stale;
@@ -47,6 +48,8 @@ pub struct Host<'u> {
     running: HashMap<String, Running>,
     /// Runners to start again once their backoff is over (a retry).
     delayed: Vec<(Instant, RunId, PromptSpec)>,
+    /// The commit each run started from: its work is what was committed after it.
+    starts: HashMap<RunId, String>,
     attempts: HashMap<String, u32>,
     outputs: HashMap<String, String>,
     respond: Option<(String, String)>,
@@ -97,6 +100,7 @@ impl<'u> Host<'u> {
             rx,
             running: HashMap::new(),
             delayed: Vec::new(),
+            starts: HashMap::new(),
             attempts: HashMap::new(),
             outputs: HashMap::new(),
             respond: opts.respond.clone(),
@@ -291,19 +295,26 @@ impl<'u> Host<'u> {
         (proof.status == proof::ProofStatus::HumanNeeded && !done).then(|| proof.checklist())
     }
 
-    /// Gates an earlier execution stopped at, from the agent outputs it kept.
-    fn recorded_gates(&self) -> Vec<renn_core::returns::GateReached> {
-        self.plan
-            .runs
-            .iter()
+    /// Gates an earlier execution stopped at, from the agent outputs it kept (and where
+    /// each of those runs started).
+    fn recorded_gates(&mut self) -> Vec<renn_core::returns::GateReached> {
+        let mut gates = Vec::new();
+        let runs: Vec<RunId> = (self.plan.runs.iter())
             .filter(|r| !r.complete)
-            .filter_map(
-                |r| match returns::parse(&self.read(&gate_path(&self.plan, &r.id))?) {
-                    Ok(returns::AgentReturn::Gate(g)) if g.run == r.id => Some(g),
-                    _ => None,
-                },
-            )
-            .collect()
+            .map(|r| r.id.clone())
+            .collect();
+        for id in runs {
+            let Some(record) = self.read(&gate_path(&self.plan, &id)) else {
+                continue;
+            };
+            if let Ok(returns::AgentReturn::Gate(g)) = returns::parse(&record) {
+                if g.run == id {
+                    self.remember_start(&id, &record);
+                    gates.push(g);
+                }
+            }
+        }
+        gates
     }
 
     fn finished(&mut self, done: AgentDone) -> Event {

@@ -4,6 +4,7 @@
 //! files, commits, the JSON event stream, and the agents' own timestamps.
 
 mod agents;
+mod evidence;
 mod scenarios;
 mod terminal;
 

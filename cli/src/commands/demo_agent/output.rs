@@ -101,7 +101,7 @@ fn table(tasks: &[CompletedTask]) -> String {
             "\n| {} | {} | {} | {} |",
             t.task,
             cell(&t.name),
-            t.commit.as_deref().unwrap_or("—"),
+            cell(&t.commit.cell()),
             cell(&files)
         );
     }
@@ -162,20 +162,8 @@ pub fn recap(r: &RecapInput<'_>) -> String {
     for t in r.tasks {
         let _ = writeln!(out, "- Task {}: {}", t.task, one_line(&t.name));
     }
-    out.push_str("\n## Task Commits\n");
-    for t in r.tasks {
-        let commit = t
-            .commit
-            .as_deref()
-            .map_or("no commit (gate)".into(), |c| format!("`{c}`"));
-        let _ = writeln!(
-            out,
-            "{}. **Task {}: {}** - {commit}",
-            t.task,
-            t.task,
-            one_line(&t.name)
-        );
-    }
+    // The return's own table: the reports and renn's recovery read it back.
+    let _ = writeln!(out, "\n## Task Commits\n{}", table(r.tasks));
     let issues = if r.issues.is_empty() {
         "None".to_string()
     } else {
@@ -227,7 +215,7 @@ mod tests {
         let task = CompletedTask {
             task: 1,
             name: "Store: \"x\"".into(),
-            commit: Some("abc1234".into()),
+            commit: renn_core::returns::TaskCommit::hash("abc1234"),
             files: vec!["a.py".into()],
         };
         let text = recap(&RecapInput {

@@ -185,20 +185,6 @@ impl Host<'_> {
         Ok(())
     }
 
-    /// The spot-check after RUN COMPLETE, answered from the project as it is now.
-    pub(super) fn evidence(
-        &self,
-        run: RunId,
-        recap_path: &str,
-        commits: &[String],
-    ) -> Result<Event> {
-        Ok(Event::Evidence {
-            run,
-            recap: self.read(recap_path),
-            missing_commits: self.git.missing_commits(commits)?,
-        })
-    }
-
     pub(super) fn spawn_runner(&mut self, run: &RunId, spec: &PromptSpec) -> Result<()> {
         let snap = self.project.snapshot();
         let r = self
@@ -229,6 +215,7 @@ impl Host<'_> {
             }
         };
         let cwd = self.workdir(run)?;
+        self.record_start(run)?;
         self.start_agent(
             &run.to_string(),
             Agent::Runner,
@@ -274,7 +261,8 @@ impl Host<'_> {
         queue: &mut VecDeque<Event>,
     ) -> Result<()> {
         if let Some(output) = self.outputs.get(&run.to_string()) {
-            self.write(&gate_path(&self.plan, run), output)?;
+            let record = self.gate_record(run, output);
+            self.write(&gate_path(&self.plan, run), &record)?;
         }
         let answer = match self.respond.take() {
             Some((id, text)) if RunId::parse(&id).as_ref() == Some(run) => Some(text),
