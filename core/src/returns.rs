@@ -182,7 +182,7 @@ pub fn parse_file(path: &str, output: &str) -> Result<AgentReturn, crate::Diagno
 pub fn parse_output(path: Option<&str>, output: &str) -> Result<AgentReturn, crate::Diagnostic> {
     parse(output).map_err(|why| {
         let d = crate::Diagnostic::error("unusable-return", why.to_string())
-            .with_hint("a runner must end with a `## RUN COMPLETE` or `## GATE REACHED` block (SPEC.md, Agent returns)");
+            .with_hint("a runner must end with a `## RUN COMPLETE` or `## GATE REACHED` block (docs/spec.md#agent-returns)");
         match path {
             Some(path) => d.in_file(path),
             None => d,

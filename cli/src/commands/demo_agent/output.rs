@@ -1,4 +1,4 @@
-//! What the demo agent writes: the return blocks of SPEC.md ("Agent returns") in the
+//! What the demo agent writes: the return blocks of docs/spec.md#agent-returns in the
 //! shape the prompt's return contract asks for, the recap, and its comment lines.
 
 use super::prompt::Resume;
@@ -131,7 +131,7 @@ pub struct RecapInput<'a> {
     pub issues: &'a [String],
 }
 
-/// The recap in the shape `renn_core::recap::parse` reads (SPEC.md, "A recap"). Lists
+/// The recap in the shape `renn_core::recap::parse` reads (docs/spec.md#recaps). Lists
 /// are written as flow sequences of JSON strings, which YAML reads as they are.
 pub fn recap(r: &RecapInput<'_>) -> String {
     let list = |items: &[String]| {
