@@ -69,7 +69,7 @@ for (const impl of impls) {
       const failed = ex.next({ event: 'runner_exited', run: '02-06', output: 'crash', exit: { exit: 'failed', code: 1 } })
       assert.deepStrictEqual(failed.at(-1), {
         action: 'ask_failure',
-        failed: [['02-06', 'the runner exited with status 1']],
+        failed: [['02-06', 'the runner exited with status 1: crash']],
       })
       assert.deepStrictEqual(ex.state().phase, { phase: 'failure_choice', index: 2 })
       assert.deepEqual(ex.progress(), {
