@@ -7,6 +7,7 @@ use crate::agent::{self, AgentDone, AgentJob, Running};
 use crate::disk::{self, ProjectDir};
 use crate::fsio::write_atomic;
 use crate::git::Git;
+use crate::lock::ProjectLock;
 use crate::{Error, Result};
 use renn_core::config::{ArgvVars, Config};
 use renn_core::execute::{
@@ -57,6 +58,8 @@ pub struct Host<'u> {
     iso: isolate::Isolation,
     parked: bool,
     outcome: Option<Outcome>,
+    /// One renn per project, held until the host is dropped.
+    _lock: Option<ProjectLock>,
 }
 
 impl<'u> Host<'u> {
@@ -71,20 +74,14 @@ impl<'u> Host<'u> {
             })?)?,
         };
         let root = pd.root.clone();
+        // Before anything else: a second renn must not take the first one's agents for
+        // leftovers of a crash. A dry run only reads.
+        let lock = match opts.dry_run {
+            true => None,
+            false => Some(ProjectLock::acquire(&root, &opts.stage)?),
+        };
         let git = Git::open(&root)?;
-        let mut project = disk::open_project(Some(&root), Some(&opts.stage))?;
-        if git.is_ignored(".renn")? {
-            let mut snap = project.snapshot().clone();
-            snap.renn_gitignored = true;
-            project = Project::new(snap)?;
-        }
-        let plan = project.plan(
-            &opts.stage,
-            PlanOptions {
-                gaps_only: opts.gaps_only,
-            },
-        )?;
-        let templates = Templates::load(project.snapshot()).map_err(renn_core::Error::from)?;
+        let (project, plan, templates) = load(&root, &git, opts)?;
         let git_dir = git.common_dir()?.display().to_string();
         let (tx, rx) = channel();
         let mut host = Host {
@@ -107,7 +104,14 @@ impl<'u> Host<'u> {
             iso: isolate::Isolation::default(),
             parked: false,
             outcome: None,
+            _lock: lock,
         };
+        // Agents a killed renn left running may still change their runs: stop them,
+        // then plan from what is on disk now.
+        if !opts.dry_run && host.stop_stale_agents()? {
+            let (project, plan, templates) = load(&host.root, &host.git, opts)?;
+            (host.project, host.plan, host.templates) = (project, plan, templates);
+        }
         host.check_pulse()?;
         host.ui.text(&host.plan.render_markdown());
         host.ui
@@ -166,9 +170,11 @@ impl<'u> Host<'u> {
         if !self.plan.batches.is_empty() {
             self.preflight()?;
         }
-        self.stop_stale_agents()?;
-        self.git
-            .exclude(&[isolate::EXCLUDED_WORKTREES, "/.renn/stages/*/logs/"])?;
+        self.git.exclude(&[
+            isolate::EXCLUDED_WORKTREES,
+            "/.renn/stages/*/logs/",
+            "/.renn/renn.lock",
+        ])?;
         self.check_clean_tree()?;
         self.branch()?;
         self.scan_worktrees()?;
@@ -370,6 +376,24 @@ impl<'u> Host<'u> {
             .text("Interrupted: agents stopped. Run the same command again to resume.");
         StageExit::Stopped
     }
+}
+
+/// The project as it is on disk, the stage's plan and the prompt templates.
+fn load(root: &Path, git: &Git, opts: &Options) -> Result<(Project, Plan, Templates)> {
+    let mut project = disk::open_project(Some(root), Some(&opts.stage))?;
+    if git.is_ignored(".renn")? {
+        let mut snap = project.snapshot().clone();
+        snap.renn_gitignored = true;
+        project = Project::new(snap)?;
+    }
+    let plan = project.plan(
+        &opts.stage,
+        PlanOptions {
+            gaps_only: opts.gaps_only,
+        },
+    )?;
+    let templates = Templates::load(project.snapshot()).map_err(renn_core::Error::from)?;
+    Ok((project, plan, templates))
 }
 
 fn exit_for(outcome: &Outcome) -> StageExit {

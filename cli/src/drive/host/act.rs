@@ -173,10 +173,11 @@ impl Host<'_> {
             log_path: log_path.clone(),
             timeout: Duration::from_secs(config.agent.timeout_secs),
             env,
+            token: agent::new_token(label),
         };
-        let program = job.argv.first().cloned().unwrap_or_default();
+        self.intend_agent(label, &job.token)?;
         let running = agent::start(job, self.tx.clone())?;
-        self.remember_agent(label, running.pid(), &program)?;
+        self.remember_agent(label, running.pid())?;
         self.running.insert(label.to_string(), running);
         self.ui.event(
             "run_spawned",
