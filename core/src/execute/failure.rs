@@ -56,34 +56,110 @@ const NOISE: &[&str] = &[
     "could not create PATH aliases",
 ];
 
+/// Words of an API failure a person understands ("The model is overloaded", "API key not
+/// valid", "fetch failed"): the lines to show first.
+const TELLING: &[&str] = &[
+    "api key",
+    "api error",
+    "overloaded",
+    "capacity",
+    "quota",
+    "rate limit",
+    "rate_limit",
+    "too many requests",
+    "unauthorized",
+    "unauthenticated",
+    "not logged in",
+    "refused",
+    "fetch failed",
+    "unable to connect",
+    "unavailable",
+    "not valid",
+    "permission",
+];
+/// Words of any failure.
+const FAILING: &[&str] = &[
+    "error",
+    "fail",
+    "invalid",
+    "denied",
+    "timed out",
+    "panic",
+    "fatal",
+];
+
 /// Reads the end of an agent's stdout and stderr.
 pub fn diagnose(stdout: &str, stderr: &str) -> Diagnosis {
-    let tail = |text: &str| -> Vec<String> {
-        let lines: Vec<String> = text
-            .lines()
-            .map(|l| strip_ansi(l).trim().to_string())
-            .filter(|l| !l.is_empty() && !NOISE.iter().any(|n| l.contains(n)))
-            .collect();
-        lines[lines.len().saturating_sub(LAST_LINES)..].to_vec()
-    };
-    let mut last_lines = tail(stderr);
+    let mut last_lines = telling_lines(stderr);
     if last_lines.is_empty() {
-        last_lines = tail(stdout);
+        last_lines = telling_lines(stdout);
     }
-    // Classify on a wider window than what is shown: a stack trace can push the
-    // status line up.
-    let window = |text: &str| -> String {
-        let start = text.len().saturating_sub(4096);
-        let start = (start..=text.len())
-            .find(|&i| text.is_char_boundary(i))
-            .unwrap_or(text.len());
-        text[start..].to_ascii_lowercase()
-    };
-    let text = format!("{}\n{}", window(stderr), window(stdout));
+    // Classify on more than is shown: a stack dump can push the status line far up.
+    let text =
+        format!("{}\n{}", tail(stderr, 16 * 1024), tail(stdout, 16 * 1024)).to_ascii_lowercase();
     Diagnosis {
         api: classify(&text),
         last_lines,
     }
+}
+
+/// The last [`LAST_LINES`] lines that say most about a failure: lines with an API
+/// failure's words if there are any, else lines with any failure's words, else the
+/// last lines. Stack frames, lone brackets and known noise never count.
+fn telling_lines(text: &str) -> Vec<String> {
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| strip_ansi(l).trim().to_string())
+        .filter(|l| !is_filler(l))
+        .collect();
+    let score = |l: &str| {
+        let l = l.to_ascii_lowercase();
+        if TELLING.iter().any(|w| l.contains(w)) {
+            2
+        } else if FAILING.iter().any(|w| l.contains(w)) {
+            1
+        } else {
+            0
+        }
+    };
+    let best = lines.iter().map(|l| score(l)).max().unwrap_or(0);
+    let chosen: Vec<String> = lines.into_iter().filter(|l| score(l) == best).collect();
+    chosen[chosen.len().saturating_sub(LAST_LINES)..].to_vec()
+}
+
+fn is_filler(line: &str) -> bool {
+    line.is_empty()
+        || NOISE.iter().any(|n| line.contains(n))
+        || line.starts_with("at ")
+        || line.chars().all(|c| "{}[](),;".contains(c))
+        || line.contains("[object Object]")
+        || is_dumped_field(line)
+}
+
+/// A field of an object a CLI dumped (`status: 503,`, `code: 'UNAVAILABLE'`): its
+/// message line says the same in words.
+fn is_dumped_field(line: &str) -> bool {
+    let Some((key, value)) = line.split_once(": ") else {
+        return false;
+    };
+    let value = value.trim_end_matches(',');
+    let quoted = value.len() >= 2
+        && (value.starts_with('\'') && value.ends_with('\'')
+            || value.starts_with('"') && value.ends_with('"'));
+    let key_ok = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c == '_' || c == '"');
+    key_ok && (quoted || value.parse::<f64>().is_ok())
+}
+
+/// The last `max` bytes of `text`, cut at a character boundary.
+fn tail(text: &str, max: usize) -> &str {
+    let start = text.len().saturating_sub(max);
+    let start = (start..=text.len())
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(text.len());
+    &text[start..]
 }
 
 fn classify(text: &str) -> Option<ApiFailure> {
@@ -114,6 +190,7 @@ fn classify(text: &str) -> Option<ApiFailure> {
     }
     if any(&[
         "overloaded",
+        "at capacity",
         "service unavailable",
         "internal server error",
         "bad gateway",
@@ -200,6 +277,10 @@ mod tests {
                 ApiFailure::Unreachable,
             ),
             ("TypeError: fetch failed", ApiFailure::Unreachable),
+            (
+                "ERROR: Selected model is at capacity. Please try a different model.",
+                ApiFailure::Overloaded,
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(diagnose("", text).api, Some(want), "{text}");
@@ -225,5 +306,30 @@ mod tests {
         assert_eq!(d.last_lines, ["starting", "boom"]);
         let d = diagnose("a\nb\nc\nd\n", "Ripgrep is not available.\n");
         assert_eq!(d.last_lines, ["b", "c", "d"]);
+    }
+
+    #[test]
+    fn the_telling_line_of_a_stack_dump_is_shown() {
+        // gemini-cli 0.61 on a persistent 503: its message, then the dumped error.
+        let stderr = "Attempt 1 failed with status 503. Retrying with backoff...\n\
+            [API Error: The model is overloaded. Please try again later.]\n\
+            An unexpected critical error occurred:[object Object]\n\
+            {\n  status: 503,\n  code: 'UNAVAILABLE'\n}\n    at retryWithBackoff (file:///x/bundle.js:10:5)\n";
+        let d = diagnose("", stderr);
+        assert_eq!(d.api, Some(ApiFailure::Overloaded));
+        assert_eq!(
+            d.last_lines,
+            ["[API Error: The model is overloaded. Please try again later.]"]
+        );
+        let d = diagnose("", "starting\nError: tool crashed\n    at main.js:3\n");
+        assert_eq!(d.last_lines, ["Error: tool crashed"]);
+    }
+
+    #[test]
+    fn an_auth_message_far_above_a_long_dump_is_still_found() {
+        let dump = "    at frame (file.js:1:1)\n".repeat(400);
+        let stderr =
+            format!("[API Error: API key not valid. Please pass a valid API key.]\n{dump}");
+        assert_eq!(diagnose("", &stderr).api, Some(ApiFailure::Unauthorized));
     }
 }

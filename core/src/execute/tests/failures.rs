@@ -32,7 +32,7 @@ fn a_failure_shows_the_agents_last_lines() {
     failed(&mut d, 1, "starting\nError: tool crashed\nat main.js:3\n");
     assert_eq!(
         d.state.run(&id(1)).unwrap().failure.as_deref(),
-        Some("the runner exited with status 1: starting / Error: tool crashed / at main.js:3")
+        Some("the runner exited with status 1: Error: tool crashed")
     );
 }
 
