@@ -209,6 +209,12 @@ pub enum Event {
         #[serde(default)]
         outside_run: Vec<String>,
     },
+    /// The runner did what is not its to do (switched the main tree's branch): the run
+    /// fails with `reason`, whatever it printed.
+    RunnerOverstepped {
+        run: RunId,
+        reason: String,
+    },
     /// An isolated run's branch could not be merged back: the run fails, its branch
     /// stays for the user.
     MergeConflict {

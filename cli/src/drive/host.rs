@@ -29,6 +29,7 @@ use std::time::{Duration, Instant};
 
 mod act;
 mod evidence;
+mod guard;
 mod isolate;
 mod preflight;
 mod stale;
@@ -61,6 +62,8 @@ pub struct Host<'u> {
     outcome: Option<Outcome>,
     /// One renn per project, held until the host is dropped.
     _lock: Option<ProjectLock>,
+    /// What agents in the main tree must leave as renn left it.
+    guard: std::cell::RefCell<guard::Guard>,
 }
 
 impl<'u> Host<'u> {
@@ -106,6 +109,7 @@ impl<'u> Host<'u> {
             parked: false,
             outcome: None,
             _lock: lock,
+            guard: Default::default(),
         };
         // Agents a killed renn left running may still change their runs: stop them,
         // then plan from what is on disk now.
@@ -156,6 +160,8 @@ impl<'u> Host<'u> {
     /// Executes the stage until it finishes, pauses at a gate, or is interrupted.
     pub fn execute(mut self) -> Result<StageExit> {
         let exit = self.drive();
+        // An error must not leave agents working for nobody.
+        self.stop_agents();
         // Whatever happened: spare worktrees go, the others get their run's name.
         let tidied = self.tidy_worktrees();
         let exit = exit?;
@@ -181,6 +187,7 @@ impl<'u> Host<'u> {
         ])?;
         self.check_clean_tree()?;
         self.branch()?;
+        self.guard_start()?;
         self.scan_worktrees()?;
         let mut state = StageRun::new(&self.plan, self.settings());
         for gate in self.recorded_gates() {
@@ -222,7 +229,10 @@ impl<'u> Host<'u> {
                 };
             }
             match self.rx.recv_timeout(Duration::from_millis(100)) {
-                Ok(done) => queue.push_back(self.finished(done)),
+                Ok(done) => {
+                    let event = self.finished(done)?;
+                    queue.push_back(event);
+                }
                 Err(RecvTimeoutError::Timeout) if interrupt.requested() => {
                     return Ok(self.interrupted(&state))
                 }
@@ -368,8 +378,14 @@ impl<'u> Host<'u> {
         gates
     }
 
-    fn finished(&mut self, done: AgentDone) -> Event {
+    fn finished(&mut self, done: AgentDone) -> Result<Event> {
         self.running.remove(&done.label);
+        let in_main_tree =
+            RunId::parse(&done.label).is_none_or(|r| !self.iso.worktrees.contains_key(&r));
+        let breach = match in_main_tree {
+            true => self.guard_check(&done.label)?,
+            false => None,
+        };
         self.runner_exited(&done.label);
         let _ = self.forget_agent(&done.label);
         self.ui.event(
@@ -377,20 +393,23 @@ impl<'u> Host<'u> {
             json!({ "run": done.label, "exit": exit_word(&done.exit), "seconds": done.duration.as_secs_f64(), "log": rel(&self.root, &done.log_path) }),
         );
         if done.label == AUDITOR {
-            return Event::AuditorExited {
+            return Ok(Event::AuditorExited {
                 output: done.output,
                 exit: done.exit,
                 stderr: done.stderr,
-            };
+            });
         }
         self.outputs.insert(done.label.clone(), done.output.clone());
         let run = RunId::parse(&done.label).expect("runner labels are run ids");
-        Event::RunnerExited {
+        if let Some(guard::Breach::Run(reason)) = breach {
+            return Ok(Event::RunnerOverstepped { run, reason });
+        }
+        Ok(Event::RunnerExited {
             run,
             output: done.output,
             exit: done.exit,
             stderr: done.stderr,
-        }
+        })
     }
 
     /// Starts the retried runners whose backoff is over.

@@ -5,6 +5,7 @@
 
 mod agents;
 mod evidence;
+mod guard;
 mod lock;
 mod resume;
 mod scenarios;

@@ -66,6 +66,10 @@ fn apply(state: &mut StageRun, event: Event, out: &mut Vec<Action>) -> Result<()
             let r = active(state, &run, RunStatus::Checking, "evidence")?;
             checked(state, r, recap, &missing_commits, &outside_run, out);
         }
+        Event::RunnerOverstepped { run, reason } => {
+            let r = active(state, &run, RunStatus::Running, "runner_overstepped")?;
+            fail(state, r, reason, out);
+        }
         Event::MergeConflict { run, branch, files } => {
             let r = active(state, &run, RunStatus::Checking, "merge_conflict")?;
             let reason = format!(

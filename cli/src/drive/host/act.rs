@@ -125,7 +125,9 @@ impl Host<'_> {
     }
 
     pub(super) fn write(&self, rel: &str, text: &str) -> Result<()> {
-        write_atomic(&self.root.join(rel), text.as_bytes())
+        write_atomic(&self.root.join(rel), text.as_bytes())?;
+        self.guard_wrote(rel, text);
+        Ok(())
     }
 
     /// Starts one agent. `plan_text` is what its allowlist is read from (the run file,
