@@ -49,13 +49,15 @@ cargo build --quiet -p renn-cli
 export RENN_BIN="$PWD/target/debug/renn"
 export RENN_AGENT_BIN_PATH="$BIN_PATH"
 
-PYTHON=python3
-[[ -x .venv/bin/python ]] && .venv/bin/python -c 'import pytest' 2>/dev/null && PYTHON=.venv/bin/python
-if ! "$PYTHON" -c 'import pytest' 2>/dev/null; then
-  echo "agents: pytest is missing; run scripts/setup.sh (it creates .venv with pytest)" >&2
-  exit 1
+# pytest from the repository's venv (scripts/setup.sh makes it); created here when this
+# script runs on its own from a fresh clone.
+PY=.venv/bin/python
+if ! "$PY" -c 'import pytest' 2>/dev/null; then
+  echo "agents: installing pytest into .venv"
+  [[ -x $PY ]] || python3 -m venv .venv
+  PIP_DISABLE_PIP_VERSION_CHECK=1 "$PY" -m pip install --quiet pytest
 fi
-PYTEST=("$PYTHON" -m pytest -q tests/agents "$@")
+PYTEST=("$PY" -m pytest -q tests/agents "$@")
 
 start=$SECONDS
 if unshare -rn true 2>/dev/null; then

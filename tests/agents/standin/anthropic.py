@@ -41,7 +41,14 @@ def handle(h) -> None:
         h.send_json(404, _error("not_found_error", f"no route {path} in the stand-in"))
         return
     messages = body.get("messages") or []
-    prompt = _text(messages[0].get("content")) if messages else ""
+    # The prompt: every message before the first assistant turn. Claude Code splits its
+    # context (git status, environment, memory) into several leading messages.
+    lead = []
+    for m in messages:
+        if m.get("role") == "assistant":
+            break
+        lead.append(_text(m.get("content")))
+    prompt = "\n".join(lead)
     # Claude Code 2.1.3xx puts "Primary working directory: …" in a role "system" message
     # inside `messages`, not in `system`: look everywhere.
     cwd = _cwd(_text(body.get("system")) + "\n" + "\n".join(_text(m.get("content")) for m in messages))
@@ -66,7 +73,7 @@ def handle(h) -> None:
     else:
         step = script.next_step(prompt, history, cwd)
     content, stop = _content(step, cwd)
-    h.log({**entry, "step": repr(step)[:300]})
+    h.log({**entry, "step": repr(step)[:300], **({"body": body} if os.environ.get("RENN_STANDIN_LOG_BODIES") else {})})
     model = body.get("model") or "claude-sonnet-4-5"
     usage = {"input_tokens": _tokens(json.dumps(messages)), "output_tokens": _tokens(json.dumps(content)),
              "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0}
