@@ -11,7 +11,10 @@ tools (`tools.exec_command`, `tools.apply_patch`, …). So a step becomes a `cus
 - Final → an assistant message.
 The JS starts with a `// renn-step:` comment carrying the step as JSON, so the next request's
 `input` (which replays every call and its output) gives the history back without server state.
-Plain `function_call`s (`shell`, `exec_command`, older catalogs) are read back as well.
+
+A model slug codex does not know (e.g. renn's `-m sonnet` when no codex model table applies)
+gets codex's fallback metadata: plain function tools, `exec_command` but no `apply_patch`.
+Then Shell → `function_call exec_command {cmd}` and Write → a quoted heredoc through it.
 
 Faults (script.http_fault) answer in OpenAI's error format: 401 invalid_api_key, 429
 rate_limit_exceeded with retry-after, 503 server_is_overloaded, or a hang.
@@ -75,7 +78,7 @@ def handle(h) -> None:
         return
     step = Final("OK.") if side else script.next_step(prompt, history, cwd)
     h.log({**entry, "step": repr(step)[:300]})
-    item = _item(step)
+    item = _item(step) if _code_mode(body, items) else _function_item(step)
     usage = {"input_tokens": _tokens(json.dumps(items)), "input_tokens_details": {"cached_tokens": 0},
              "output_tokens": _tokens(json.dumps(item)), "output_tokens_details": {"reasoning_tokens": 0}}
     usage["total_tokens"] = usage["input_tokens"] + usage["output_tokens"]
@@ -109,6 +112,12 @@ def _events(response: dict) -> list:
             ("response.output_text.done", {"type": "response.output_text.done", **where, "text": text}),
             ("response.content_part.done", {"type": "response.content_part.done", **where, "part": {**part, "text": text}}),
         ]
+    elif item["type"] == "function_call":
+        events.append(("response.output_item.added", {"type": "response.output_item.added", "output_index": 0,
+                                                      "item": {**item, "status": "in_progress", "arguments": ""}}))
+        events.append(("response.function_call_arguments.delta", {"type": "response.function_call_arguments.delta",
+                                                                  "item_id": item["id"], "output_index": 0,
+                                                                  "delta": item["arguments"]}))
     else:
         events.append(("response.output_item.added", {"type": "response.output_item.added", "output_index": 0,
                                                       "item": {**item, "status": "in_progress", "input": ""}}))
@@ -144,6 +153,25 @@ def _item(step) -> dict:
             "status": "completed", "input": STEP_MARK + json.dumps(mark) + "\n" + js}
 
 
+HEREDOC = "RENN_STANDIN_EOF"
+
+
+def _function_item(step) -> dict:
+    """The step for codex's non-code-mode tool set (function `exec_command`, no apply_patch)."""
+    if isinstance(step, Final):
+        return _item(step)
+    if isinstance(step, Write):
+        # A quoted heredoc writes the content byte for byte (no expansion); `mkdir -p` as
+        # apply_patch would. The delimiter cannot clash: the brain writes notes and recaps.
+        q = script._sq(step.path)
+        body = step.content if step.content.endswith("\n") else step.content + "\n"
+        cmd = f"mkdir -p \"$(dirname {q})\" && cat > {q} <<'{HEREDOC}'\n{body}{HEREDOC}\necho wrote {q}"
+    else:
+        cmd = step.command
+    return {"type": "function_call", "id": _id("fc"), "call_id": _id("call"), "name": "exec_command",
+            "status": "completed", "arguments": json.dumps({"cmd": cmd, "yield_time_ms": 30000})}
+
+
 def _history(items: list) -> list:
     """(step, result text) for every tool call so far, in order."""
     calls: dict[str, object] = {}
@@ -172,7 +200,12 @@ def _step_of(call: dict):
     cmd = args.get("cmd") or args.get("command") if isinstance(args, dict) else None
     if isinstance(cmd, list):
         cmd = cmd[-1]
-    return Shell(cmd if isinstance(cmd, str) else src)
+    if not isinstance(cmd, str):
+        return Shell(src)
+    m = re.match(rf"mkdir -p .*? && cat > '((?:[^']|'\\'')*)' <<'{HEREDOC}'\n(.*)\n{HEREDOC}\n", cmd, re.S)
+    if m:  # our heredoc: it was a Write
+        return Write(m.group(1).replace("'\\''", "'"), m.group(2) + "\n")
+    return Shell(cmd)
 
 
 def _prompt(items: list) -> tuple[str, str | None]:
@@ -189,6 +222,19 @@ def _prompt(items: list) -> tuple[str, str | None]:
         elif not text.lstrip().startswith("# AGENTS.md instructions"):
             texts.append(text)
     return "\n".join(texts), cwd
+
+
+def _code_mode(body: dict, items: list) -> bool:
+    """codex offers its tools through the `exec` JavaScript tool (every catalog model)."""
+    tools = list(body.get("tools") or [])
+    for it in items:
+        if it.get("type") == "additional_tools":
+            tools += it.get("tools") or []
+    names = set()
+    for t in tools:
+        names.add(t.get("name"))
+        names.update(sub.get("name") for sub in t.get("tools") or [])
+    return "exec" in names or "exec_command" not in names
 
 
 def _offers_tools(body: dict, items: list) -> bool:
