@@ -503,7 +503,7 @@ fn worktree_pieces(root: &Path) {
     let (mut add, mut reuse, mut merge) = (Vec::new(), Vec::new(), Vec::new());
     let base = git(root, &["rev-parse", "HEAD"]).trim().to_string();
     for n in 1..=PIECES {
-        let path = root.join(".git/renn-worktrees").join(format!("bench-{n}"));
+        let path = root.join(".renn/worktrees").join(format!("bench-{n}"));
         let p = path.to_str().unwrap();
         let branch = format!("bench/wt-{n}");
         add.push(
@@ -575,7 +575,7 @@ fn worktree_pieces(root: &Path) {
         "  per run after the first batch (used + merge)   {}",
         dist(&cycle)
     );
-    let _ = std::fs::remove_dir_all(root.join(".git/renn-worktrees"));
+    let _ = std::fs::remove_dir_all(root.join(".renn/worktrees"));
     git(root, &["worktree", "prune"]);
 }
 

@@ -7,6 +7,7 @@
 //! [`Git::open`] was given), as for any git command run there; paths git reports
 //! ([`Git::dirty`], [`Merge::Conflict`]) are relative to the repository's top level.
 
+mod exclude;
 mod merge;
 mod refs;
 mod run;

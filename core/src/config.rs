@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
+mod agent;
 mod de;
 
 /// An enum stored in config.json as a lowercase string; `KEY` names its setting so
@@ -106,6 +107,11 @@ named_enum!(
     }
 );
 
+// Declared after `named_enum!`, which they use.
+mod profile;
+pub use agent::{AgentConfig, ArgvVars, Retries};
+pub use profile::{Permissions, Profile};
+
 /// `parallelization`: `true`/`false`, or `{"enabled": bool, "max_concurrent_agents": N}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
@@ -121,128 +127,6 @@ impl Default for Parallelization {
             max_concurrent_agents: None,
         }
     }
-}
-
-/// renn's own `agent` settings: how an agent process is started.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
-#[serde(default)]
-pub struct AgentConfig {
-    /// The command line, never run through a shell; `{model}`, `{agent}`, `{run_id}`
-    /// and `{renn}` are filled by [`AgentConfig::argv_for`].
-    #[serde(deserialize_with = "de::command")]
-    pub command: Vec<String>,
-    pub prompt: PromptMode,
-    #[serde(deserialize_with = "de::timeout_secs")]
-    pub timeout_secs: u64,
-    /// At most this many agents at once; `None` = a whole batch at once.
-    #[serde(deserialize_with = "de::max_parallel")]
-    pub max_parallel: Option<u32>,
-}
-
-impl Default for AgentConfig {
-    fn default() -> Self {
-        let command = [
-            "claude",
-            "-p",
-            "--model",
-            "{model}",
-            "--output-format",
-            "text",
-            "--permission-mode",
-            "acceptEdits",
-        ];
-        Self {
-            command: command.map(String::from).to_vec(),
-            prompt: PromptMode::Stdin,
-            timeout_secs: 3600,
-            max_parallel: None,
-        }
-    }
-}
-
-/// The values an agent's command line is filled with (see [`AgentConfig::argv_for`]).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ArgvVars<'a> {
-    /// `{model}`; `None` runs the agent on its own default model.
-    pub model: Option<&'a str>,
-    /// `{agent}`: renn's agent name, e.g. `renn-runner`.
-    pub agent: &'a str,
-    /// `{run_id}`: e.g. `03-02`; empty for the auditor, which has no run.
-    pub run_id: &'a str,
-    /// `{renn}`: the running renn executable, so `["{renn}", "demo-agent", …]` works
-    /// without renn on PATH.
-    pub renn: &'a str,
-}
-
-impl AgentConfig {
-    /// The command line with only `{model}` filled (other placeholders kept as written).
-    pub fn argv(&self, model: Option<&str>) -> Vec<String> {
-        self.expand(model, |_| None)
-    }
-
-    /// The command line for one agent: `{model}`, `{agent}`, `{run_id}` and `{renn}`
-    /// are replaced; any other `{name}` is left as written (it may be meant for the
-    /// agent). Without a model (the agent's own default) an argument holding `{model}`
-    /// is dropped, together with the flag right before it when it stands alone
-    /// (`--model {model}`), so no empty model is ever passed.
-    pub fn argv_for(&self, vars: &ArgvVars<'_>) -> Vec<String> {
-        self.expand(vars.model, |name| match name {
-            "agent" => Some(vars.agent),
-            "run_id" => Some(vars.run_id),
-            "renn" => Some(vars.renn),
-            _ => None,
-        })
-    }
-
-    fn expand<'v>(
-        &self,
-        model: Option<&'v str>,
-        var: impl Fn(&str) -> Option<&'v str>,
-    ) -> Vec<String> {
-        let mut out: Vec<String> = Vec::with_capacity(self.command.len());
-        for arg in &self.command {
-            match model {
-                None if arg == "{model}" => {
-                    if out.len() > 1 && out.last().is_some_and(|a| a.starts_with('-')) {
-                        out.pop();
-                    }
-                }
-                None if arg.contains("{model}") => {}
-                _ => out.push(substitute(arg, |name| match name {
-                    "model" => model,
-                    other => var(other),
-                })),
-            }
-        }
-        out
-    }
-}
-
-/// Replaces each `{name}` that `var` knows in one left-to-right pass, so a value that
-/// itself contains braces (a path, a model name) is never substituted again.
-fn substitute<'v>(arg: &str, var: impl Fn(&str) -> Option<&'v str>) -> String {
-    let mut out = String::with_capacity(arg.len());
-    let mut rest = arg;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let known = after
-            .find('}')
-            .and_then(|close| Some((close, var(&after[..close])?)));
-        match known {
-            Some((close, value)) => {
-                out.push_str(value);
-                rest = &after[close + 1..];
-            }
-            None => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// The parsed config.json.

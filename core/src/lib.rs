@@ -14,6 +14,7 @@ pub mod inventory;
 pub mod markdown;
 pub mod models;
 pub mod next;
+pub mod permissions;
 pub mod plan;
 pub mod project;
 pub mod prompt;

@@ -1,4 +1,5 @@
-//! Which model each agent runs on: the horsepower table, then `model_overrides`.
+//! Which model each agent runs on: the agent profile's horsepower table
+//! ([`crate::config::Profile::model`]), then `model_overrides`.
 
 use crate::config::{Config, Horsepower};
 use crate::diagnostic::Diagnostic;
@@ -27,18 +28,6 @@ impl Agent {
             Agent::Runner => "renn-runner",
             Agent::Auditor => "renn-auditor",
             Agent::GeneralPurpose => "general-purpose",
-        }
-    }
-
-    /// The horsepower table; `None` means the agent's own default (no model flag).
-    pub fn default_model(self, horsepower: Horsepower) -> Option<&'static str> {
-        use Horsepower::*;
-        match (self, horsepower) {
-            (Agent::Runner, Quality) => Some("opus"),
-            (Agent::Runner, Balanced | Budget) => Some("sonnet"),
-            (Agent::Auditor, Quality | Balanced) => Some("sonnet"),
-            (Agent::Auditor, Budget) => Some("haiku"),
-            (Agent::GeneralPurpose, _) => None,
         }
     }
 }
@@ -145,6 +134,7 @@ impl Serialize for Models {
 /// Looks every agent up in the horsepower table; `model_overrides` wins.
 pub fn resolve(config: &Config) -> Models {
     let overrides = &config.model_overrides;
+    let profile = config.agent.profile;
     let mut entries: Vec<AgentModel> = Agent::ALL
         .into_iter()
         .map(|agent| {
@@ -153,7 +143,7 @@ pub fn resolve(config: &Config) -> Models {
                 agent: agent.name().to_string(),
                 model: over
                     .cloned()
-                    .or_else(|| agent.default_model(config.horsepower).map(String::from)),
+                    .or_else(|| profile.model(agent, config.horsepower).map(String::from)),
                 overridden: over.is_some(),
             }
         })

@@ -18,7 +18,7 @@ use renn_core::plan::{Plan, PlanOptions};
 use renn_core::prompt::{self, AuditorContext, ContinuationContext, RunnerContext, Templates};
 use renn_core::run::RunId;
 use renn_core::snapshot::{CONFIG_PATH, PULSE_PATH, TRACK_PATH};
-use renn_core::{next, proof, pulse, returns, track, Diagnostic, Project};
+use renn_core::{next, permissions, proof, pulse, returns, track, Diagnostic, Project};
 use serde_json::json;
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
@@ -39,6 +39,8 @@ pub struct Host<'u> {
     plan: Plan,
     templates: Templates,
     git: Git,
+    /// The repository's shared git directory, for `{git_dir}` in agent command lines.
+    git_dir: String,
     tx: Sender<AgentDone>,
     rx: Receiver<AgentDone>,
     running: HashMap<String, Running>,
@@ -77,6 +79,7 @@ impl<'u> Host<'u> {
             },
         )?;
         let templates = Templates::load(project.snapshot()).map_err(renn_core::Error::from)?;
+        let git_dir = git.common_dir()?.display().to_string();
         let (tx, rx) = channel();
         let mut host = Host {
             ui,
@@ -86,6 +89,7 @@ impl<'u> Host<'u> {
             plan,
             templates,
             git,
+            git_dir,
             tx,
             rx,
             running: HashMap::new(),
@@ -152,6 +156,8 @@ impl<'u> Host<'u> {
             return Ok(StageExit::Done);
         }
         self.stop_stale_agents()?;
+        self.git
+            .exclude(&[isolate::EXCLUDED_WORKTREES, "/.renn/stages/*/logs/"])?;
         self.check_clean_tree()?;
         self.branch()?;
         self.scan_worktrees()?;

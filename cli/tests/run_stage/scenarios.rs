@@ -313,7 +313,7 @@ fn parallel_runs_work_in_worktrees_and_merge_back_with_every_commit() {
         "merged in run order (oldest last in git log): {merges:?}"
     );
     assert!(
-        !p.path().join(".git/renn-worktrees/03-01").exists(),
+        !p.path().join(".renn/worktrees/03-01").exists(),
         "worktrees are removed after the merge"
     );
     let iv = p.intervals();
@@ -344,7 +344,7 @@ fn a_merge_conflict_fails_that_run_and_keeps_its_branch() {
     );
     assert!(git(p.path(), &["branch", "--list", "renn/run-03-02"]).contains("renn/run-03-02"));
     assert!(
-        p.path().join(".git/renn-worktrees/03-02").exists(),
+        p.path().join(".renn/worktrees/03-02").exists(),
         "kept for inspection"
     );
     assert!(
@@ -382,12 +382,12 @@ fn later_batches_reuse_worktrees_and_a_failed_run_keeps_its_own() {
         assert!(subjects.iter().any(|x| x == s), "{s}: {subjects:?}");
     }
     // Only the failed run's worktree is left, under its own name, on its branch.
-    let left: Vec<String> = std::fs::read_dir(p.path().join(".git/renn-worktrees"))
+    let left: Vec<String> = std::fs::read_dir(p.path().join(".renn/worktrees"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(left, ["03-04"]);
-    let kept = p.path().join(".git/renn-worktrees/03-04");
+    let kept = p.path().join(".renn/worktrees/03-04");
     assert_eq!(
         git(&kept, &["branch", "--show-current"]).trim(),
         "renn/run-03-04"
@@ -405,7 +405,7 @@ fn later_batches_reuse_worktrees_and_a_failed_run_keeps_its_own() {
         kept.display().to_string()
     );
     assert!(git(p.path(), &["branch", "--list", "renn/*"]).is_empty());
-    assert!(std::fs::read_dir(p.path().join(".git/renn-worktrees"))
+    assert!(std::fs::read_dir(p.path().join(".renn/worktrees"))
         .unwrap()
         .next()
         .is_none());
@@ -680,7 +680,7 @@ fn resume_merges_a_finished_worktree_run(log_kept: bool) {
     assert!(git(p.path(), &["branch", "--list", "renn/*"]).is_empty());
     assert!(!p
         .path()
-        .join(".git/renn-worktrees")
+        .join(".renn/worktrees")
         .read_dir()
         .is_ok_and(|mut d| d.next().is_some()));
 }

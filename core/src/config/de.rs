@@ -4,6 +4,7 @@
 //! of its value: serde_json stamps an error with its position only there (an error
 //! raised after the value returns is placed wherever the enclosing object ends).
 
+use super::agent::AgentFields;
 use super::{
     AgentConfig, BranchingStrategy, Config, Horsepower, Isolation, Named, Parallelization,
 };
@@ -176,15 +177,22 @@ fn auditor<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     d.deserialize_any(boolean("auditor"))
 }
 
-pub(super) fn timeout_secs<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+pub(super) fn timeout_secs<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     d.deserialize_any(Scalar {
         key: "agent.timeout_secs",
         expected: "a whole number of seconds, at least 1",
         accept: |f| match f {
-            Found::Uint(n) if *n >= 1 => Some(*n),
+            Found::Uint(n) if *n >= 1 => Some(Some(*n)),
             _ => None,
         },
     })
+}
+
+/// `agent.command`, when written: it replaces the profile's command line.
+pub(super) fn optional_command<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<String>>, D::Error> {
+    command(d).map(Some)
 }
 
 pub(super) fn max_parallel<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
@@ -226,11 +234,12 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectOf<T> {
 }
 
 fn agent<'de, D: Deserializer<'de>>(d: D) -> Result<AgentConfig, D::Error> {
-    d.deserialize_any(ObjectOf {
+    let fields: AgentFields = d.deserialize_any(ObjectOf {
         key: "agent",
-        expected: "an object such as {\"command\": [\"claude\", \"-p\"], \"timeout_secs\": 3600}",
+        expected: "an object such as {\"profile\": \"claude\", \"timeout_secs\": 3600}",
         of: PhantomData,
-    })
+    })?;
+    Ok(fields.into())
 }
 
 /// The whole file: a JSON object of settings.

@@ -274,6 +274,7 @@ fn vars(model: Option<&str>) -> ArgvVars<'_> {
         agent: "renn-runner",
         run_id: "03-02",
         renn: "/opt/renn/bin/renn",
+        ..ArgvVars::default()
     }
 }
 
@@ -344,4 +345,95 @@ fn argv_for_leaves_unknown_placeholders_and_values_alone() {
 fn argv_keeps_other_placeholders_as_written() {
     let a = command(&["x", "{agent}", "{model}"]);
     assert_eq!(a.argv(Some("m")), ["x", "{agent}", "m"]);
+}
+
+#[test]
+fn the_default_profile_is_claude_with_every_permission() {
+    let a = Config::default().agent;
+    assert_eq!(
+        (a.profile, a.permissions),
+        (Profile::Claude, Permissions::Bypass)
+    );
+    assert!(!a.custom_command);
+    assert_eq!(
+        a.argv(Some("sonnet")),
+        [
+            "claude",
+            "-p",
+            "--model",
+            "sonnet",
+            "--output-format",
+            "text",
+            "--permission-mode",
+            "bypassPermissions"
+        ]
+    );
+}
+
+#[test]
+fn a_profile_brings_its_command_and_args_are_appended() {
+    let c = ok(r#"{"agent": {"profile": "codex", "args": ["-c", "model_provider=local"]}}"#);
+    let argv = c.agent.argv(Some("gpt-5.1-codex"));
+    assert_eq!(argv[..4], ["codex", "exec", "--model", "gpt-5.1-codex"]);
+    assert!(argv.contains(&"--dangerously-bypass-approvals-and-sandbox".to_string()));
+    assert_eq!(argv[argv.len() - 2..], ["-c", "model_provider=local"]);
+    let g = ok(r#"{"agent": {"profile": "gemini"}}"#).agent;
+    assert_eq!(g.argv(None)[..2], ["gemini", "--skip-trust"]);
+    assert_eq!(g.prompt, PromptMode::Stdin);
+}
+
+#[test]
+fn a_custom_command_wins_over_the_profile_but_the_models_stay_the_profiles() {
+    let c = ok(r#"{"agent": {"profile": "gemini", "command": ["my-agent", "{model}"]}}"#);
+    assert!(c.agent.custom_command);
+    assert_eq!(c.agent.argv(Some("m")), ["my-agent", "m"]);
+    let models = crate::models::resolve(&c);
+    assert_eq!(
+        models.get(crate::models::Agent::Runner),
+        Some("gemini-2.5-pro")
+    );
+}
+
+#[test]
+fn allowlist_fills_the_allowed_tools_per_run() {
+    let a = ok(r#"{"agent": {"permissions": "allowlist"}}"#).agent;
+    let argv = a.argv_for(&ArgvVars {
+        allowed_tools: "Bash(git add:*)",
+        ..vars(Some("opus"))
+    });
+    assert!(
+        argv.contains(&"--allowedTools=Bash(git add:*)".to_string()),
+        "{argv:?}"
+    );
+    assert!(argv.contains(&"acceptEdits".to_string()));
+}
+
+#[test]
+fn profile_env_yields_to_the_users() {
+    let a = ok(r#"{"agent": {"env": {"DISABLE_AUTOUPDATER": "0", "X": "1"}}}"#).agent;
+    let env = a.environment(|k| k == "CLAUDE_CODE_MAX_RETRIES");
+    assert_eq!(
+        env,
+        [
+            ("DISABLE_AUTOUPDATER".to_string(), "0".to_string()),
+            ("X".to_string(), "1".to_string())
+        ]
+    );
+}
+
+#[test]
+fn retries_back_off_doubling_up_to_a_cap() {
+    let r = ok(
+        r#"{"agent": {"retries": {"attempts": 5, "backoff_secs": 10, "max_backoff_secs": 35}}}"#,
+    )
+    .agent
+    .retries;
+    assert_eq!(
+        (1..=4).map(|n| r.backoff(n)).collect::<Vec<_>>(),
+        [10, 20, 35, 35]
+    );
+    assert!(Config::parse(r#"{"agent": {"profile": "cursor"}}"#, false)
+        .unwrap_err()
+        .message
+        .contains("`agent.profile` must be one of claude, codex, gemini"));
 }

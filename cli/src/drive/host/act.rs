@@ -120,12 +120,14 @@ impl Host<'_> {
         write_atomic(&self.root.join(rel), text.as_bytes())
     }
 
+    /// Starts one agent. `plan_text` is what its allowlist is read from (the run file,
+    /// or every run file for the auditor) when `agent.permissions` is `allowlist`.
     fn start_agent(
         &mut self,
         label: &str,
         agent_kind: Agent,
         run_id: &str,
-        prompt: String,
+        (prompt, plan_text): (String, &str),
         cwd: PathBuf,
     ) -> Result<()> {
         let stage_dir = self.root.join(&self.plan.stage.dir);
@@ -142,12 +144,18 @@ impl Host<'_> {
         let renn = std::env::current_exe()
             .map(|p| p.display().to_string())
             .unwrap_or_else(|_| "renn".into());
+        let programs = permissions::verify_programs(plan_text);
+        let allowed_tools = permissions::allowed_tools(config.agent.profile, &programs);
         let argv = config.agent.argv_for(&ArgvVars {
             model: model.as_deref(),
             agent: agent_kind.name(),
             run_id,
             renn: &renn,
+            allowed_tools: &allowed_tools,
+            git_dir: &self.git_dir,
         });
+        let mut env = config.agent.environment(|k| std::env::var_os(k).is_some());
+        env.extend(agent_env());
         let job = AgentJob {
             label: label.to_string(),
             argv,
@@ -156,7 +164,7 @@ impl Host<'_> {
             cwd,
             log_path: log_path.clone(),
             timeout: Duration::from_secs(config.agent.timeout_secs),
-            env: agent_env(),
+            env,
         };
         let program = job.argv.first().cloned().unwrap_or_default();
         let running = agent::start(job, self.tx.clone())?;
@@ -217,7 +225,7 @@ impl Host<'_> {
             &run.to_string(),
             Agent::Runner,
             &run.to_string(),
-            prompt,
+            (prompt, &run_text),
             cwd,
         )
     }
@@ -237,8 +245,16 @@ impl Host<'_> {
             goal: goal.as_deref(),
             must_haves: &must_haves,
         });
+        let snap = self.project.snapshot();
+        let plan_text: String = self
+            .plan
+            .runs
+            .iter()
+            .filter_map(|r| snap.text(&r.path).ok().flatten())
+            .collect::<Vec<_>>()
+            .join("\n");
         let cwd = self.root.clone();
-        self.start_agent(AUDITOR, Agent::Auditor, "", prompt, cwd)
+        self.start_agent(AUDITOR, Agent::Auditor, "", (prompt, &plan_text), cwd)
     }
 
     /// On a terminal the user answers now; otherwise the gate is recorded and renn

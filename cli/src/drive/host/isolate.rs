@@ -54,20 +54,22 @@ pub(super) struct Isolation {
     preparing: prepare::Preparing,
 }
 
+/// renn's worktrees, relative to the project root.
+pub(super) const WORKTREE_DIR: &str = ".renn/worktrees";
+/// [`WORKTREE_DIR`] as an `info/exclude` pattern.
+pub(super) const EXCLUDED_WORKTREES: &str = "/.renn/worktrees/";
+
 fn branch_of(run: &RunId) -> String {
     format!("renn/run-{run}")
 }
 
 impl Host<'_> {
-    /// Where renn keeps worktrees: inside the repository's `.git`, out of everyone's way.
+    /// Where renn keeps worktrees: in the project, beside renn's own files, and not under
+    /// `.git/` — agent CLIs treat every path there as sensitive and refuse to edit it.
+    /// [`WORKTREE_DIR`] is in the repository's `info/exclude`, so neither `git status` nor
+    /// `git add -A` in the main tree ever sees it.
     fn worktree_dir(&self) -> PathBuf {
-        let git_dir = self.git.top_level().join(".git");
-        let base = if git_dir.is_dir() {
-            git_dir
-        } else {
-            std::env::temp_dir()
-        };
-        base.join("renn-worktrees")
+        self.root.join(WORKTREE_DIR)
     }
 
     /// Reads the `renn/run-*` branches and renn's worktrees an earlier execution left:
