@@ -57,15 +57,18 @@ if ! "$PY" -c 'import pytest' 2>/dev/null; then
   [[ -x $PY ]] || python3 -m venv .venv
   PIP_DISABLE_PIP_VERSION_CHECK=1 "$PY" -m pip install --quiet pytest
 fi
-PYTEST=("$PY" -m pytest -q tests/agents "$@")
+# -rxX lists every xfail with its reason; --durations shows where the time goes.
+PYTEST=("$PY" -m pytest -q -rxX --durations=8 tests/agents "$@")
 
 start=$SECONDS
+rc=0
 if unshare -rn true 2>/dev/null; then
   echo "agents: running in a private network namespace (loopback only)"
   # printf %q keeps the arguments intact through the inner shell.
-  unshare -rn bash -c "ip link set lo up && $(printf '%q ' "${PYTEST[@]}")"
+  unshare -rn bash -c "ip link set lo up && $(printf '%q ' "${PYTEST[@]}")" || rc=$?
 else
   echo "agents: unshare -rn is not permitted here; running on loopback (stand-ins bind 127.0.0.1 only)"
-  "${PYTEST[@]}"
+  "${PYTEST[@]}" || rc=$?
 fi
 echo "agents: suite took $((SECONDS - start)) s"
+exit $rc

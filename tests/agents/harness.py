@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -169,7 +170,10 @@ class Renn:
         proc = subprocess.Popen(cmd, cwd=self.project, env=self.env, text=True,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
         lines, events = [], []
-        deadline = start + timeout
+        # A watchdog, since a silent renn never returns from readline: SIGINT first (renn
+        # then stops its agents, which live in their own process groups), SIGKILL after.
+        timer = threading.Timer(timeout, _interrupt, (proc,))
+        timer.start()
         assert proc.stdout
         for line in proc.stdout:  # read as it comes: event times are when renn said them
             lines.append(line)
@@ -178,14 +182,21 @@ class Renn:
                     events.append({**json.loads(line), "at": round(time.monotonic() - start, 2)})
                 except json.JSONDecodeError:
                     pass
-            if time.monotonic() > deadline:
-                os.killpg(proc.pid, signal.SIGKILL)
-                break
+        timer.cancel()
         code = proc.wait()
         out = "".join(lines)
         if json_events:  # the markdown a person would see, for failure messages
             out += "\n".join(e.get("markdown", "") for e in events if e.get("event") == "report")
         return Result(code, out, time.monotonic() - start, events)
+
+
+def _interrupt(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def log_tail(project: Path, run: str, lines: int = 30) -> str:

@@ -239,7 +239,7 @@ def test_a_transient_api_error_is_retried_then_the_stage_goes_on(fault, project,
 @needs_profile
 @needs_main("bounded retries and the agent's last error lines in the failure reason")
 def test_a_persistent_api_error_fails_the_run_clearly(fault, words, make_project, make_renn, standin):
-    project = make_project(agent=profile_agent(standin.url, codex_retries=0, retries=1),
+    project = make_project(agent=profile_agent(standin.url, codex_retries=0, retries={"attempts": 1, "backoff_secs": 1}),
                            model_overrides=MODELS)
     standin.set_faults({"02-02": fault})
     res = make_renn(project, standin.url)("run-stage", "2", timeout=300)
