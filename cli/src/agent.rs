@@ -17,6 +17,9 @@
 
 mod group;
 mod pump;
+mod tree;
+
+pub use tree::TOKEN_VAR;
 
 use crate::{Error, Result};
 use group::Group;
@@ -65,6 +68,8 @@ pub struct AgentDone {
     pub exit: Exit,
     /// Everything it wrote to stdout, as lossy UTF-8.
     pub output: String,
+    /// The end of what it wrote to stderr (its error messages), as lossy UTF-8.
+    pub stderr: String,
     /// From the start until the agent itself exited.
     pub duration: Duration,
     pub log_path: PathBuf,
@@ -123,11 +128,13 @@ pub fn start(job: AgentJob, done: Sender<AgentDone>) -> Result<Running> {
     }
     let log = Log::open(&job.log_path).map_err(|e| io_error(&job.log_path, e))?;
 
+    let token = tree::new_token(&job.label);
     let mut command = Command::new(&program);
     command
         .args(&job.argv[1..])
         .current_dir(&job.cwd)
         .envs(job.env.iter().map(|(k, v)| (k, v)))
+        .env(TOKEN_VAR, &token)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0);
@@ -145,7 +152,7 @@ pub fn start(job: AgentJob, done: Sender<AgentDone>) -> Result<Running> {
     })?;
     let started = Instant::now();
 
-    let group = Arc::new(Group::new(child.id() as libc::pid_t));
+    let group = Arc::new(Group::new(child.id() as libc::pid_t).marked(token));
     if let Some(mut stdin) = child.stdin.take() {
         let prompt = job.prompt.clone();
         // An agent that exits without reading its stdin breaks the pipe: not an error.
@@ -154,17 +161,28 @@ pub fn start(job: AgentJob, done: Sender<AgentDone>) -> Result<Running> {
         });
     }
     let output = Arc::new(Mutex::new(Vec::new()));
+    let errors = Arc::new(Mutex::new(Vec::new()));
     let (drained, pumps_done) = mpsc::channel::<()>();
     let stdout = child.stdout.take().expect("stdout is piped");
     let stderr = child.stderr.take().expect("stderr is piped");
-    let streams: [(Box<dyn io::Read + Send>, _, _); 2] = [
-        (Box::new(stdout), "", Some(Arc::clone(&output))),
-        (Box::new(stderr), pump::STDERR_PREFIX, None),
+    let streams: [(Box<dyn io::Read + Send>, _, _, bool); 2] = [
+        (Box::new(stdout), "", Arc::clone(&output), true),
+        (
+            Box::new(stderr),
+            pump::STDERR_PREFIX,
+            Arc::clone(&errors),
+            false,
+        ),
     ];
-    for (stream, prefix, keep) in streams {
+    for (stream, prefix, buf, all) in streams {
         let (log, drained) = (log.clone(), drained.clone());
         thread::spawn(move || {
-            pump::pump(stream, &log, prefix, keep.as_deref());
+            let keep = if all {
+                pump::Keep::All(&buf)
+            } else {
+                pump::Keep::Tail(&buf, pump::STDERR_TAIL)
+            };
+            pump::pump(stream, &log, prefix, keep);
             let _ = drained.send(());
         });
     }
@@ -195,11 +213,15 @@ pub fn start(job: AgentJob, done: Sender<AgentDone>) -> Result<Running> {
             exit_text(&exit),
             duration.as_secs_f64()
         ));
-        let output = std::mem::take(&mut *output.lock().unwrap_or_else(|e| e.into_inner()));
+        let take = |buf: &Mutex<Vec<u8>>| {
+            let bytes = std::mem::take(&mut *buf.lock().unwrap_or_else(|e| e.into_inner()));
+            String::from_utf8_lossy(&bytes).into_owned()
+        };
         let _ = done.send(AgentDone {
             label: job.label,
             exit,
-            output: String::from_utf8_lossy(&output).into_owned(),
+            output: take(&output),
+            stderr: take(&errors),
             duration,
             log_path: job.log_path,
         });

@@ -345,3 +345,57 @@ fn an_interrupt_signal_sets_the_flag_instead_of_killing_renn() {
         std::thread::sleep(Duration::from_millis(10));
     }
 }
+
+#[test]
+fn a_time_out_also_stops_what_the_agent_started_in_a_session_of_its_own() {
+    // Agent CLIs run shell tools under `setsid`: out of the agent's process group,
+    // out of reach of killpg. The mark in their environment still finds them.
+    let dir = tempfile::tempdir().unwrap();
+    let pid_file = dir.path().join("session.pid");
+    let script = format!(
+        "setsid sh -c 'echo $$ > {}; exec sleep 1000' </dev/null >/dev/null 2>&1 & sleep 1000",
+        pid_file.display()
+    );
+    let mut j = job(dir.path(), "03-06", &["sh", "-c", &script]);
+    j.timeout = Duration::from_secs(1);
+    let (_running, rx) = start(j);
+    let escaped = pid_in(&pid_file);
+    let sid = |pid: u32| {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        stat.rsplit(')')
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .nth(3)
+            .map(str::to_string)
+    };
+    assert_eq!(
+        sid(escaped),
+        Some(escaped.to_string()),
+        "it leads its own session"
+    );
+    let done = finish(rx);
+    assert_eq!(done.exit, Exit::TimedOut { seconds: 1 });
+    assert!(
+        gone(escaped),
+        "{escaped}, in its own session, survived the time-out"
+    );
+}
+
+#[test]
+fn an_agent_that_exits_leaves_nothing_running_in_another_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid_file = dir.path().join("session.pid");
+    let script = format!(
+        "setsid sh -c 'echo $$ > {0}; exec sleep 1000' </dev/null >/dev/null 2>&1 & \
+         while [ ! -s {0} ]; do sleep 0.05; done; echo started",
+        pid_file.display()
+    );
+    let done = run(job(dir.path(), "03-07", &["sh", "-c", &script]));
+    assert_eq!(done.exit, Exit::Success);
+    let escaped = pid_in(&pid_file);
+    assert!(
+        gone(escaped),
+        "{escaped} outlived the agent that started it"
+    );
+}

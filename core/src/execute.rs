@@ -5,6 +5,7 @@
 //! checking evidence, asking the user, writing files — and feeds back what happened
 //! as events. The rules live here, once, tested exhaustively.
 
+pub mod failure;
 pub mod render;
 mod step;
 #[cfg(test)]
@@ -42,6 +43,10 @@ pub struct Settings {
     pub commit_docs: bool,
     /// `--batch N`: execute this batch only, then stop.
     pub only_batch: Option<u32>,
+    /// `agent.retries`: how often and after how long a run the API turned away for
+    /// the moment is started again.
+    #[serde(default)]
+    pub retries: crate::config::Retries,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -88,6 +93,10 @@ pub struct RunState {
     /// The recap's text, once the run is done (for the reports).
     pub recap: Option<String>,
     pub recap_path: String,
+    /// Runners started again because the API turned the last one away.
+    pub retries: u32,
+    /// What the last runner was started with, to start it again the same way.
+    pub prompt: Option<PromptSpec>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -170,11 +179,14 @@ pub enum Verification {
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     Start,
-    /// A runner process ended; `output` is everything it printed.
+    /// A runner process ended; `output` is everything it printed on stdout, `stderr`
+    /// the end of what it printed there (its error messages).
     RunnerExited {
         run: RunId,
         output: String,
         exit: Exit,
+        #[serde(default)]
+        stderr: String,
     },
     /// The host's spot-check after RUN COMPLETE: the recap's text if it exists, and
     /// the listed commits that do not exist in the repository.
@@ -204,6 +216,8 @@ pub enum Event {
     AuditorExited {
         output: String,
         exit: Exit,
+        #[serde(default)]
+        stderr: String,
     },
     /// The proof the auditor wrote, or why it could not be read.
     ProofRead {
@@ -233,15 +247,42 @@ pub enum PromptSpec {
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "notice", rename_all = "snake_case")]
 pub enum Notice {
-    BatchStarted { batch: u32, runs: Vec<RunId> },
-    RunCompleted { run: RunId },
-    RunFailed { run: RunId, reason: String },
-    GateReached { run: RunId, gate: GateKind },
-    GateResolved { run: RunId, response: GateResponse },
-    RunSkipped { run: RunId },
-    BatchCompleted { batch: u32 },
+    BatchStarted {
+        batch: u32,
+        runs: Vec<RunId>,
+    },
+    RunCompleted {
+        run: RunId,
+    },
+    RunFailed {
+        run: RunId,
+        reason: String,
+    },
+    /// The API turned the runner away for the moment: it starts again after a wait.
+    RunRetrying {
+        run: RunId,
+        reason: String,
+        attempt: u32,
+        after_secs: u64,
+    },
+    GateReached {
+        run: RunId,
+        gate: GateKind,
+    },
+    GateResolved {
+        run: RunId,
+        response: GateResponse,
+    },
+    RunSkipped {
+        run: RunId,
+    },
+    BatchCompleted {
+        batch: u32,
+    },
     StageSummary,
-    ProofRouted { proof: Proof },
+    ProofRouted {
+        proof: Proof,
+    },
     DocsCommitSkipped,
 }
 
@@ -250,9 +291,12 @@ pub enum Notice {
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
     Notify(Notice),
+    /// Start a runner, `after_secs` from now (a retry's backoff; 0: at once).
     SpawnRunner {
         run: RunId,
         prompt: PromptSpec,
+        #[serde(skip_serializing_if = "is_zero")]
+        after_secs: u64,
     },
     /// Check that the recap exists and the listed commits exist; answer `Evidence`.
     CheckEvidence {
@@ -359,6 +403,8 @@ impl StageRun {
                 resume: None,
                 recap: None,
                 recap_path: crate::recap::path_for_run(&r.path),
+                retries: 0,
+                prompt: None,
             })
             .collect();
         Self {
@@ -437,4 +483,8 @@ impl StageRun {
         *self = state;
         Ok(actions)
     }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

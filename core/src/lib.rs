@@ -16,6 +16,7 @@ pub mod models;
 pub mod next;
 pub mod permissions;
 pub mod plan;
+pub mod preflight;
 pub mod project;
 pub mod prompt;
 pub mod proof;

@@ -15,6 +15,8 @@ const POLL: Duration = Duration::from_millis(20);
 #[derive(Debug)]
 pub(super) struct Group {
     pub(super) pgid: libc::pid_t,
+    /// The mark every process the agent started carries ([`super::tree`]).
+    token: Option<String>,
     phase: Mutex<Phase>,
     changed: Condvar,
 }
@@ -33,9 +35,15 @@ impl Group {
     pub(super) fn new(pgid: libc::pid_t) -> Group {
         Group {
             pgid,
+            token: None,
             phase: Mutex::new(Phase::default()),
             changed: Condvar::new(),
         }
+    }
+
+    pub(super) fn marked(mut self, token: String) -> Group {
+        self.token = Some(token);
+        self
     }
 
     fn lock(&self) -> MutexGuard<'_, Phase> {
@@ -107,6 +115,10 @@ impl Group {
             if alive(self.pgid) {
                 signal(self.pgid, libc::SIGKILL);
             }
+        }
+        // What left the group (its own session) but still carries the agent's mark.
+        if let Some(token) = &self.token {
+            super::tree::stop_marked(token, GRACE);
         }
         self.lock().finished = true;
         self.changed.notify_all();

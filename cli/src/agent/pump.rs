@@ -53,9 +53,21 @@ impl Log {
     }
 }
 
-/// Reads `src` to its end, logging each line with `prefix` and appending every byte
-/// to `keep` when given. Returns at EOF or on a read error.
-pub(super) fn pump(src: impl Read, log: &Log, prefix: &str, keep: Option<&Mutex<Vec<u8>>>) {
+/// How much of an agent's stderr is kept besides the log: enough for its last error
+/// lines (a CLI may print its whole transcript there).
+pub(super) const STDERR_TAIL: usize = 16 * 1024;
+
+/// What of a stream is kept in memory besides the log.
+#[derive(Clone, Copy)]
+pub(super) enum Keep<'a> {
+    All(&'a Mutex<Vec<u8>>),
+    /// The last bytes, about this many.
+    Tail(&'a Mutex<Vec<u8>>, usize),
+}
+
+/// Reads `src` to its end, logging each line with `prefix` and keeping what `keep`
+/// says. Returns at EOF or on a read error.
+pub(super) fn pump(src: impl Read, log: &Log, prefix: &str, keep: Keep<'_>) {
     let mut reader = BufReader::with_capacity(64 * 1024, src);
     let mut line = Vec::new();
     loop {
@@ -70,10 +82,19 @@ pub(super) fn pump(src: impl Read, log: &Log, prefix: &str, keep: Option<&Mutex<
             None => (chunk.len(), false),
         };
         line.extend_from_slice(&chunk[..n]);
-        if let Some(keep) = keep {
-            keep.lock()
+        match keep {
+            Keep::All(buf) => buf
+                .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .extend_from_slice(&chunk[..n]);
+                .extend_from_slice(&chunk[..n]),
+            Keep::Tail(buf, limit) => {
+                let mut buf = buf.lock().unwrap_or_else(|e| e.into_inner());
+                buf.extend_from_slice(&chunk[..n]);
+                if buf.len() > 2 * limit {
+                    let cut = buf.len() - limit;
+                    buf.drain(..cut);
+                }
+            }
         }
         reader.consume(n);
         if complete || line.len() >= MAX_LINE {

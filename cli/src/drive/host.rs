@@ -23,10 +23,11 @@ use serde_json::json;
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 mod act;
 mod isolate;
+mod preflight;
 mod stale;
 
 const AUDITOR: &str = "auditor";
@@ -44,6 +45,8 @@ pub struct Host<'u> {
     tx: Sender<AgentDone>,
     rx: Receiver<AgentDone>,
     running: HashMap<String, Running>,
+    /// Runners to start again once their backoff is over (a retry).
+    delayed: Vec<(Instant, RunId, PromptSpec)>,
     attempts: HashMap<String, u32>,
     outputs: HashMap<String, String>,
     respond: Option<(String, String)>,
@@ -93,6 +96,7 @@ impl<'u> Host<'u> {
             tx,
             rx,
             running: HashMap::new(),
+            delayed: Vec::new(),
             attempts: HashMap::new(),
             outputs: HashMap::new(),
             respond: opts.respond.clone(),
@@ -155,6 +159,9 @@ impl<'u> Host<'u> {
         if self.opts.dry_run || (self.plan.batches.is_empty() && verification.is_none()) {
             return Ok(StageExit::Done);
         }
+        if !self.plan.batches.is_empty() {
+            self.preflight()?;
+        }
         self.stop_stale_agents()?;
         self.git
             .exclude(&[isolate::EXCLUDED_WORKTREES, "/.renn/stages/*/logs/"])?;
@@ -184,9 +191,14 @@ impl<'u> Host<'u> {
                 continue;
             }
             if let Some(outcome) = &self.outcome {
-                return Ok(exit_for(outcome));
+                let exit = exit_for(outcome);
+                // The stage stopped while other agents worked (an agent that cannot
+                // authenticate): they would only fail the same way.
+                self.stop_agents();
+                return Ok(exit);
             }
-            if self.running.is_empty() {
+            self.spawn_due()?;
+            if self.running.is_empty() && self.delayed.is_empty() {
                 return if self.parked {
                     Ok(StageExit::AwaitingResponse)
                 } else {
@@ -220,6 +232,7 @@ impl<'u> Host<'u> {
             auditor: c.auditor,
             commit_docs: c.commit_docs,
             only_batch: self.opts.only_batch,
+            retries: c.agent.retries,
         }
     }
 
@@ -305,6 +318,7 @@ impl<'u> Host<'u> {
             return Event::AuditorExited {
                 output: done.output,
                 exit: done.exit,
+                stderr: done.stderr,
             };
         }
         self.outputs.insert(done.label.clone(), done.output.clone());
@@ -313,13 +327,32 @@ impl<'u> Host<'u> {
             run,
             output: done.output,
             exit: done.exit,
+            stderr: done.stderr,
         }
     }
 
-    fn interrupted(&mut self, state: &StageRun) -> StageExit {
+    /// Starts the retried runners whose backoff is over.
+    fn spawn_due(&mut self) -> Result<()> {
+        let now = Instant::now();
+        let (due, later) = std::mem::take(&mut self.delayed)
+            .into_iter()
+            .partition(|(at, _, _)| *at <= now);
+        self.delayed = later;
+        for (_, run, prompt) in due {
+            self.spawn_runner(&run, &prompt)?;
+        }
+        Ok(())
+    }
+
+    fn stop_agents(&mut self) {
         for (_, r) in self.running.drain() {
             r.kill();
         }
+        self.delayed.clear();
+    }
+
+    fn interrupted(&mut self, state: &StageRun) -> StageExit {
+        self.stop_agents();
         let progress = execute::progress(state);
         let _ = self.record(&progress, state);
         self.ui

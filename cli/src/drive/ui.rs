@@ -21,6 +21,7 @@ pub fn notice_event(notice: &Notice) -> (&'static str, Value) {
         Notice::BatchStarted { .. } => "batch_started",
         Notice::RunCompleted { .. } => "run_completed",
         Notice::RunFailed { .. } => "run_failed",
+        Notice::RunRetrying { .. } => "run_retrying",
         Notice::GateReached { .. } => "gate_reached",
         Notice::GateResolved { .. } => "gate_resolved",
         Notice::RunSkipped { .. } => "run_skipped",

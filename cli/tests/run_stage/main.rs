@@ -3,6 +3,7 @@
 //! command. Each test states a seed rule and checks it from the outside: exit codes,
 //! files, commits, the JSON event stream, and the agents' own timestamps.
 
+mod agents;
 mod scenarios;
 mod terminal;
 
@@ -122,7 +123,20 @@ impl Project {
 
     /// `renn --json run-stage 3 ARGS` without a terminal.
     pub fn run_stage(&self, args: &[&str]) -> Run {
-        let out = Command::new(env!("CARGO_BIN_EXE_renn"))
+        self.run_stage_with(args, &[])
+    }
+
+    /// [`Project::run_stage`] with `env` set on top of the test's environment (a
+    /// variable set to `None` is removed).
+    pub fn run_stage_with(&self, args: &[&str], env: &[(&str, Option<&str>)]) -> Run {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_renn"));
+        for (k, v) in env {
+            match v {
+                Some(v) => command.env(k, v),
+                None => command.env_remove(k),
+            };
+        }
+        let out = command
             .current_dir(self.path())
             .env("RENN_TODAY", "2026-11-24")
             .args(["--json", "run-stage", "3"])

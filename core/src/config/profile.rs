@@ -114,8 +114,6 @@ impl Profile {
                 "--skip-trust",
                 "--approval-mode",
                 "yolo",
-                "--output-format",
-                "text",
             ],
             (Profile::Gemini, Permissions::Allowlist) => &[
                 "gemini",
@@ -125,8 +123,6 @@ impl Profile {
                 "--approval-mode",
                 "auto_edit",
                 "--allowed-tools={allowed_tools}",
-                "--output-format",
-                "text",
             ],
         };
         args.iter().map(|a| a.to_string()).collect()
@@ -145,12 +141,14 @@ impl Profile {
             (Profile::Claude, Quality) => ("opus", "sonnet"),
             (Profile::Claude, Balanced) => ("sonnet", "sonnet"),
             (Profile::Claude, Budget) => ("sonnet", "haiku"),
-            (Profile::Codex, Quality) => ("gpt-5.1-codex-max", "gpt-5.1-codex"),
-            (Profile::Codex, Balanced) => ("gpt-5.1-codex", "gpt-5.1-codex"),
-            (Profile::Codex, Budget) => ("gpt-5.1-codex-mini", "gpt-5.1-codex-mini"),
-            (Profile::Gemini, Quality) => ("gemini-2.5-pro", "gemini-2.5-pro"),
-            (Profile::Gemini, Balanced) => ("gemini-2.5-pro", "gemini-2.5-flash"),
-            (Profile::Gemini, Budget) => ("gemini-2.5-flash", "gemini-2.5-flash-lite"),
+            // Codex 0.171's catalog: astra (most capable), sol (its default), luna.
+            (Profile::Codex, Quality) => ("gpt-6.2-astra", "gpt-6.2-sol"),
+            (Profile::Codex, Balanced) => ("gpt-6.2-sol", "gpt-6.2-sol"),
+            (Profile::Codex, Budget) => ("gpt-6.2-sol", "gpt-6-luna"),
+            // Gemini CLI's aliases: it resolves them to the newest ids the account may use.
+            (Profile::Gemini, Quality) => ("pro", "flash"),
+            (Profile::Gemini, Balanced) => ("flash", "flash"),
+            (Profile::Gemini, Budget) => ("flash", "flash-lite"),
         };
         match agent {
             Agent::Runner => Some(runner),

@@ -373,8 +373,8 @@ fn the_default_profile_is_claude_with_every_permission() {
 #[test]
 fn a_profile_brings_its_command_and_args_are_appended() {
     let c = ok(r#"{"agent": {"profile": "codex", "args": ["-c", "model_provider=local"]}}"#);
-    let argv = c.agent.argv(Some("gpt-5.1-codex"));
-    assert_eq!(argv[..4], ["codex", "exec", "--model", "gpt-5.1-codex"]);
+    let argv = c.agent.argv(Some("gpt-6.2-sol"));
+    assert_eq!(argv[..4], ["codex", "exec", "--model", "gpt-6.2-sol"]);
     assert!(argv.contains(&"--dangerously-bypass-approvals-and-sandbox".to_string()));
     assert_eq!(argv[argv.len() - 2..], ["-c", "model_provider=local"]);
     let g = ok(r#"{"agent": {"profile": "gemini"}}"#).agent;
@@ -388,10 +388,7 @@ fn a_custom_command_wins_over_the_profile_but_the_models_stay_the_profiles() {
     assert!(c.agent.custom_command);
     assert_eq!(c.agent.argv(Some("m")), ["my-agent", "m"]);
     let models = crate::models::resolve(&c);
-    assert_eq!(
-        models.get(crate::models::Agent::Runner),
-        Some("gemini-2.5-pro")
-    );
+    assert_eq!(models.get(crate::models::Agent::Runner), Some("flash"));
 }
 
 #[test]

@@ -40,6 +40,14 @@ pub fn notice_text(notice: &Notice, state: &StageRun, plan: &Plan) -> Option<Str
             report::batch_complete(*batch, &done, next.as_deref())
         }
         Notice::RunFailed { run, reason } => format!("✗ Run {run} failed: {reason}\n"),
+        Notice::RunRetrying {
+            run,
+            reason,
+            attempt,
+            after_secs,
+        } => format!(
+            "↻ Run {run}: {reason}; starting it again in {after_secs} s (retry {attempt})\n"
+        ),
         Notice::RunCompleted { .. } | Notice::GateResolved { .. } => return None,
         Notice::GateReached { run, .. } => {
             let gate = state.run(run)?.gate.as_ref()?;

@@ -43,9 +43,18 @@ fn choice_of(event: &Event) -> Option<Choice> {
 fn apply(state: &mut StageRun, event: Event, out: &mut Vec<Action>) -> Result<(), Rejected> {
     match event {
         Event::Start => start(state, out).map_err(|r| rejected("start", r))?,
-        Event::RunnerExited { run, output, exit } => {
+        Event::RunnerExited {
+            run,
+            output,
+            exit,
+            stderr,
+        } => {
             let r = active(state, &run, RunStatus::Running, "runner_exited")?;
-            runner_exited(state, r, &output, exit, out);
+            if exit != Exit::Success {
+                runner_failed(state, r, &output, &stderr, &exit, out);
+                return Ok(());
+            }
+            runner_exited(state, r, &output, out);
         }
         Event::Evidence {
             run,
@@ -118,7 +127,11 @@ fn apply(state: &mut StageRun, event: Event, out: &mut Vec<Action>) -> Result<()
             }
             return Ok(());
         }
-        Event::AuditorExited { exit, .. } => {
+        Event::AuditorExited {
+            exit,
+            output,
+            stderr,
+        } => {
             if state.phase != Phase::Auditing {
                 return Err(rejected("auditor_exited", "no auditor is running".into()));
             }
@@ -126,7 +139,8 @@ fn apply(state: &mut StageRun, event: Event, out: &mut Vec<Action>) -> Result<()
                 state.phase = Phase::ReadingProof;
                 out.push(Action::ReadProof);
             } else {
-                let reason = format!("the auditor failed ({})", describe_exit(&exit));
+                let why = failure::diagnose(&output, &stderr);
+                let reason = with_last_lines(format!("the auditor {}", describe_exit(&exit)), &why);
                 finish(state, Outcome::Stopped { reason }, out);
             }
             return Ok(());
@@ -227,16 +241,70 @@ fn begin_batch(state: &mut StageRun, index: usize, out: &mut Vec<Action>) {
     }
 }
 
-fn runner_exited(state: &mut StageRun, r: usize, output: &str, exit: Exit, out: &mut Vec<Action>) {
-    let id = state.runs[r].id.clone();
-    if exit != Exit::Success {
-        return fail(
-            state,
-            r,
-            format!("the runner {}", describe_exit(&exit)),
-            out,
-        );
+/// A runner that did not exit cleanly: the run fails with the agent's own last lines —
+/// unless the API turned it away for the moment (it starts again after a backoff), or
+/// the agent cannot authenticate (the stage stops: every run would fail the same way).
+fn runner_failed(
+    state: &mut StageRun,
+    r: usize,
+    output: &str,
+    stderr: &str,
+    exit: &Exit,
+    out: &mut Vec<Action>,
+) {
+    let why = failure::diagnose(output, stderr);
+    let reason = with_last_lines(format!("the runner {}", describe_exit(exit)), &why);
+    let api = why.api.filter(|_| matches!(exit, Exit::Failed { .. }));
+    match api {
+        Some(api) if api.is_transient() && retry(state, r, &reason, out) => {}
+        Some(api) if !api.is_transient() => {
+            fail(state, r, reason.clone(), out);
+            let reason = format!(
+                "{}: {reason} — fix the agent's login or API key, then run the same command again",
+                api.describe()
+            );
+            finish(state, Outcome::Stopped { reason }, out);
+        }
+        _ => {
+            fail(state, r, reason, out);
+            advance(state, out);
+        }
     }
+}
+
+/// Starts the run's runner again after the backoff, when retries are left.
+fn retry(state: &mut StageRun, r: usize, reason: &str, out: &mut Vec<Action>) -> bool {
+    let policy = state.settings.retries;
+    let run = &mut state.runs[r];
+    if run.retries >= policy.attempts {
+        return false;
+    }
+    run.retries += 1;
+    let after_secs = policy.backoff(run.retries);
+    out.push(Action::Notify(Notice::RunRetrying {
+        run: run.id.clone(),
+        reason: reason.to_string(),
+        attempt: run.retries,
+        after_secs,
+    }));
+    out.push(Action::SpawnRunner {
+        run: run.id.clone(),
+        prompt: run.prompt.clone().unwrap_or(PromptSpec::Runner),
+        after_secs,
+    });
+    true
+}
+
+fn with_last_lines(reason: String, why: &failure::Diagnosis) -> String {
+    if why.last_lines.is_empty() {
+        reason
+    } else {
+        format!("{reason}: {}", why.last_lines.join(" / "))
+    }
+}
+
+fn runner_exited(state: &mut StageRun, r: usize, output: &str, out: &mut Vec<Action>) {
+    let id = state.runs[r].id.clone();
     match returns::parse(output) {
         Err(why) => fail(state, r, why.to_string(), out),
         Ok(AgentReturn::Complete(c)) if c.run != id => fail(
@@ -347,9 +415,11 @@ fn advance(state: &mut StageRun, out: &mut Vec<Action>) {
             Some((gate, response)) => PromptSpec::Continuation { gate, response },
             None => PromptSpec::Runner,
         };
+        run.prompt = Some(prompt.clone());
         out.push(Action::SpawnRunner {
             run: run.id.clone(),
             prompt,
+            after_secs: 0,
         });
     }
     let in_batch = || state.runs.iter().filter(|r| r.batch == batch);

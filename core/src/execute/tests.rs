@@ -1,5 +1,6 @@
 //! One table test per rule of the seed, then properties over random event sequences.
 
+mod failures;
 mod properties;
 
 use super::*;
@@ -30,6 +31,7 @@ pub(super) fn plan_of(runs: &[(u32, u32)], complete: &[u32]) -> Plan {
 
 pub(super) fn settings() -> Settings {
     Settings {
+        retries: Default::default(),
         parallel: true,
         max_concurrent: None,
         on_failure: OnFailure::Ask,
@@ -71,6 +73,7 @@ impl Driver {
 
     fn complete(&mut self, n: u32) -> Vec<Action> {
         let mut a = self.send(Event::RunnerExited {
+            stderr: String::new(),
             run: id(n),
             output: complete_output(n),
             exit: Exit::Success,
@@ -119,6 +122,7 @@ fn parallel_happy_path_runs_every_batch_audits_and_commits() {
     assert!(a.contains(&Action::SpawnAuditor));
     assert_eq!(
         d.send(Event::AuditorExited {
+            stderr: String::new(),
             output: String::new(),
             exit: Exit::Success
         }),
@@ -170,6 +174,7 @@ fn a_run_is_done_only_with_its_recap_and_commits() {
     let mut d = Driver::new(&plan, settings());
     d.send(Event::Start);
     let a = d.send(Event::RunnerExited {
+        stderr: String::new(),
         run: id(1),
         output: complete_output(1),
         exit: Exit::Success,
@@ -193,6 +198,7 @@ fn a_run_is_done_only_with_its_recap_and_commits() {
         "the runner said RUN COMPLETE but .renn/stages/03-auth/03-01-recap.md does not exist"
     );
     d.send(Event::RunnerExited {
+        stderr: String::new(),
         run: id(2),
         output: complete_output(2),
         exit: Exit::Success,
@@ -245,6 +251,7 @@ fn failures_name_their_reason() {
     ];
     for (n, output, exit, reason) in cases {
         let a = d.send(Event::RunnerExited {
+            stderr: String::new(),
             run: id(n),
             output: output.into(),
             exit,
@@ -262,6 +269,7 @@ fn a_failed_run_asks_and_the_answer_decides() {
     let mut d = Driver::new(&plan, settings());
     d.send(Event::Start);
     d.send(Event::RunnerExited {
+        stderr: String::new(),
         run: id(1),
         output: "x".into(),
         exit: Exit::Success,
@@ -304,6 +312,7 @@ fn on_failure_flags_decide_without_asking() {
         );
         d.send(Event::Start);
         let a = d.send(Event::RunnerExited {
+            stderr: String::new(),
             run: id(1),
             output: "?".into(),
             exit: Exit::Success,
@@ -318,11 +327,13 @@ fn every_run_of_a_batch_failing_is_systemic() {
     let mut d = Driver::new(&plan, settings());
     d.send(Event::Start);
     d.send(Event::RunnerExited {
+        stderr: String::new(),
         run: id(1),
         output: String::new(),
         exit: Exit::Failed { code: Some(128) },
     });
     let a = d.send(Event::RunnerExited {
+        stderr: String::new(),
         run: id(2),
         output: String::new(),
         exit: Exit::Failed { code: Some(128) },
@@ -336,6 +347,7 @@ fn gates_wait_while_the_batch_goes_on_and_repeat_until_done() {
     let mut d = Driver::new(&plan, settings());
     d.send(Event::Start);
     let a = d.send(Event::RunnerExited {
+        stderr: String::new(),
         run: id(1),
         output: gate_output(1, "human-verify"),
         exit: Exit::Success,
@@ -366,6 +378,7 @@ fn gates_wait_while_the_batch_goes_on_and_repeat_until_done() {
     });
     assert_eq!(cont.map(|c| (c.0.current_task, c.1)), Some((2, &issues)));
     d.send(Event::RunnerExited {
+        stderr: String::new(),
         run: id(1),
         output: gate_output(1, "human-verify"),
         exit: Exit::Success,
@@ -400,6 +413,7 @@ fn an_unresolvable_gate_skips_the_run_or_aborts_the_stage() {
     let mut d = Driver::new(&plan, settings());
     d.send(Event::Start);
     d.send(Event::RunnerExited {
+        stderr: String::new(),
         run: id(1),
         output: gate_output(1, "decision"),
         exit: Exit::Success,
@@ -429,6 +443,7 @@ fn proof_routes_human_needed_and_gaps() {
         d.send(Event::Start);
         d.complete(1);
         d.send(Event::AuditorExited {
+            stderr: String::new(),
             output: String::new(),
             exit: Exit::Success,
         });
@@ -551,6 +566,7 @@ fn events_that_do_not_fit_are_rejected_without_change() {
     let e = next(
         state.clone(),
         Event::RunnerExited {
+            stderr: String::new(),
             run: id(2),
             output: String::new(),
             exit: Exit::Success,
@@ -590,6 +606,7 @@ fn a_merge_conflict_fails_the_run_and_names_the_files() {
     let mut d = Driver::new(&plan, settings());
     d.send(Event::Start);
     d.send(Event::RunnerExited {
+        stderr: String::new(),
         run: id(1),
         output: complete_output(1),
         exit: Exit::Success,
@@ -616,6 +633,7 @@ fn events_as_plain_data_round_trip_and_step_in_place() {
     let spawned_now = spawned(&state.step(start).unwrap());
     assert_eq!(spawned_now, [id(1)]);
     let exited = Event::RunnerExited {
+        stderr: String::new(),
         run: id(1),
         output: complete_output(1),
         exit: Exit::Failed { code: Some(2) },

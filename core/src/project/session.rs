@@ -107,6 +107,7 @@ impl Project {
             auditor: c.auditor,
             commit_docs: c.commit_docs,
             only_batch: opts.only_batch,
+            retries: c.agent.retries,
         }
     }
 

@@ -42,7 +42,15 @@ impl Host<'_> {
                 let (name, data) = notice_event(&n);
                 self.ui.event(name, data);
             }
-            Action::SpawnRunner { run, prompt } => match self.recover(&run)? {
+            Action::SpawnRunner {
+                run,
+                prompt,
+                after_secs,
+            } if after_secs > 0 => {
+                let due = Instant::now() + Duration::from_secs(after_secs);
+                self.delayed.push((due, run, prompt));
+            }
+            Action::SpawnRunner { run, prompt, .. } => match self.recover(&run)? {
                 Some(exited) => queue.push_back(exited),
                 None => self.spawn_runner(&run, &prompt)?,
             },

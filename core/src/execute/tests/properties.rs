@@ -30,6 +30,7 @@ fn shape() -> impl Strategy<Value = Shape> {
                 Shape {
                     batches,
                     settings: Settings {
+                        retries: Default::default(),
                         parallel,
                         max_concurrent: max,
                         on_failure,
@@ -65,6 +66,7 @@ fn pick(state: &StageRun, c: u8) -> Event {
             },
         },
         Phase::Auditing => Event::AuditorExited {
+            stderr: String::new(),
             output: String::new(),
             exit: if c % 5 == 0 {
                 Exit::Failed { code: Some(1) }
@@ -119,7 +121,12 @@ fn pick(state: &StageRun, c: u8) -> Event {
                 2 => (String::new(), Exit::Failed { code: Some(1) }),
                 _ => (complete_output(n), Exit::Success),
             };
-            Event::RunnerExited { run, output, exit }
+            Event::RunnerExited {
+                run,
+                output,
+                exit,
+                stderr: String::new(),
+            }
         }
     }
 }

@@ -52,6 +52,7 @@ impl Host<'_> {
             run: run.clone(),
             output: self.last_return(run),
             exit: execute::Exit::Success,
+            stderr: String::new(),
         }))
     }
 
