@@ -6,8 +6,9 @@ codex ignores OPENAI_BASE_URL: a user reaches a local endpoint with a provider o
 `-c model_providers.local={…base_url…}` `-c model_provider=local`, which is what `agent.args`
 carries here; the key is read from the variable the provider's `env_key` names.
 
-Tests marked xfail(strict=False, "needs agent.profile on main" / "needs main: …") wait for
-features the lead is adding on main; `agent.command` works today and is tested plainly.
+Tests marked xfail(strict=False, "needs main: …") wait for features being built on main
+(failure classification, process-tree kill, the profile's model table); the profile itself and
+a custom `agent.command` are tested plainly.
 """
 from __future__ import annotations
 
@@ -52,11 +53,6 @@ def command_agent(url: str, codex_retries: int | None = None, **more) -> dict:
 
 # The process environment holds no endpoint: everything a user adds is in the config.
 CODEX = Vendor("codex", "openai", lambda url: dict(KEY), {})
-
-
-def needs_profile(test=None):
-    mark = pytest.mark.xfail(strict=False, reason="needs agent.profile on main")
-    return mark(test) if test else mark
 
 
 def needs_main(what: str):
@@ -182,7 +178,7 @@ def report_time(capsys, label: str, first, second) -> None:
               + ", ".join(f"{r} {s:.1f} s" for r, s in sorted(per_run.items())))
 
 
-@pytest.mark.parametrize("config", [pytest.param("profile", marks=needs_profile()), "command"])
+@pytest.mark.parametrize("config", ["profile", "command"])
 def test_stage_2_end_to_end(config, make_project, make_renn, standin, capsys):
     agent = profile_agent(standin.url) if config == "profile" else command_agent(standin.url)
     project = make_project(agent=agent, model_overrides=MODELS)
@@ -196,7 +192,7 @@ def test_stage_2_end_to_end(config, make_project, make_renn, standin, capsys):
     report_time(capsys, f"codex/{config}", first, second)
 
 
-@needs_profile
+@needs_main("the codex profile's model table (gpt-5.1-codex*) predates the pinned CLI; its current ids: gpt-6.2-astra / gpt-6.2-sol / gpt-6-luna")
 def test_the_profile_picks_codex_models_by_horsepower(make_project, make_renn, standin):
     """Without model_overrides the codex profile's own table applies (never Claude's names)."""
     project = make_project(agent=profile_agent(standin.url), horsepower="budget")
@@ -210,7 +206,6 @@ def test_the_profile_picks_codex_models_by_horsepower(make_project, make_renn, s
 # --- failures through renn ---------------------------------------------------------------------
 
 
-@needs_profile
 @needs_main("an authentication failure stops the stage at once with one message")
 def test_unauthorized_stops_the_stage_once(project, renn, standin):
     standin.set_faults({"*": "unauthorized"})
@@ -223,7 +218,6 @@ def test_unauthorized_stops_the_stage_once(project, renn, standin):
 
 
 @pytest.mark.parametrize("fault", ["overloaded", "rate_limited"])
-@needs_profile
 def test_a_transient_api_error_is_retried_then_the_stage_goes_on(fault, project, renn, standin):
     """codex retries 503/429 itself (5 times by default); the stage must not notice one."""
     standin.set_faults({"02-02": f"once:{fault}", "02-03": f"once:{fault}"})
@@ -236,7 +230,6 @@ def test_a_transient_api_error_is_retried_then_the_stage_goes_on(fault, project,
 
 @pytest.mark.parametrize("fault,words", [("overloaded", r"503|capacity|overloaded"),
                                          ("rate_limited", r"429|Too Many Requests|rate limit")])
-@needs_profile
 @needs_main("bounded retries and the agent's last error lines in the failure reason")
 def test_a_persistent_api_error_fails_the_run_clearly(fault, words, make_project, make_renn, standin):
     project = make_project(agent=profile_agent(standin.url, codex_retries=0, retries={"attempts": 1, "backoff_secs": 1}),
@@ -249,7 +242,6 @@ def test_a_persistent_api_error_fails_the_run_clearly(fault, words, make_project
     assert res.seconds < 120, f"took {res.seconds:.0f} s"
 
 
-@needs_profile
 @needs_main("the agent's last error lines in the failure reason")
 def test_connection_refused_says_why(make_project, make_renn):
     """codex never gives up on a refused connection ("Reconnecting... waiting for network"):
@@ -262,7 +254,8 @@ def test_connection_refused_says_why(make_project, make_renn):
     res = make_renn(project, url)("run-stage", "2", timeout=400)
     assert res.code in (3, 6), res.out
     line = next((l for l in res.out.splitlines() if "02-02" in l and "failed" in l), "")
-    assert re.search(r"waiting for network|connect|refused|timed out", line, re.I), f"{line!r}\n{res.out[-2000:]}"
+    # "timed out" alone does not say why: the agent's own last line does.
+    assert re.search(r"waiting for network|connect|refused", line, re.I), f"{line!r}\n{res.out[-2000:]}"
 
 
 def _sleepers() -> set[int]:
@@ -270,7 +263,6 @@ def _sleepers() -> set[int]:
     return {int(p) for p in out.stdout.split()}
 
 
-@needs_profile
 @needs_main("killing the agent's whole process tree (setsid grandchildren too) on timeout")
 def test_a_hung_agent_times_out_and_leaves_no_process(make_project, make_renn, standin):
     before = _sleepers()
@@ -279,6 +271,7 @@ def test_a_hung_agent_times_out_and_leaves_no_process(make_project, make_renn, s
     try:
         res = make_renn(project, standin.url)("run-stage", "2", timeout=300)
         assert res.code in (3, 6), res.out
+        assert any("setsid sleep" in r.get("step", "") for r in standin.requests()), "the grandchild never started"
         assert re.search(r"timed out|time-?out", res.out, re.I), res.out[-2000:]
         time.sleep(1)
         assert _sleepers() - before == set(), "the agent's `setsid sleep 1000` outlived it"

@@ -7,8 +7,9 @@ and a logged-in CLI, i.e. `~/.gemini/settings.json` selecting API-key auth (with
 exits 41 "Invalid auth method selected."). `login()` writes that file into the test's HOME, as
 choosing "Use Gemini API key" in the CLI once would.
 
-Tests marked xfail(strict=False, "needs agent.profile on main" / "needs main: …") wait for
-features the lead is adding on main; `agent.command` works today and is tested plainly.
+Tests marked xfail(strict=False, "needs main: …") wait for features being built on main
+(failure classification, process-tree kill, the profile's model table); the profile itself and
+a custom `agent.command` are tested plainly.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from tests.agents.harness import STAGE_DIR, Vendor, git, log_tail
-from tests.agents.test_codex import PROBE, RUNS, _repo, _sleepers, assert_stage_2_done, report_time
+from tests.agents.test_codex import PROBE, _repo, _sleepers, assert_stage_2_done, report_time
 
 KEY = {"GEMINI_API_KEY": "standin-key"}
 # The CLI's own aliases, resolved by the pinned CLI against the account (API key here):
@@ -63,11 +64,6 @@ def login(home: Path, max_attempts: int | None = None) -> None:
         settings["general"] = {"maxAttempts": max_attempts, "retryFetchErrors": False}
     (home / ".gemini").mkdir(parents=True, exist_ok=True)
     (home / ".gemini/settings.json").write_text(json.dumps(settings, indent=2))
-
-
-def needs_profile(test=None):
-    mark = pytest.mark.xfail(strict=False, reason="needs agent.profile on main")
-    return mark(test) if test else mark
 
 
 def needs_main(what: str):
@@ -182,7 +178,7 @@ def test_gemini_connection_refused_fails_fast_when_bounded(bin_path, tmp_path):
 # --- renn drives gemini through stage 2 ------------------------------------------------------
 
 
-@pytest.mark.parametrize("config", [pytest.param("profile", marks=needs_profile()), "command"])
+@pytest.mark.parametrize("config", ["profile", "command"])
 def test_stage_2_end_to_end(config, make_project, make_renn, standin, capsys):
     agent = profile_agent(standin.url) if config == "profile" else command_agent()
     project = make_project(agent=agent, model_overrides=MODELS)
@@ -200,7 +196,7 @@ def test_stage_2_end_to_end(config, make_project, make_renn, standin, capsys):
     report_time(capsys, f"gemini/{config}", first, second)
 
 
-@needs_profile
+@needs_main("the gemini profile's model table (gemini-2.5-flash / gemini-2.5-flash-lite) predates the pinned CLI; its current ids: pro / flash / flash-lite (or gemini-3.1-pro-preview / gemini-3.8-flash / gemini-3.5-flash-lite)")
 def test_the_profile_picks_gemini_models_by_horsepower(make_project, make_renn, standin):
     """Without model_overrides the gemini profile's own table applies (never Claude's names)."""
     project = make_project(agent=profile_agent(standin.url), horsepower="budget")
@@ -215,7 +211,6 @@ def test_the_profile_picks_gemini_models_by_horsepower(make_project, make_renn, 
 # --- failures through renn ---------------------------------------------------------------------
 
 
-@needs_profile
 @needs_main("an authentication failure stops the stage at once with one message")
 def test_unauthorized_stops_the_stage_once(project, renn, standin):
     """Google answers a bad key with 400 API_KEY_INVALID ("API key not valid"), not 401."""
@@ -229,7 +224,6 @@ def test_unauthorized_stops_the_stage_once(project, renn, standin):
 
 
 @pytest.mark.parametrize("fault", ["overloaded", "rate_limited"])
-@needs_profile
 def test_a_transient_api_error_is_retried_then_the_stage_goes_on(fault, project, renn, standin):
     """gemini retries 503/429 itself (backoff from 5 s); the stage must not notice one."""
     standin.set_faults({"02-02": f"once:{fault}", "02-03": f"once:{fault}"})
@@ -242,7 +236,6 @@ def test_a_transient_api_error_is_retried_then_the_stage_goes_on(fault, project,
 
 @pytest.mark.parametrize("fault,words", [("overloaded", r"503|overloaded"),
                                          ("rate_limited", r"429|quota|rate limit")])
-@needs_profile
 @needs_main("bounded retries and the agent's last error lines in the failure reason")
 def test_a_persistent_api_error_fails_the_run_clearly(fault, words, make_project, make_renn, standin):
     project = make_project(agent=profile_agent(standin.url, retries={"attempts": 1, "backoff_secs": 1}), model_overrides=MODELS)
@@ -256,7 +249,6 @@ def test_a_persistent_api_error_fails_the_run_clearly(fault, words, make_project
     assert res.seconds < 120, f"took {res.seconds:.0f} s"
 
 
-@needs_profile
 @needs_main("the agent's last error lines in the failure reason")
 def test_connection_refused_says_why(make_project, make_renn):
     import socket
@@ -272,7 +264,6 @@ def test_connection_refused_says_why(make_project, make_renn):
     assert re.search(r"fetch failed|connect|refused", line, re.I), f"{line!r}\n{res.out[-2000:]}"
 
 
-@needs_profile
 @needs_main("killing the agent's whole process tree (setsid grandchildren too) on timeout")
 def test_a_hung_agent_times_out_and_leaves_no_process(make_project, make_renn, standin):
     before = _sleepers()
@@ -283,6 +274,7 @@ def test_a_hung_agent_times_out_and_leaves_no_process(make_project, make_renn, s
     try:
         res = renn("run-stage", "2", timeout=300)
         assert res.code in (3, 6), res.out
+        assert any("setsid sleep" in r.get("step", "") for r in standin.requests()), "the grandchild never started"
         assert re.search(r"timed out|time-?out", res.out, re.I), res.out[-2000:]
         time.sleep(1)
         assert _sleepers() - before == set(), "the agent's `setsid sleep 1000` outlived it"
