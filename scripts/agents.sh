@@ -58,7 +58,10 @@ if ! "$PY" -c 'import pytest' 2>/dev/null; then
   PIP_DISABLE_PIP_VERSION_CHECK=1 "$PY" -m pip install --quiet pytest
 fi
 # -rxX lists every xfail with its reason; --durations shows where the time goes.
-PYTEST=("$PY" -m pytest -q -rxX --durations=8 tests/agents "$@")
+# A path among the arguments (tests/agents/test_claude.py) replaces the whole suite.
+TARGET=(tests/agents)
+for a in "$@"; do [[ $a == tests/* ]] && TARGET=(); done
+PYTEST=("$PY" -m pytest -q -rxX --durations=8 "${TARGET[@]}" "$@")
 
 start=$SECONDS
 rc=0

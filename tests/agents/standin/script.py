@@ -17,8 +17,8 @@ What it plays, by prompt:
 
 The plan's `<verify>` commands are NOT run: the files the brain writes are one-line notes,
 so `pytest`/`python -c "import …"` would fail, and `sqlite3 notes.db` would leave files
-behind. Each task runs `test -s FILE && git diff --stat HEAD -- FILE` through the shell
-tool instead, which exercises the same permission path (a Bash call before the commit).
+behind. Each task runs `git status --short -- FILE` through the shell tool instead: a
+shell call before the commit, allowed by renn's least-privilege allowlist too.
 
 Faults (env RENN_STANDIN_FAULTS names a JSON file, read on every request so a test can
 change it between runs): {"02-03": "overloaded", "auditor": "…", "*": "…"}. HTTP-level
@@ -225,7 +225,8 @@ def _runner(prompt: str, continuation: bool) -> Program:
         result = yield Write(path, note + "\n")
         if _failed(result):  # e.g. a CLI that insists on reading an existing file first
             yield Shell(f"printf '%s\\n' {_sq(note)} >> {_sq(path)} && echo appended")
-        yield Shell(f"test -s {_sq(path)} && git diff --stat HEAD -- {_sq(path)}; echo checked")
+        # git only: the least-privilege allowlist (agent.permissions "allowlist") permits it.
+        yield Shell(f"git status --short -- {_sq(path)}")
         if fault == "zero_commits":
             rows.append((task.number, task.name, "—", path))
             continue
