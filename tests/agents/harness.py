@@ -154,6 +154,19 @@ class Result:
         return per
 
 
+    def agent_busy(self) -> float:
+        """Seconds during which at least one agent was running (the union of their
+        intervals): wall time minus this is renn's own share."""
+        spans = sorted((e["at"] - float(e.get("seconds", 0)), e["at"])
+                       for e in self.events if e.get("event") == "run_exited")
+        busy, end = 0.0, float("-inf")
+        for a, b in spans:
+            if b > end:
+                busy += b - max(a, end)
+                end = b
+        return busy
+
+
 class Renn:
     """renn in a project, with the vendor's environment and the cached CLIs on PATH."""
 

@@ -93,9 +93,12 @@ def test_stage_2_end_to_end(config, make_project, make_renn, standin, capsys):
     per_run = {**first.runs()}
     for run, secs in second.runs().items():
         per_run[run] = per_run.get(run, 0) + secs
+    wall = first.seconds + second.seconds
+    own = wall - first.agent_busy() - second.agent_busy()
     with capsys.disabled():
-        print(f"\n[claude/{config}] stage 2 wall time: {first.seconds + second.seconds:.1f} s "
-              f"(to the gate {first.seconds:.1f} s, after it {second.seconds:.1f} s); per run: "
+        print(f"\n[claude/{config}] stage 2 wall time: {wall:.1f} s "
+              f"(to the gate {first.seconds:.1f} s, after it {second.seconds:.1f} s); renn's own share "
+              f"{own:.1f} s over {len(per_run)} agent runs; per run: "
               + ", ".join(f"{r} {s:.1f} s" for r, s in sorted(per_run.items())))
 
 
