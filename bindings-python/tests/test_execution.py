@@ -19,12 +19,18 @@ def spawned(actions: list[dict[str, Any]]) -> list[str]:
     return [a["run"] for a in actions if a["action"] == "spawn_runner"]
 
 
+# A commit for each of three tasks; renn asks about those of the run's tasks that are
+# not gates (02-03 has three, the others two).
+COMMITS = ("abc1234", "bcd2345", "cde3456")
+WORK_TASKS = {"02-03": 3}
+
+
 def finish_run(ex: renn.StageExecution, run: str) -> list[dict[str, Any]]:
     exited = ex.next(
         {
             "event": "runner_exited",
             "run": run,
-            "output": complete_output(run),
+            "output": complete_output(run, COMMITS),
             "exit": {"exit": "success"},
         }
     )
@@ -33,10 +39,29 @@ def finish_run(ex: renn.StageExecution, run: str) -> list[dict[str, Any]]:
             "action": "check_evidence",
             "run": run,
             "recap_path": f".renn/stages/02-accounts/{run}-recap.md",
-            "commits": ["abc1234"],
+            "commits": list(COMMITS[: WORK_TASKS.get(run, 2)]),
         }
     ]
-    return ex.next({"event": "evidence", "run": run, "recap": "**ok**", "missing_commits": []})
+    evidence = {"event": "evidence", "run": run, "recap": "**ok**", "missing_commits": []}
+    return ex.next({**evidence, "outside_run": []})
+
+
+def test_a_claim_without_a_commit_for_every_task_fails(execution: renn.StageExecution) -> None:
+    execution.next({"event": "start"})
+    actions = execution.next(
+        {
+            "event": "runner_exited",
+            "run": "02-02",
+            "output": complete_output("02-02", ("abc1234",)),
+            "exit": {"exit": "success"},
+        }
+    )
+    assert actions[0] == {
+        "action": "notify",
+        "notice": "run_failed",
+        "run": "02-02",
+        "reason": 'the runner said RUN COMPLETE but no row for task 2 "Session store tests"',
+    }
 
 
 @pytest.fixture

@@ -23,7 +23,10 @@ def test_parse_return_of_a_complete_run() -> None:
     assert parsed["kind"] == "complete"
     assert parsed["run"] == "03-02"
     assert (parsed["tasks_done"], parsed["tasks_total"]) == (2, 2)
-    assert [t["commit"] for t in parsed["tasks"]] == ["abc1234", "def5678"]
+    assert [t["commit"] for t in parsed["tasks"]] == [
+        {"kind": "hashes", "hashes": ["abc1234"]},
+        {"kind": "hashes", "hashes": ["def5678"]},
+    ]
 
 
 def test_parse_return_of_a_gate() -> None:

@@ -19,7 +19,8 @@ mod group;
 mod pump;
 mod tree;
 
-pub use tree::TOKEN_VAR;
+pub use group::GRACE;
+pub use tree::{new_token, start_time, stop_marked, TOKEN_VAR};
 
 use crate::{Error, Result};
 use group::Group;
@@ -58,6 +59,9 @@ pub struct AgentJob {
     pub timeout: Duration,
     /// Set on top of renn's own environment.
     pub env: Vec<(String, String)>,
+    /// The agent's mark ([`new_token`]), set in its environment as [`TOKEN_VAR`]:
+    /// everything it starts carries it, and is stopped with it.
+    pub token: String,
 }
 
 /// What became of an agent; sent exactly once per started agent.
@@ -128,7 +132,7 @@ pub fn start(job: AgentJob, done: Sender<AgentDone>) -> Result<Running> {
     }
     let log = Log::open(&job.log_path).map_err(|e| io_error(&job.log_path, e))?;
 
-    let token = tree::new_token(&job.label);
+    let token = job.token.clone();
     let mut command = Command::new(&program);
     command
         .args(&job.argv[1..])
@@ -282,19 +286,4 @@ impl Interrupt {
     pub fn requested(&self) -> bool {
         INTERRUPTED.load(Ordering::SeqCst)
     }
-}
-
-/// Stops the process group of an agent that an earlier renn left running (renn was
-/// killed with -9: its agents live in their own groups and outlive it). Only a
-/// group whose leader still runs `program` is touched, so a recycled pid is spared.
-pub fn stop_stale(pid: u32, program: &str) -> bool {
-    let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
-        return false;
-    };
-    let first = cmdline.split(|b| *b == 0).next().unwrap_or_default();
-    if first != program.as_bytes() {
-        return false;
-    }
-    group::Group::new(pid as libc::pid_t).stop_leftovers();
-    true
 }

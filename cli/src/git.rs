@@ -8,11 +8,13 @@
 //! ([`Git::dirty`], [`Merge::Conflict`]) are relative to the repository's top level.
 
 mod exclude;
+mod history;
 mod merge;
 mod refs;
 mod run;
 mod worktree;
 
+pub use history::CommitFacts;
 pub use merge::{Merge, MergeTree};
 pub use refs::RefUpdate;
 pub(crate) use run::{exit_text, first_lines};
@@ -72,6 +74,11 @@ impl Git {
     /// The directory git runs in: the one given to [`Git::open`], made absolute.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// ROOT relative to the top level: `""` or `"sub/dir/"`.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
     }
 
     /// The top level of the working tree (`git rev-parse --show-toplevel`).

@@ -6,6 +6,7 @@ pub mod disk;
 pub mod drive;
 pub mod fsio;
 pub mod git;
+pub mod lock;
 
 pub use disk::{find_root, load_project, open_project, ProjectDir};
 
@@ -27,6 +28,12 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// Another renn holds the project's lock.
+    #[error("another renn is running on this project{}; wait for it to finish, or stop it (its lock: {path})", .holder.as_ref().map(|h| format!(" ({})", h.describe())).unwrap_or_default())]
+    Busy {
+        holder: Option<lock::Holder>,
+        path: String,
+    },
     /// A git command failed; `stderr` is git's own message (its stdout when stderr is empty).
     #[error("git {args} failed ({}): {}", git::exit_text(.code), git::first_lines(.stderr))]
     Git {
@@ -43,6 +50,15 @@ impl Error {
             Error::Core(e) => e.code(),
             Error::AgentSpawn { .. } => "agent-spawn",
             Error::Git { .. } => "git",
+            Error::Busy { .. } => "busy",
+        }
+    }
+
+    /// The process exit code: 7 when another renn holds the project, else 1.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Busy { .. } => 7,
+            _ => 1,
         }
     }
 
@@ -64,6 +80,9 @@ impl Error {
                 vec![renn_core::Diagnostic::error("io", self.to_string()).in_file(path.clone())]
             }
             Error::Git { .. } => vec![renn_core::Diagnostic::error("git", self.to_string())],
+            Error::Busy { path, .. } => {
+                vec![renn_core::Diagnostic::error("busy", self.to_string()).in_file(path.clone())]
+            }
         }
     }
 }

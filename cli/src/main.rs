@@ -130,7 +130,8 @@ pub enum FailurePolicy {
 }
 
 /// Exit codes: 0 success; 1 the project, the plan or an argument is wrong (the
-/// message says which file and line); 2 the command line itself is malformed.
+/// message says which file and line); 2 the command line itself is malformed; 7
+/// another renn is running on the project.
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -140,7 +141,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             commands::report_error(&e, cli.json);
-            ExitCode::from(1)
+            ExitCode::from(e.exit_code())
         }
     }
 }

@@ -29,6 +29,7 @@ fn job(dir: &Path, label: &str, argv: &[&str]) -> AgentJob {
         log_path: agent::log_path(&dir.join("stage"), label, 1),
         timeout: PATIENCE,
         env: Vec::new(),
+        token: agent::new_token(label),
     }
 }
 

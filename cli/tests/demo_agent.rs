@@ -186,7 +186,7 @@ fn an_autonomous_run_completes_with_real_commits_and_a_recap() {
     assert_eq!(c.tasks[0].name, "Session store");
     assert_eq!(c.tasks[0].files, ["src/sessions.py"]);
     for t in &c.tasks {
-        let hash = t.commit.as_deref().expect("every task has a commit");
+        let hash = t.commit.first_hash().expect("every task has a commit");
         assert!(repo.commit_exists(hash), "{hash} does not exist:\n{out}");
     }
     let r = read_recap(&repo, "02-02");
@@ -254,7 +254,7 @@ fn a_gate_run_stops_then_a_continuation_completes_it() {
     let before: Vec<String> = g
         .completed
         .iter()
-        .map(|t| t.commit.clone().unwrap())
+        .map(|t| t.commit.first_hash().unwrap().to_string())
         .collect();
     assert_eq!(before.len(), 2);
     assert!(before.iter().all(|h| repo.commit_exists(h)));
@@ -265,7 +265,9 @@ fn a_gate_run_stops_then_a_continuation_completes_it() {
     let (_, ret) = repo.agent("02-04", &prompt);
     let c = complete(ret);
     assert_eq!((c.tasks_done, c.tasks_total), (3, 3));
-    let commits: Vec<Option<String>> = c.tasks.iter().map(|t| t.commit.clone()).collect();
+    let commits: Vec<Option<String>> = (c.tasks.iter())
+        .map(|t| t.commit.first_hash().map(str::to_string))
+        .collect();
     // The earlier runner's commits are reported as they were; the gate made none.
     assert_eq!(
         commits,
@@ -302,11 +304,11 @@ fn issues_at_a_gate_get_a_fix_commit_and_the_gate_again() {
     // Approved the second time: the run completes, the gate task carrying the fix.
     let (_, ret) = repo.agent("02-04", &repo.prompt("02-04", Some((&again, "approved"))));
     let c = complete(ret);
-    assert_eq!(c.tasks[2].commit.as_deref(), Some(fix_hash.as_str()));
+    assert_eq!(c.tasks[2].commit.first_hash(), Some(fix_hash.as_str()));
     assert!(c
         .tasks
         .iter()
-        .flat_map(|t| &t.commit)
+        .flat_map(|t| t.commit.hashes())
         .all(|h| repo.commit_exists(h)));
     let issues = read_recap(&repo, "02-04")
         .issues
@@ -320,9 +322,9 @@ fn a_continuation_whose_commits_are_missing_stops_at_a_human_action_gate() {
     let repo = Repo::new();
     let (real, _) = repo.agent("02-04", &repo.prompt("02-04", None));
     let fake = real.replace(
-        &gate(returns::parse(&real).unwrap()).completed[0]
+        gate(returns::parse(&real).unwrap()).completed[0]
             .commit
-            .clone()
+            .first_hash()
             .unwrap(),
         "deadbee",
     );

@@ -255,3 +255,73 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Every prompt renn writes is self-contained: the instructions it gives (everything
+/// outside the inlined project files of `<context>`, which are the user's) name no
+/// `@~/` file and no path the agent cannot open — only files of the project, or the
+/// recap and proof the agent is told to create.
+#[test]
+fn prompts_reference_only_files_that_exist() {
+    let project = renn_cli::open_project(Some(&demo()), Some("2")).unwrap();
+    let plan = project.plan("2", PlanOptions::default()).unwrap();
+    let snap = project.snapshot();
+    let templates = Templates::load(snap).unwrap();
+    let mut prompts = Vec::new();
+    for run in &plan.runs {
+        let ctx = RunnerContext {
+            stage: &plan.stage,
+            run,
+            run_text: snap.text(&run.path).unwrap().unwrap(),
+            pulse: snap.text(snapshot::PULSE_PATH).unwrap(),
+            config: snap.text(snapshot::CONFIG_PATH).unwrap(),
+        };
+        prompts.push((run.id.to_string(), templates.runner(&ctx)));
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let file = gate_file(&tmp, GATE_0204);
+    let args = [
+        "prompt",
+        "02-04",
+        "--continuation",
+        "--response",
+        "approved",
+        "--return",
+        &file,
+    ];
+    prompts.push(("02-04 continuation".into(), prompt_ok(&args)));
+    let must_haves = prompt::must_haves(snap, &plan.runs).unwrap();
+    let auditor = templates.auditor(&AuditorContext {
+        stage: &plan.stage,
+        goal: None,
+        must_haves: &must_haves,
+    });
+    prompts.push(("auditor".into(), auditor));
+
+    let created: Vec<String> = plan
+        .runs
+        .iter()
+        .map(|r| renn_core::recap::path_for_run(&r.path))
+        .chain([renn_core::proof::path(&plan.stage)])
+        .collect();
+    for (name, text) in prompts {
+        assert!(!text.contains("@~/"), "{name}");
+        let own = match (text.find("\n<context>\n"), text.find("\n</context>\n")) {
+            (Some(a), Some(b)) => format!("{}{}", &text[..a], &text[b..]),
+            _ => text.clone(),
+        };
+        let paths = own
+            .split(|c: char| c.is_whitespace() || "`(),\"'".contains(c))
+            .map(|w| w.trim_start_matches('@').trim_end_matches(['.', ':', ';']))
+            .filter(|w| w.contains('/') && (w.ends_with(".md") || w.ends_with(".json")));
+        for path in paths {
+            assert!(
+                !path.starts_with('~') && !path.starts_with('/'),
+                "{name}: {path} is outside the project"
+            );
+            assert!(
+                demo().join(path).exists() || created.iter().any(|c| c == path),
+                "{name}: {path} does not exist in the project"
+            );
+        }
+    }
+}

@@ -5,6 +5,7 @@
 //! checking evidence, asking the user, writing files — and feeds back what happened
 //! as events. The rules live here, once, tested exhaustively.
 
+mod evidence;
 pub mod failure;
 pub mod render;
 mod step;
@@ -14,8 +15,8 @@ mod tests;
 use crate::gate::GateResponse;
 use crate::plan::{Plan, StageInfo};
 use crate::proof::Proof;
-use crate::returns::GateReached;
-use crate::run::{GateKind, RunId};
+use crate::returns::{CompletedTask, GateReached};
+use crate::run::{GateKind, RunId, Task};
 use serde::{Deserialize, Serialize};
 
 pub use step::{next, progress};
@@ -97,6 +98,13 @@ pub struct RunState {
     pub retries: u32,
     /// What the last runner was started with, to start it again the same way.
     pub prompt: Option<PromptSpec>,
+    /// The run's tasks that must each show evidence: every task but its gates.
+    pub tasks: Vec<Task>,
+    /// Task rows runners reported before a gate. A continuation runner is told to
+    /// repeat them, but the rows recorded here count even when it does not.
+    pub earlier_rows: Vec<CompletedTask>,
+    /// While the evidence is checked: the row that stands for each task.
+    pub rows: Vec<CompletedTask>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -188,12 +196,16 @@ pub enum Event {
         #[serde(default)]
         stderr: String,
     },
-    /// The host's spot-check after RUN COMPLETE: the recap's text if it exists, and
-    /// the listed commits that do not exist in the repository.
+    /// The host's spot-check after RUN COMPLETE, facts only: the recap's text if it
+    /// exists, the listed commits that do not exist in the repository, and those that
+    /// exist but were not made by this run (not on its branch after the commit it
+    /// started from). A host that cannot tell leaves `outside_run` empty.
     Evidence {
         run: RunId,
         recap: Option<String>,
         missing_commits: Vec<String>,
+        #[serde(default)]
+        outside_run: Vec<String>,
     },
     /// An isolated run's branch could not be merged back: the run fails, its branch
     /// stays for the user.
@@ -298,7 +310,8 @@ pub enum Action {
         #[serde(skip_serializing_if = "is_zero")]
         after_secs: u64,
     },
-    /// Check that the recap exists and the listed commits exist; answer `Evidence`.
+    /// Check that the recap exists and that each listed commit exists and was made by
+    /// this run (on its branch, after the commit it started from); answer `Evidence`.
     CheckEvidence {
         run: RunId,
         recap_path: String,
@@ -405,6 +418,9 @@ impl StageRun {
                 recap_path: crate::recap::path_for_run(&r.path),
                 retries: 0,
                 prompt: None,
+                tasks: r.work.clone(),
+                earlier_rows: Vec::new(),
+                rows: Vec::new(),
             })
             .collect();
         Self {
@@ -425,6 +441,7 @@ impl StageRun {
         if let Some(r) = self.runs.iter_mut().find(|r| r.id == gate.run) {
             r.status = RunStatus::AtGate;
             r.spawns = 1;
+            evidence::remember_rows(&mut r.earlier_rows, &gate.completed);
             r.gate = Some(gate);
         }
         self

@@ -31,6 +31,10 @@ pub struct Run {
     /// The run's gate tasks (`checkpoint:*`), in task order.
     pub gates: Vec<Task>,
     pub tasks: usize,
+    /// The run's tasks other than its gates: each must show a commit or a reason why it
+    /// changed nothing before a RUN COMPLETE is believed.
+    #[serde(skip)]
+    pub work: Vec<Task>,
     /// Where each `depends_on` entry and the `files_modified` key were written.
     #[serde(skip)]
     pub depends_on_pos: Vec<Position>,
@@ -242,6 +246,12 @@ fn to_run(mut f: RunFile, batch: u32, recap: Option<String>) -> Run {
     Run {
         summary: summary(&objective, &f),
         gates: f.gates().cloned().collect(),
+        work: f
+            .tasks
+            .iter()
+            .filter(|t| t.kind.gate().is_none())
+            .cloned()
+            .collect(),
         tasks: f.tasks.len(),
         complete: recap.is_some(),
         recap,

@@ -2,10 +2,15 @@
 //! and the auditor. The texts are templates (`core/templates/*.md`, embedded), which
 //! a project may replace with `.renn/templates/runner.md` etc.
 //!
-//! Everything a prompt refers to is inlined — the run, pulse.md, config.json — because
-//! the `@` syntax does not cross agent boundaries: an agent cannot read its parent's
-//! `@`-references.
+//! Everything a prompt refers to is inlined — the run, pulse.md, config.json, and how
+//! to execute a run, the gate protocol, TDD and the recap format — because the `@`
+//! syntax does not cross agent boundaries, and a file nothing installs is silently
+//! dropped: the agent would never see the recap format renn's reports read. Those
+//! instructions are partial templates (`core/templates/partials/*.md`), placed by the
+//! runner and continuation templates with a placeholder each, and overridable like
+//! the templates (`.renn/templates/execute.md`, `gates.md`, `tdd.md`, `recap.md`).
 
+mod partial;
 mod template;
 #[cfg(test)]
 mod tests;
@@ -18,6 +23,7 @@ use crate::recap;
 use crate::returns::{CompletedTask, GateReached};
 use crate::run::{self, MustHaves, RunId};
 use crate::snapshot::Snapshot;
+use partial::PARTIALS;
 use std::fmt::Write as _;
 use template::Template;
 
@@ -66,6 +72,9 @@ const RUNNER: &[RunnerSlot] = &[
     ("stage_name", |c| c.stage.name.clone()),
     ("stage_title", |c| c.stage.title.clone()),
     ("stage_dir", |c| c.stage.dir.clone()),
+    ("stage_dir_name", |c| {
+        c.stage.dir.rsplit('/').next().unwrap_or("").into()
+    }),
     ("recap_path", |c| recap::path_for_run(&c.run.path)),
     ("run", |c| c.run_text.trim_end().to_string()),
     ("pulse", |c| {
@@ -116,12 +125,15 @@ const AUDITOR: &[AuditorSlot] = &[
     ("proof_path", |c| crate::proof::path(c.stage)),
 ];
 
-/// The three templates, checked. Render with the context structs; rendering cannot fail.
+/// The three templates and the partials the runner's two use, checked. Render with
+/// the context structs; rendering cannot fail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Templates {
     runner: Template,
     continuation: Template,
     auditor: Template,
+    /// In the order of [`PARTIALS`]; each knows the runner placeholders.
+    partials: Vec<Template>,
 }
 
 struct Spec {
@@ -157,13 +169,22 @@ impl Templates {
             let text = snapshot.text(&path)?.unwrap_or(spec.embedded);
             Template::compile(&path, spec.what, text, names)
         };
+        let partial_slots: Vec<&str> = PARTIALS.iter().map(|p| p.slot).collect();
         Ok(Self {
-            runner: load(&SPECS[0], &names_of(RUNNER))?,
+            runner: load(
+                &SPECS[0],
+                &[names_of(RUNNER), partial_slots.clone()].concat(),
+            )?,
             continuation: load(
                 &SPECS[1],
-                &[names_of(RUNNER), names_of(CONTINUATION)].concat(),
+                &[names_of(RUNNER), names_of(CONTINUATION), partial_slots].concat(),
             )?,
             auditor: load(&SPECS[2], &names_of(AUDITOR))?,
+            // A partial is not placed inside another: only the runner placeholders.
+            partials: PARTIALS
+                .iter()
+                .map(|p| load(&p.spec, &names_of(RUNNER)))
+                .collect::<Result<_, _>>()?,
         })
     }
 
@@ -173,15 +194,23 @@ impl Templates {
     }
 
     pub fn runner(&self, ctx: &RunnerContext<'_>) -> String {
-        self.runner.render(|i| (RUNNER[i].1)(ctx))
+        self.runner.render(|i| match i.checked_sub(RUNNER.len()) {
+            None => (RUNNER[i].1)(ctx),
+            Some(j) => self.partial(j, ctx),
+        })
     }
 
     pub fn continuation(&self, ctx: &ContinuationContext<'_>) -> String {
-        self.continuation
-            .render(|i| match i.checked_sub(RUNNER.len()) {
-                None => (RUNNER[i].1)(&ctx.runner),
-                Some(j) => (CONTINUATION[j].1)(ctx),
-            })
+        let own = RUNNER.len() + CONTINUATION.len();
+        self.continuation.render(|i| {
+            if i < RUNNER.len() {
+                (RUNNER[i].1)(&ctx.runner)
+            } else if i < own {
+                (CONTINUATION[i - RUNNER.len()].1)(ctx)
+            } else {
+                self.partial(i - own, &ctx.runner)
+            }
+        })
     }
 
     pub fn auditor(&self, ctx: &AuditorContext<'_>) -> String {
@@ -230,7 +259,8 @@ fn return_contract(c: &RunnerContext<'_>) -> String {
          | Task | Name | Commit | Files |\n\
          |------|------|--------|-------|\n\
          | 1 | <task name> | <commit hash> | <files, comma-separated> |\n\n\
-         (one row per task of the run, including tasks completed before a gate)\n\n\
+         (one row per task of the run, including tasks completed before a gate; a task \
+         that changed nothing says `no changes: <reason>` in its Commit cell, never `—`)\n\n\
          When you reach a gate task — or an authentication gate, when a tool you need asks for \
          a login (type human-action) — stop there and end with:\n\n\
          ## GATE REACHED\n\
@@ -265,7 +295,7 @@ fn tasks_table(tasks: &[CompletedTask]) -> String {
             "\n| {} | {} | {} | {} |",
             t.task,
             cell(&t.name),
-            t.commit.as_deref().map_or("—".into(), cell),
+            cell(&t.commit.cell()),
             if t.files.is_empty() {
                 "—".into()
             } else {

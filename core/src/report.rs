@@ -51,14 +51,15 @@ pub fn batch_description(batch: u32, runs: &[&Run]) -> String {
 }
 
 /// The seed's "Batch N Complete": what each run built (its recap's one-liner), drift
-/// worth knowing, and what the next batch builds.
+/// worth knowing, the tasks that changed nothing and why (each line given as is), and
+/// what the next batch builds.
 pub fn batch_complete(
     batch: u32,
-    done: &[(&Run, Option<&Recap>)],
+    done: &[(&Run, Option<&Recap>, &[String])],
     next_batch: Option<&[&Run]>,
 ) -> String {
     let mut out = format!("---\n\n## Batch {batch} Complete\n\n");
-    for (run, recap) in done {
+    for (run, recap, unchanged) in done {
         let _ = writeln!(out, "**{}: {}**", run.id, Described::of(run).name);
         match recap {
             None => out.push_str("No recap was found for this run.\n"),
@@ -75,6 +76,9 @@ pub fn batch_complete(
                     let _ = writeln!(out, "Issues: {}", highlights(i));
                 }
             }
+        }
+        for line in *unchanged {
+            let _ = writeln!(out, "{line}");
         }
         out.push('\n');
     }

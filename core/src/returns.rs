@@ -13,9 +13,106 @@ use serde::{Deserialize, Serialize};
 pub struct CompletedTask {
     pub task: u32,
     pub name: String,
-    /// The commit hash the runner reports, if any (a gate task may have none).
-    pub commit: Option<String>,
+    /// What the Commit column says: the evidence for the task.
+    pub commit: TaskCommit,
     pub files: Vec<String>,
+}
+
+/// A task row's Commit cell. A task either shows the commit(s) it made or says, with a
+/// reason, that it legitimately changed nothing (a verification-only task); a blank
+/// cell is neither, so it cannot pass for evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TaskCommit {
+    /// The commit hashes listed (a TDD task lists its red, green and refactor commits).
+    /// Text that looks like no hash is kept whole, so the host reports it as missing.
+    Hashes { hashes: Vec<String> },
+    /// `no changes: <reason>` (also `no changes — reason`). The reason may be empty
+    /// here: the execution rules name that as a problem rather than the parser.
+    NoChanges { reason: String },
+    /// Empty, `—` or `-`.
+    Blank,
+}
+
+impl TaskCommit {
+    /// Reads a Commit cell as a runner writes it (backticks, several hashes, prose).
+    pub fn parse(cell: &str) -> Self {
+        let cell = cell.trim().trim_matches('`').trim();
+        if let Some(reason) = no_changes_reason(cell) {
+            return Self::NoChanges { reason };
+        }
+        if matches!(
+            cell.to_ascii_lowercase().as_str(),
+            "" | "-" | "—" | "–" | "n/a" | "none"
+        ) {
+            return Self::Blank;
+        }
+        let hashes: Vec<String> = cell
+            .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+            .map(|t| t.trim_matches(|c: char| !c.is_ascii_alphanumeric()))
+            .filter(|t| (4..=64).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_hexdigit()))
+            .map(str::to_string)
+            .collect();
+        Self::Hashes {
+            hashes: if hashes.is_empty() {
+                vec![cell.to_string()]
+            } else {
+                hashes
+            },
+        }
+    }
+
+    /// One commit hash.
+    pub fn hash(hash: impl Into<String>) -> Self {
+        Self::Hashes {
+            hashes: vec![hash.into()],
+        }
+    }
+
+    /// The listed hashes (none for a blank or no-changes cell).
+    pub fn hashes(&self) -> &[String] {
+        match self {
+            Self::Hashes { hashes } => hashes,
+            _ => &[],
+        }
+    }
+
+    /// The first listed hash.
+    pub fn first_hash(&self) -> Option<&str> {
+        self.hashes().first().map(String::as_str)
+    }
+
+    /// The cell as a table shows it: hashes, `no changes: reason`, or `—`.
+    pub fn cell(&self) -> String {
+        match self {
+            Self::Hashes { hashes } => hashes.join(", "),
+            Self::NoChanges { reason } if reason.is_empty() => "no changes".into(),
+            Self::NoChanges { reason } => format!("no changes: {reason}"),
+            Self::Blank => "—".into(),
+        }
+    }
+}
+
+/// `no changes: reason`, `No changes — reason`, `no changes - reason`, `no changes`
+/// (empty reason); `None` when the cell does not start with "no change(s)".
+fn no_changes_reason(cell: &str) -> Option<String> {
+    let lower = cell.to_ascii_lowercase();
+    let rest = ["no changes", "no change"]
+        .iter()
+        .find_map(|p| lower.starts_with(p).then(|| &cell[p.len()..]))?;
+    // "no changesets" is not "no changes".
+    if rest.starts_with(|c: char| c.is_alphanumeric()) {
+        return None;
+    }
+    let reason = rest.trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, ':' | '-' | '—' | '–' | '(' | ',')
+    });
+    let reason = reason
+        .strip_suffix(')')
+        .filter(|_| rest.trim_start().starts_with('('))
+        .unwrap_or(reason);
+    Some(reason.trim().to_string())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -85,7 +182,7 @@ pub fn parse_file(path: &str, output: &str) -> Result<AgentReturn, crate::Diagno
 pub fn parse_output(path: Option<&str>, output: &str) -> Result<AgentReturn, crate::Diagnostic> {
     parse(output).map_err(|why| {
         let d = crate::Diagnostic::error("unusable-return", why.to_string())
-            .with_hint("a runner must end with a `## RUN COMPLETE` or `## GATE REACHED` block (SPEC.md, Agent returns)");
+            .with_hint("a runner must end with a `## RUN COMPLETE` or `## GATE REACHED` block (docs/spec.md#agent-returns)");
         match path {
             Some(path) => d.in_file(path),
             None => d,
@@ -216,12 +313,10 @@ fn tasks(text: &str, block: &str) -> Result<Vec<CompletedTask>, ReturnFailure> {
                 value: cell(0).into(),
                 expected: "a task number in the first column".into(),
             })?;
-            let commit = cell(2).trim_matches('`');
             Ok(CompletedTask {
                 task,
                 name: cell(1).to_string(),
-                commit: (!commit.is_empty() && commit != "-" && commit != "—")
-                    .then(|| commit.to_string()),
+                commit: TaskCommit::parse(cell(2)),
                 files: cell(3)
                     .split([',', ' '])
                     .map(|f| f.trim_matches('`'))

@@ -8,16 +8,18 @@ import { DEMO, FIXTURES, readProject, readText, thrown } from './support.mjs'
 
 const TODAY = '2026-11-24'
 
-/** A runner's output ending with RUN COMPLETE for `run`, listing two commits. */
+/** A runner's output ending with RUN COMPLETE for `run`, a commit for each of three
+ * tasks (the demo's runs have two or three; rows for tasks a run lacks are ignored). */
 const complete = (run) =>
-  `All done.\n\n## RUN COMPLETE\n\n**Run:** ${run}   **Tasks:** 2/2   **Recap:** recap.md\n\n` +
-  '| Task | Name | Commit | Files |\n|---|---|---|---|\n| 1 | One | abc1234 | a.py |\n| 2 | Two | def5678 | b.py |\n'
+  `All done.\n\n## RUN COMPLETE\n\n**Run:** ${run}   **Tasks:** 3/3   **Recap:** recap.md\n\n` +
+  '| Task | Name | Commit | Files |\n|---|---|---|---|\n| 1 | One | abc1234 | a.py |\n| 2 | Two | def5678 | b.py |\n' +
+  '| 3 | Three | 0a1b2c3 | c.py |\n'
 
 const gate = (run) =>
   readText(join(FIXTURES, 'return-gate-human-verify/output.md')).replace('**Run:** 03-03', `**Run:** ${run}`)
 
 const exited = (run, output) => ({ event: 'runner_exited', run, output, exit: { exit: 'success' } })
-const evidence = (run) => ({ event: 'evidence', run, recap: '# Recap', missing_commits: [] })
+const evidence = (run) => ({ event: 'evidence', run, recap: '# Recap', missing_commits: [], outside_run: [] })
 
 /** The actions' tags, with the run they are about: `spawn_runner 02-02`. */
 const kinds = (actions) =>
@@ -67,7 +69,7 @@ for (const impl of impls) {
       const failed = ex.next({ event: 'runner_exited', run: '02-06', output: 'crash', exit: { exit: 'failed', code: 1 } })
       assert.deepStrictEqual(failed.at(-1), {
         action: 'ask_failure',
-        failed: [['02-06', 'the runner exited with status 1']],
+        failed: [['02-06', 'the runner exited with status 1: crash']],
       })
       assert.deepStrictEqual(ex.state().phase, { phase: 'failure_choice', index: 2 })
       assert.deepEqual(ex.progress(), {
@@ -81,6 +83,19 @@ for (const impl of impls) {
       const stop = ex.next({ event: 'failure_chosen', choice: 'stop' })
       assert.equal(stop.at(-1).action, 'finish')
       assert.equal(ex.state().phase.phase, 'finished')
+    })
+
+    test('a RUN COMPLETE without a commit for every task fails without asking the host', () => {
+      const ex = project.startStage('2')
+      ex.next({ event: 'start' })
+      const hollow = complete('02-02').replace('abc1234', '—').replace('def5678', 'no changes: only ran the tests')
+      const actions = ex.next(exited('02-02', hollow))
+      assert.deepEqual(kinds(actions).slice(0, 1), ['notify run_failed 02-02'])
+      assert.equal(
+        actions[0].reason,
+        'the runner said RUN COMPLETE but task 1 "Session store" has no commit ' +
+          '(write its hash, or `no changes: <reason>` when it changed nothing)',
+      )
     })
 
     test('an event that does not apply now is rejected and changes nothing', () => {

@@ -35,7 +35,7 @@ for (const impl of impls) {
       const done = renn.parseReturn(readText(join(FIXTURES, 'return-complete/output.md')))
       assert.equal(done.kind, 'complete')
       assert.equal(done.run, '03-02')
-      assert.deepEqual(done.tasks.map((t) => t.commit), ['a1b2c3d', 'e4f5a6b', '0a1b2c3'])
+      assert.deepEqual(done.tasks.map((t) => t.commit), ['a1b2c3d', 'e4f5a6b', '0a1b2c3'].map((h) => ({ kind: 'hashes', hashes: [h] })))
       const gate = renn.parseReturn(readText(join(FIXTURES, 'return-gate-human-verify/output.md')))
       assert.equal(gate.kind, 'gate')
       assert.equal(gate.gate, 'human-verify')

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 /// How long a group has between SIGTERM and SIGKILL: enough for an agent to save its
 /// state, short enough that Ctrl-C feels immediate.
-pub(super) const GRACE: Duration = Duration::from_secs(2);
+pub const GRACE: Duration = Duration::from_secs(2);
 const POLL: Duration = Duration::from_millis(20);
 
 #[derive(Debug)]
@@ -118,7 +118,7 @@ impl Group {
         }
         // What left the group (its own session) but still carries the agent's mark.
         if let Some(token) = &self.token {
-            super::tree::stop_marked(token, GRACE);
+            super::tree::stop_marked(&[token], GRACE);
         }
         self.lock().finished = true;
         self.changed.notify_all();

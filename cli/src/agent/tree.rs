@@ -9,8 +9,16 @@
 //! the agent stops, every process carrying the token is stopped too. sysinfo reads
 //! the environments (`/proc` on Linux, `sysctl` on macOS). A process that clears its
 //! environment (`env -i`) escapes the mark; its process group is still signalled.
+//!
+//! The token is also the agent's identity across a crash: renn records it before the
+//! agent starts, and after a `kill -9` the next renn stops exactly the processes that
+//! carry it — whatever their pid or program (a shebang script shows `bash`, an npm
+//! shim `node`), and never a foreign process, whatever a registry file claims: the
+//! token holds 64 random bits no other process has in its environment.
 
-use std::ffi::OsStr;
+use std::collections::hash_map::RandomState;
+use std::ffi::OsString;
+use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -21,16 +29,23 @@ pub const TOKEN_VAR: &str = "RENN_AGENT_TOKEN";
 
 static NEXT: AtomicU64 = AtomicU64::new(1);
 
-/// A token no other agent of any renn has: renn's pid, a counter, and the label.
-pub(super) fn new_token(label: &str) -> String {
+/// A token no other process has: 64 bits from the system's randomness (std seeds
+/// `RandomState` from it), renn's pid, a counter and the label (for people reading a
+/// registry).
+pub fn new_token(label: &str) -> String {
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    format!("{}-{n}-{label}", std::process::id())
+    let mut h = RandomState::new().build_hasher();
+    h.write_u64(n);
+    format!("{:016x}-{}-{n}-{label}", h.finish(), std::process::id())
 }
 
-/// The processes (other than renn itself) whose environment carries `token`.
-fn marked(token: &str) -> Vec<Pid> {
-    let wanted = format!("{TOKEN_VAR}={token}");
-    let wanted = OsStr::new(&wanted);
+/// The processes (other than renn itself) whose environment carries one of `tokens`,
+/// each with the token it carries.
+fn marked(tokens: &[&str]) -> Vec<(Pid, String)> {
+    let wanted: Vec<(OsString, &str)> = tokens
+        .iter()
+        .map(|t| (OsString::from(format!("{TOKEN_VAR}={t}")), *t))
+        .collect();
     // Fails only where sysinfo cannot list processes at all: then the process group,
     // signalled by the caller, is all renn can reach.
     let Ok(mut system) = System::new() else {
@@ -42,31 +57,39 @@ fn marked(token: &str) -> Vec<Pid> {
     system
         .processes()
         .iter()
-        .filter(|(pid, p)| Some(**pid) != me && p.environ().iter().any(|e| e == wanted))
-        .map(|(pid, _)| *pid)
+        .filter(|(pid, _)| Some(**pid) != me)
+        .filter_map(|(pid, p)| {
+            let token = wanted
+                .iter()
+                .find(|(w, _)| p.environ().iter().any(|e| e == w))?;
+            Some((*pid, token.1.to_string()))
+        })
         .collect()
 }
 
-/// Stops every process marked with `token`: SIGTERM, then SIGKILL to what is left
-/// after `grace`. Returns how many were found.
-pub(super) fn stop_marked(token: &str, grace: Duration) -> usize {
-    let found = marked(token);
+/// Stops every process marked with one of `tokens`, all at once: SIGTERM, then SIGKILL
+/// to what is left after `grace`. Returns the tokens that marked a process.
+pub fn stop_marked(tokens: &[&str], grace: Duration) -> Vec<String> {
+    let found = marked(tokens);
     if found.is_empty() {
-        return 0;
+        return Vec::new();
     }
-    for pid in &found {
+    for (pid, _) in &found {
         signal(*pid, libc::SIGTERM);
     }
     let until = Instant::now() + grace;
     let mut left = found.clone();
     while !left.is_empty() && Instant::now() < until {
         thread::sleep(Duration::from_millis(20));
-        left = marked(token);
+        left = marked(tokens);
     }
-    for pid in left {
+    for (pid, _) in left {
         signal(pid, libc::SIGKILL);
     }
-    found.len()
+    let mut seen: Vec<String> = found.into_iter().map(|(_, t)| t).collect();
+    seen.sort();
+    seen.dedup();
+    seen
 }
 
 fn signal(pid: Pid, sig: libc::c_int) {
@@ -74,4 +97,17 @@ fn signal(pid: Pid, sig: libc::c_int) {
     unsafe {
         libc::kill(pid.as_u32() as libc::pid_t, sig);
     }
+}
+
+/// When process `pid` started, in seconds since the epoch (sysinfo: `/proc` on Linux,
+/// `sysctl` on macOS).
+pub fn start_time(pid: u32) -> Option<u64> {
+    let mut system = System::new().ok()?;
+    let pid = Pid::from_u32(pid);
+    system.refresh_processes_specifics(
+        ProcessesToUpdate::Some(&[pid]),
+        false,
+        ProcessRefreshKind::nothing(),
+    );
+    system.process(pid).map(|p| p.start_time())
 }

@@ -35,7 +35,7 @@ fn human(r: &returns::AgentReturn) -> String {
             c.tasks_done,
             c.tasks_total,
             c.recap.as_deref().unwrap_or("(not named)"),
-            c.tasks.iter().filter(|t| t.commit.is_some()).count()
+            c.tasks.iter().map(|t| t.commit.hashes().len()).sum::<usize>()
         ),
         returns::AgentReturn::Gate(g) => format!(
             "GATE REACHED: run {}, {} gate at task {} ({}), {}/{} tasks done\n\n### Gate Details\n{}\n\n### Awaiting\n{}\n",

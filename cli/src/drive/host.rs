@@ -7,6 +7,7 @@ use crate::agent::{self, AgentDone, AgentJob, Running};
 use crate::disk::{self, ProjectDir};
 use crate::fsio::write_atomic;
 use crate::git::Git;
+use crate::lock::ProjectLock;
 use crate::{Error, Result};
 use renn_core::config::{ArgvVars, Config};
 use renn_core::execute::{
@@ -26,6 +27,7 @@ use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 mod act;
+mod evidence;
 mod isolate;
 mod preflight;
 mod stale;
@@ -47,6 +49,8 @@ pub struct Host<'u> {
     running: HashMap<String, Running>,
     /// Runners to start again once their backoff is over (a retry).
     delayed: Vec<(Instant, RunId, PromptSpec)>,
+    /// The commit each run started from: its work is what was committed after it.
+    starts: HashMap<RunId, String>,
     attempts: HashMap<String, u32>,
     outputs: HashMap<String, String>,
     respond: Option<(String, String)>,
@@ -54,6 +58,8 @@ pub struct Host<'u> {
     iso: isolate::Isolation,
     parked: bool,
     outcome: Option<Outcome>,
+    /// One renn per project, held until the host is dropped.
+    _lock: Option<ProjectLock>,
 }
 
 impl<'u> Host<'u> {
@@ -68,20 +74,14 @@ impl<'u> Host<'u> {
             })?)?,
         };
         let root = pd.root.clone();
+        // Before anything else: a second renn must not take the first one's agents for
+        // leftovers of a crash. A dry run only reads.
+        let lock = match opts.dry_run {
+            true => None,
+            false => Some(ProjectLock::acquire(&root, &opts.stage)?),
+        };
         let git = Git::open(&root)?;
-        let mut project = disk::open_project(Some(&root), Some(&opts.stage))?;
-        if git.is_ignored(".renn")? {
-            let mut snap = project.snapshot().clone();
-            snap.renn_gitignored = true;
-            project = Project::new(snap)?;
-        }
-        let plan = project.plan(
-            &opts.stage,
-            PlanOptions {
-                gaps_only: opts.gaps_only,
-            },
-        )?;
-        let templates = Templates::load(project.snapshot()).map_err(renn_core::Error::from)?;
+        let (project, plan, templates) = load(&root, &git, opts)?;
         let git_dir = git.common_dir()?.display().to_string();
         let (tx, rx) = channel();
         let mut host = Host {
@@ -97,13 +97,21 @@ impl<'u> Host<'u> {
             rx,
             running: HashMap::new(),
             delayed: Vec::new(),
+            starts: HashMap::new(),
             attempts: HashMap::new(),
             outputs: HashMap::new(),
             respond: opts.respond.clone(),
             iso: isolate::Isolation::default(),
             parked: false,
             outcome: None,
+            _lock: lock,
         };
+        // Agents a killed renn left running may still change their runs: stop them,
+        // then plan from what is on disk now.
+        if !opts.dry_run && host.stop_stale_agents()? {
+            let (project, plan, templates) = load(&host.root, &host.git, opts)?;
+            (host.project, host.plan, host.templates) = (project, plan, templates);
+        }
         host.check_pulse()?;
         host.ui.text(&host.plan.render_markdown());
         host.ui
@@ -162,9 +170,11 @@ impl<'u> Host<'u> {
         if !self.plan.batches.is_empty() {
             self.preflight()?;
         }
-        self.stop_stale_agents()?;
-        self.git
-            .exclude(&[isolate::EXCLUDED_WORKTREES, "/.renn/stages/*/logs/"])?;
+        self.git.exclude(&[
+            isolate::EXCLUDED_WORKTREES,
+            "/.renn/stages/*/logs/",
+            "/.renn/renn.lock",
+        ])?;
         self.check_clean_tree()?;
         self.branch()?;
         self.scan_worktrees()?;
@@ -291,19 +301,26 @@ impl<'u> Host<'u> {
         (proof.status == proof::ProofStatus::HumanNeeded && !done).then(|| proof.checklist())
     }
 
-    /// Gates an earlier execution stopped at, from the agent outputs it kept.
-    fn recorded_gates(&self) -> Vec<renn_core::returns::GateReached> {
-        self.plan
-            .runs
-            .iter()
+    /// Gates an earlier execution stopped at, from the agent outputs it kept (and where
+    /// each of those runs started).
+    fn recorded_gates(&mut self) -> Vec<renn_core::returns::GateReached> {
+        let mut gates = Vec::new();
+        let runs: Vec<RunId> = (self.plan.runs.iter())
             .filter(|r| !r.complete)
-            .filter_map(
-                |r| match returns::parse(&self.read(&gate_path(&self.plan, &r.id))?) {
-                    Ok(returns::AgentReturn::Gate(g)) if g.run == r.id => Some(g),
-                    _ => None,
-                },
-            )
-            .collect()
+            .map(|r| r.id.clone())
+            .collect();
+        for id in runs {
+            let Some(record) = self.read(&gate_path(&self.plan, &id)) else {
+                continue;
+            };
+            if let Ok(returns::AgentReturn::Gate(g)) = returns::parse(&record) {
+                if g.run == id {
+                    self.remember_start(&id, &record);
+                    gates.push(g);
+                }
+            }
+        }
+        gates
     }
 
     fn finished(&mut self, done: AgentDone) -> Event {
@@ -359,6 +376,24 @@ impl<'u> Host<'u> {
             .text("Interrupted: agents stopped. Run the same command again to resume.");
         StageExit::Stopped
     }
+}
+
+/// The project as it is on disk, the stage's plan and the prompt templates.
+fn load(root: &Path, git: &Git, opts: &Options) -> Result<(Project, Plan, Templates)> {
+    let mut project = disk::open_project(Some(root), Some(&opts.stage))?;
+    if git.is_ignored(".renn")? {
+        let mut snap = project.snapshot().clone();
+        snap.renn_gitignored = true;
+        project = Project::new(snap)?;
+    }
+    let plan = project.plan(
+        &opts.stage,
+        PlanOptions {
+            gaps_only: opts.gaps_only,
+        },
+    )?;
+    let templates = Templates::load(project.snapshot()).map_err(renn_core::Error::from)?;
+    Ok((project, plan, templates))
 }
 
 fn exit_for(outcome: &Outcome) -> StageExit {

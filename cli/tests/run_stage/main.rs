@@ -4,6 +4,8 @@
 //! files, commits, the JSON event stream, and the agents' own timestamps.
 
 mod agents;
+mod evidence;
+mod lock;
 mod scenarios;
 mod terminal;
 
@@ -259,7 +261,7 @@ pub fn abs(p: &Path, rel: &str) -> PathBuf {
 }
 
 /// Polls `done` until it holds; fails the test after 30 s with `what`.
-pub fn wait_until(what: &str, done: impl Fn() -> bool) {
+pub fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     while !done() {
         assert!(

@@ -19,16 +19,19 @@ pub fn notice_text(notice: &Notice, state: &StageRun, plan: &Plan) -> Option<Str
             report::batch_description(*batch, &runs)
         }
         Notice::BatchCompleted { batch } => {
-            let recaps: Vec<(&Run, Option<Recap>)> = state
+            let recaps: Vec<(&Run, Option<Recap>, Vec<String>)> = state
                 .runs
                 .iter()
                 .filter(|r| r.batch == *batch)
                 .filter_map(|r| {
-                    Some((run(&r.id)?, parsed_recap(r.recap.as_deref(), &r.recap_path)))
+                    let recap = parsed_recap(r.recap.as_deref(), &r.recap_path);
+                    Some((run(&r.id)?, recap, super::evidence::unchanged(r)))
                 })
                 .collect();
-            let done: Vec<(&Run, Option<&Recap>)> =
-                recaps.iter().map(|(r, c)| (*r, c.as_ref())).collect();
+            let done: Vec<(&Run, Option<&Recap>, &[String])> = recaps
+                .iter()
+                .map(|(r, c, u)| (*r, c.as_ref(), &u[..]))
+                .collect();
             let next: Option<Vec<&Run>> = state.batches.iter().find(|b| **b > *batch).map(|b| {
                 state
                     .runs

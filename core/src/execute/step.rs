@@ -1,6 +1,7 @@
 //! The transitions. Each event handler checks that the event fits the state, changes
 //! the state, and returns what the host must do; `advance` then moves batches along.
 
+use super::evidence;
 use super::*;
 use crate::proof::{ProofStatus, Route};
 use crate::returns::{self, AgentReturn};
@@ -60,9 +61,10 @@ fn apply(state: &mut StageRun, event: Event, out: &mut Vec<Action>) -> Result<()
             run,
             recap,
             missing_commits,
+            outside_run,
         } => {
             let r = active(state, &run, RunStatus::Checking, "evidence")?;
-            evidence(state, r, recap, &missing_commits, out);
+            checked(state, r, recap, &missing_commits, &outside_run, out);
         }
         Event::MergeConflict { run, branch, files } => {
             let r = active(state, &run, RunStatus::Checking, "merge_conflict")?;
@@ -323,16 +325,23 @@ fn runner_exited(state: &mut StageRun, r: usize, output: &str, out: &mut Vec<Act
             out,
         ),
         Ok(AgentReturn::Complete(c)) => {
-            state.runs[r].status = RunStatus::Checking;
-            let commits = c.tasks.iter().filter_map(|t| t.commit.clone()).collect();
-            let recap_path = state.runs[r].recap_path.clone();
+            let run = &state.runs[r];
+            let rows = evidence::rows_for(&run.tasks, &c.tasks, &run.earlier_rows);
+            let problems = evidence::claim_problems(&c, &run.tasks, &rows);
+            if !problems.is_empty() {
+                return fail(state, r, unbelieved(&problems), out);
+            }
+            let run = &mut state.runs[r];
+            run.rows = rows.into_iter().flatten().collect();
+            run.status = RunStatus::Checking;
             out.push(Action::CheckEvidence {
                 run: id,
-                recap_path,
-                commits,
+                recap_path: run.recap_path.clone(),
+                commits: evidence::commits(&run.rows),
             });
         }
         Ok(AgentReturn::Gate(g)) => {
+            evidence::remember_rows(&mut state.runs[r].earlier_rows, &g.completed);
             state.runs[r].status = RunStatus::AtGate;
             state.runs[r].gate = Some(g.clone());
             out.push(Action::Notify(Notice::GateReached {
@@ -345,28 +354,19 @@ fn runner_exited(state: &mut StageRun, r: usize, output: &str, out: &mut Vec<Act
     }
 }
 
-/// A runner's claim is believed only with evidence: the recap and the commits.
-fn evidence(
+/// A runner's claim is believed only with evidence: the recap, and for every task a
+/// commit this run made or a no-changes reason the recap repeats.
+fn checked(
     state: &mut StageRun,
     r: usize,
     recap: Option<String>,
     missing: &[String],
+    outside: &[String],
     out: &mut Vec<Action>,
 ) {
-    let run = &state.runs[r];
-    let reason = match (&recap, missing) {
-        (None, _) => Some(format!(
-            "the runner said RUN COMPLETE but {} does not exist",
-            run.recap_path
-        )),
-        (_, [_, ..]) => Some(format!(
-            "the runner said RUN COMPLETE but these commits do not exist: {}",
-            missing.join(", ")
-        )),
-        _ => None,
-    };
-    if let Some(reason) = reason {
-        return fail(state, r, reason, out);
+    let problems = evidence::fact_problems(&state.runs[r], recap.as_deref(), missing, outside);
+    if !problems.is_empty() {
+        return fail(state, r, unbelieved(&problems), out);
     }
     let run = &mut state.runs[r];
     run.status = RunStatus::Done;
@@ -376,6 +376,10 @@ fn evidence(
         run: run.id.clone(),
     }));
     out.push(Action::RecordProgress(progress(state)));
+}
+
+fn unbelieved(problems: &[String]) -> String {
+    format!("the runner said RUN COMPLETE but {}", problems.join("; "))
 }
 
 fn fail(state: &mut StageRun, r: usize, reason: String, out: &mut Vec<Action>) {

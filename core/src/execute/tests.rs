@@ -1,5 +1,6 @@
 //! One table test per rule of the seed, then properties over random event sequences.
 
+mod evidence;
 mod failures;
 mod properties;
 
@@ -82,6 +83,7 @@ impl Driver {
             run: id(n),
             recap: Some("**ok**".into()),
             missing_commits: vec![],
+            outside_run: vec![],
         }));
         a
     }
@@ -191,6 +193,7 @@ fn a_run_is_done_only_with_its_recap_and_commits() {
         run: id(1),
         recap: None,
         missing_commits: vec![],
+        outside_run: vec![],
     });
     let failure = d.state.run(&id(1)).unwrap().failure.clone().unwrap();
     assert_eq!(
@@ -207,6 +210,7 @@ fn a_run_is_done_only_with_its_recap_and_commits() {
         run: id(2),
         recap: Some("r".into()),
         missing_commits: vec!["abc0002".into()],
+        outside_run: vec![],
     });
     assert!(d
         .state
@@ -215,7 +219,7 @@ fn a_run_is_done_only_with_its_recap_and_commits() {
         .failure
         .as_ref()
         .unwrap()
-        .contains("commits do not exist: abc0002"));
+        .contains("task 1 \"t\": commit abc0002 does not exist"));
 }
 
 #[test]

@@ -1,7 +1,7 @@
 use super::*;
 use crate::gate::GateResponse;
 use crate::plan::PlanOptions;
-use crate::returns::{self, AgentReturn};
+use crate::returns::{self, AgentReturn, TaskCommit};
 use crate::run::GateKind;
 use crate::{Project, Snapshot};
 
@@ -120,7 +120,7 @@ fn the_return_contract_parses_once_filled_in() {
                 c.recap.as_deref(),
                 Some(".renn/stages/03-cache/03-01-recap.md")
             );
-            assert_eq!(c.tasks[0].commit.as_deref(), Some("abc1234"));
+            assert_eq!(c.tasks[0].commit.first_hash(), Some("abc1234"));
         }
         other => panic!("{other:?}"),
     }
@@ -166,13 +166,13 @@ fn completed_tasks_table_round_trips_through_the_return_parser() {
         CompletedTask {
             task: 1,
             name: "A | B".into(),
-            commit: Some("abc1234".into()),
+            commit: TaskCommit::hash("abc1234"),
             files: vec!["x.rs".into(), "y.rs".into()],
         },
         CompletedTask {
             task: 2,
             name: "No commit".into(),
-            commit: None,
+            commit: TaskCommit::Blank,
             files: vec![],
         },
     ];
@@ -277,4 +277,53 @@ fn an_unknown_placeholder_in_a_project_template_is_located() {
         .unwrap_err()
         .message
         .contains("{return_contract}"));
+}
+
+#[test]
+fn partials_are_overridden_like_templates_and_placed_only_where_they_apply() {
+    let p = project(&[
+        (
+            ".renn/templates/recap.md",
+            "Write {recap_path} your own way.",
+        ),
+        (".renn/templates/runner.md", "{recap_format}\n{tdd_notes}|"),
+    ]);
+    let t = Templates::load(p.snapshot()).unwrap();
+    let plan = p.plan("3", PlanOptions::default()).unwrap();
+    let ctx = RunnerContext {
+        stage: &plan.stage,
+        run: &plan.runs[0],
+        run_text: RUN,
+        pulse: None,
+        config: None,
+    };
+    // Not a TDD run: no TDD notes.
+    assert_eq!(
+        t.runner(&ctx),
+        "Write .renn/stages/03-cache/03-01-recap.md your own way.\n|"
+    );
+    // A partial knows the runner placeholders, not the other partials.
+    let bad = project(&[(".renn/templates/gates.md", "see {recap_format}")]);
+    let e = Templates::load(bad.snapshot()).unwrap_err();
+    assert_eq!(e.file.as_deref(), Some(".renn/templates/gates.md"));
+    assert!(e
+        .message
+        .contains("unknown placeholder `{recap_format}` in the gates partial"));
+}
+
+#[test]
+fn a_tdd_run_gets_the_tdd_notes() {
+    let tdd = RUN.replace("batch: 1\n", "batch: 1\ntype: tdd\n");
+    let p = project(&[(&format!("{STAGE}/03-01-run.md"), &tdd)]);
+    let plan = p.plan("3", PlanOptions::default()).unwrap();
+    let ctx = RunnerContext {
+        stage: &plan.stage,
+        run: &plan.runs[0],
+        run_text: &tdd,
+        pulse: None,
+        config: None,
+    };
+    let text = Templates::embedded().runner(&ctx);
+    assert!(text.contains("<tdd>\nThis is a TDD run"), "{text}");
+    assert!(text.contains("`test(03-01): <behaviour>`"));
 }

@@ -122,8 +122,8 @@ fn batch_complete_reports_one_liners_drift_and_the_next_batch() {
         "- MailHog drops mail over 1 MB; fine for reset emails.",
     );
     let done = [
-        (find(&runs, "02-03"), Some(&r03)),
-        (find(&runs, "02-04"), Some(&r04)),
+        (find(&runs, "02-03"), Some(&r03), &[][..]),
+        (find(&runs, "02-04"), Some(&r04), &[][..]),
     ];
     let next = [find(&runs, "02-05"), find(&runs, "02-06")];
     let text = batch_complete(2, &done, Some(&next));
@@ -133,7 +133,8 @@ fn batch_complete_reports_one_liners_drift_and_the_next_batch() {
     ));
     assert!(text.contains("Issues: MailHog drops mail"));
 
-    let last = batch_complete(3, &[(find(&runs, "02-05"), None)], None);
+    let unchanged = ["Task 2 \"Checks\" changed nothing: only ran the suite".to_string()];
+    let last = batch_complete(3, &[(find(&runs, "02-05"), None, &unchanged[..])], None);
     insta::assert_snapshot!("batch_3_complete_without_recap", last);
     assert!(!last.contains("Next"));
 }

@@ -41,7 +41,7 @@ fn run_complete_after_prose() {
     );
     assert_eq!(c.tasks.len(), 3);
     assert_eq!(c.tasks[0].files, ["src/auth.rs", "src/routes.rs"]);
-    assert_eq!(c.tasks[1].commit.as_deref(), Some("e4f5a6b"));
+    assert_eq!(c.tasks[1].commit.first_hash(), Some("e4f5a6b"));
     assert_eq!(c.tasks[2].files, ["tests/auth.rs"]);
 }
 
@@ -112,5 +112,91 @@ fn unusable_outputs_say_why() {
     assert_eq!(
         parse("```\n## RUN COMPLETE\n```\n").unwrap_err(),
         ReturnFailure::NoBlock
+    );
+}
+
+#[test]
+fn commit_cells_are_hashes_a_no_changes_reason_or_blank() {
+    let hashes = |h: &[&str]| TaskCommit::Hashes {
+        hashes: h.iter().map(|s| s.to_string()).collect(),
+    };
+    let no_changes = |r: &str| TaskCommit::NoChanges { reason: r.into() };
+    let cases = [
+        ("abc1234", hashes(&["abc1234"])),
+        ("`abc1234`", hashes(&["abc1234"])),
+        ("abc1234, def5678", hashes(&["abc1234", "def5678"])),
+        (
+            "abc1234 (red) def5678 (green)",
+            hashes(&["abc1234", "def5678"]),
+        ),
+        ("TBD", hashes(&["TBD"])),
+        (
+            "no changes: verification only",
+            no_changes("verification only"),
+        ),
+        ("No Changes — ran the suite", no_changes("ran the suite")),
+        ("no changes - ran the suite", no_changes("ran the suite")),
+        ("no change (checked by hand)", no_changes("checked by hand")),
+        ("no changes", no_changes("")),
+        ("no changes:", no_changes("")),
+        ("", TaskCommit::Blank),
+        ("—", TaskCommit::Blank),
+        ("-", TaskCommit::Blank),
+        ("N/A", TaskCommit::Blank),
+        ("none", TaskCommit::Blank),
+    ];
+    for (cell, expected) in cases {
+        assert_eq!(TaskCommit::parse(cell), expected, "{cell:?}");
+    }
+    // "no changesets" is a word, not the no-changes entry.
+    assert_eq!(
+        TaskCommit::parse("no changesets"),
+        hashes(&["no changesets"])
+    );
+}
+
+#[test]
+fn a_table_keeps_blank_and_no_changes_rows_apart() {
+    let out = "## RUN COMPLETE\n**Run:** 03-02 **Tasks:** 0/3\n\n| Task | Name | Commit | Files |\n|---|---|---|---|\n| 1 | A | — | a.rs |\n| 2 | B | no changes: only verified | — |\n| 3 | C |  | c.rs |\n";
+    let AgentReturn::Complete(c) = parse(out).unwrap() else {
+        panic!()
+    };
+    assert_eq!((c.tasks_done, c.tasks_total), (0, 3));
+    let commits: Vec<TaskCommit> = c.tasks.into_iter().map(|t| t.commit).collect();
+    assert_eq!(
+        commits,
+        [
+            TaskCommit::Blank,
+            TaskCommit::NoChanges {
+                reason: "only verified".into()
+            },
+            TaskCommit::Blank
+        ]
+    );
+    // An empty table is no rows at all, not an error: the execution rules name it.
+    let empty = "## RUN COMPLETE\n**Run:** 03-02 **Tasks:** 2/2\n\n| Task | Name | Commit | Files |\n|---|---|---|---|\n";
+    let AgentReturn::Complete(c) = parse(empty).unwrap() else {
+        panic!()
+    };
+    assert!(c.tasks.is_empty());
+}
+
+#[test]
+fn a_task_row_serialises_its_commit_cell_by_kind() {
+    let row = CompletedTask {
+        task: 2,
+        name: "B".into(),
+        commit: TaskCommit::NoChanges {
+            reason: "verified".into(),
+        },
+        files: vec![],
+    };
+    assert_eq!(
+        serde_json::to_value(&row).unwrap()["commit"],
+        serde_json::json!({"kind": "no_changes", "reason": "verified"})
+    );
+    assert_eq!(
+        serde_json::to_value(TaskCommit::hash("abc1234")).unwrap(),
+        serde_json::json!({"kind": "hashes", "hashes": ["abc1234"]})
     );
 }

@@ -86,7 +86,7 @@ fn stage_from_prompt(prompt_text: &str) -> Option<String> {
     name.split_once('-').map(|(n, _)| n.to_string())
 }
 
-/// proof.md as SPEC.md describes it; strings are JSON-quoted, which YAML reads as is.
+/// proof.md as docs/spec.md#proof-and-routing describes it; strings are JSON-quoted, which YAML reads as is.
 fn proof_text(stage: &str, title: &str, date: &str, checks: &[Check]) -> String {
     let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
     let missing: Vec<&Check> = checks.iter().filter(|c| !c.exists).collect();

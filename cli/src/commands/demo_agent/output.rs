@@ -1,4 +1,4 @@
-//! What the demo agent writes: the return blocks of SPEC.md ("Agent returns") in the
+//! What the demo agent writes: the return blocks of docs/spec.md#agent-returns in the
 //! shape the prompt's return contract asks for, the recap, and its comment lines.
 
 use super::prompt::Resume;
@@ -101,7 +101,7 @@ fn table(tasks: &[CompletedTask]) -> String {
             "\n| {} | {} | {} | {} |",
             t.task,
             cell(&t.name),
-            t.commit.as_deref().unwrap_or("—"),
+            cell(&t.commit.cell()),
             cell(&files)
         );
     }
@@ -131,7 +131,7 @@ pub struct RecapInput<'a> {
     pub issues: &'a [String],
 }
 
-/// The recap in the shape `renn_core::recap::parse` reads (SPEC.md, "A recap"). Lists
+/// The recap in the shape `renn_core::recap::parse` reads (docs/spec.md#recaps). Lists
 /// are written as flow sequences of JSON strings, which YAML reads as they are.
 pub fn recap(r: &RecapInput<'_>) -> String {
     let list = |items: &[String]| {
@@ -162,20 +162,8 @@ pub fn recap(r: &RecapInput<'_>) -> String {
     for t in r.tasks {
         let _ = writeln!(out, "- Task {}: {}", t.task, one_line(&t.name));
     }
-    out.push_str("\n## Task Commits\n");
-    for t in r.tasks {
-        let commit = t
-            .commit
-            .as_deref()
-            .map_or("no commit (gate)".into(), |c| format!("`{c}`"));
-        let _ = writeln!(
-            out,
-            "{}. **Task {}: {}** - {commit}",
-            t.task,
-            t.task,
-            one_line(&t.name)
-        );
-    }
+    // The return's own table: the reports and renn's recovery read it back.
+    let _ = writeln!(out, "\n## Task Commits\n{}", table(r.tasks));
     let issues = if r.issues.is_empty() {
         "None".to_string()
     } else {
@@ -227,7 +215,7 @@ mod tests {
         let task = CompletedTask {
             task: 1,
             name: "Store: \"x\"".into(),
-            commit: Some("abc1234".into()),
+            commit: renn_core::returns::TaskCommit::hash("abc1234"),
             files: vec!["a.py".into()],
         };
         let text = recap(&RecapInput {

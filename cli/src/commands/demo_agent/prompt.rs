@@ -2,7 +2,7 @@
 //! task renn's run parser does not keep (`<files>`, the gate's texts), and a date.
 
 use renn_core::markdown;
-use renn_core::returns::CompletedTask;
+use renn_core::returns::{CompletedTask, TaskCommit};
 use renn_core::run::{GateKind, Task};
 
 /// Where a continuation prompt says to pick up.
@@ -66,7 +66,7 @@ fn rows(text: &str) -> Vec<CompletedTask> {
             Some(CompletedTask {
                 task: cell(0).trim_start_matches("Task").trim().parse().ok()?,
                 name: cell(1).to_string(),
-                commit: (!none(cell(2))).then(|| cell(2).to_string()),
+                commit: TaskCommit::parse(cell(2)),
                 files: cell(3)
                     .split([',', ' '])
                     .map(|f| f.trim_matches('`'))

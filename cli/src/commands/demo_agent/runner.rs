@@ -6,7 +6,7 @@ use super::prompt::{self, Resume, TaskText};
 use super::{repo, unusable};
 use renn_cli::{Error, Result};
 use renn_core::gate::GateResponse;
-use renn_core::returns::CompletedTask;
+use renn_core::returns::{CompletedTask, TaskCommit};
 use renn_core::run::{self, RunFile, RunId, Task};
 use renn_core::{recap, snapshot};
 use std::path::PathBuf;
@@ -79,7 +79,7 @@ impl Runner {
             let text = self.task_text(task);
             // As the continuation prompt demands: no silent redo of vanished work.
             let missing: Vec<String> = (resume.done.iter())
-                .filter_map(|t| t.commit.clone())
+                .flat_map(|t| t.commit.hashes().to_vec())
                 .filter(|c| !repo::commit_exists(&self.root, c))
                 .collect();
             if !missing.is_empty() {
@@ -104,7 +104,8 @@ impl Runner {
                 task: task.number,
                 name: self.name(task),
                 files: fix.as_ref().map_or_else(Vec::new, |_| self.files(&text)),
-                commit: fix,
+                // The gate task itself needs no evidence: the user answered it.
+                commit: fix.map_or(TaskCommit::Blank, TaskCommit::hash),
             });
             first = task.number + 1;
         }
@@ -122,7 +123,7 @@ impl Runner {
             done.push(CompletedTask {
                 task: task.number,
                 name: self.name(task),
-                commit: Some(commit),
+                commit: TaskCommit::hash(commit),
                 files,
             });
         }
@@ -159,7 +160,9 @@ impl Runner {
     /// Writes the recap, commits it (unless docs are not committed), and returns the
     /// RUN COMPLETE block.
     fn finish(&self, done: &[CompletedTask], decisions: &[String]) -> Result<String> {
-        let base = done.iter().find_map(|t| t.commit.clone());
+        let base = done
+            .iter()
+            .find_map(|t| t.commit.first_hash().map(str::to_string));
         let (mut created, mut modified) = (Vec::new(), Vec::new());
         for file in done.iter().flat_map(|t| &t.files) {
             if created.contains(file) || modified.contains(file) {
@@ -173,7 +176,7 @@ impl Runner {
         let fixes: Vec<String> = (done.iter())
             .filter(|t| self.task(t.task).is_ok_and(|k| k.kind.gate().is_some()))
             .filter_map(|t| {
-                let c = t.commit.as_deref()?;
+                let c = t.commit.first_hash()?;
                 Some(format!(
                     "- The user reported issues at the task {} gate; fixed in `{c}`",
                     t.task

@@ -173,30 +173,17 @@ impl Host<'_> {
             log_path: log_path.clone(),
             timeout: Duration::from_secs(config.agent.timeout_secs),
             env,
+            token: agent::new_token(label),
         };
-        let program = job.argv.first().cloned().unwrap_or_default();
+        self.intend_agent(label, &job.token)?;
         let running = agent::start(job, self.tx.clone())?;
-        self.remember_agent(label, running.pid(), &program)?;
+        self.remember_agent(label, running.pid())?;
         self.running.insert(label.to_string(), running);
         self.ui.event(
             "run_spawned",
             json!({ "run": label, "agent": agent_kind.name(), "model": model, "attempt": self.attempts[label], "log": rel(&self.root, &log_path) }),
         );
         Ok(())
-    }
-
-    /// The spot-check after RUN COMPLETE, answered from the project as it is now.
-    pub(super) fn evidence(
-        &self,
-        run: RunId,
-        recap_path: &str,
-        commits: &[String],
-    ) -> Result<Event> {
-        Ok(Event::Evidence {
-            run,
-            recap: self.read(recap_path),
-            missing_commits: self.git.missing_commits(commits)?,
-        })
     }
 
     pub(super) fn spawn_runner(&mut self, run: &RunId, spec: &PromptSpec) -> Result<()> {
@@ -229,6 +216,7 @@ impl Host<'_> {
             }
         };
         let cwd = self.workdir(run)?;
+        self.record_start(run)?;
         self.start_agent(
             &run.to_string(),
             Agent::Runner,
@@ -274,7 +262,8 @@ impl Host<'_> {
         queue: &mut VecDeque<Event>,
     ) -> Result<()> {
         if let Some(output) = self.outputs.get(&run.to_string()) {
-            self.write(&gate_path(&self.plan, run), output)?;
+            let record = self.gate_record(run, output);
+            self.write(&gate_path(&self.plan, run), &record)?;
         }
         let answer = match self.respond.take() {
             Some((id, text)) if RunId::parse(&id).as_ref() == Some(run) => Some(text),

@@ -1,14 +1,32 @@
-//! Crash safety for agents: renn records which agent processes it started, so that
-//! after `kill -9` the next execution stops the ones still running before it plans —
-//! otherwise a resumed stage could run a run twice at the same time.
+//! Crash safety for agents: renn records each agent it starts — its token first, before
+//! the process exists, then its pid and start time — so that after `kill -9` the next
+//! execution stops the ones still running before it plans. Otherwise a resumed stage
+//! could run a run twice at the same time.
+//!
+//! An agent is recognised by its token ([`agent::new_token`]), which every process it
+//! started carries in its environment: not by pid (reused) or program name (`bash` for
+//! a script, `node` for an npm shim). A registry that names a token no process carries
+//! (stale, or crafted) stops nothing.
 
 use super::*;
 use std::collections::BTreeMap;
 
+/// One agent renn started (or was about to start).
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug)]
+pub(super) struct Entry {
+    pub token: String,
+    /// Known once the process exists.
+    #[serde(default)]
+    pub pid: Option<u32>,
+    /// Seconds since the epoch, when the process started (sysinfo), for people.
+    #[serde(default)]
+    pub started: Option<u64>,
+}
+
 #[derive(serde::Serialize, serde::Deserialize, Default)]
 pub(super) struct Registry {
-    /// label → (pid, program)
-    agents: BTreeMap<String, (u32, String)>,
+    /// label → the agent
+    agents: BTreeMap<String, Entry>,
 }
 
 impl Host<'_> {
@@ -43,11 +61,28 @@ impl Host<'_> {
         })
     }
 
-    pub(super) fn remember_agent(&self, label: &str, pid: u32, program: &str) -> Result<()> {
+    /// Records the agent `label` is about to become: before it can do any work, so a
+    /// `kill -9` of renn at any moment leaves it findable.
+    pub(super) fn intend_agent(&self, label: &str, token: &str) -> Result<()> {
         let mut r = self.registry();
-        r.agents
-            .insert(label.to_string(), (pid, program.to_string()));
+        let entry = Entry {
+            token: token.to_string(),
+            pid: None,
+            started: None,
+        };
+        r.agents.insert(label.to_string(), entry);
         self.save(&r)
+    }
+
+    /// Adds the pid and start time once the agent runs.
+    pub(super) fn remember_agent(&self, label: &str, pid: u32) -> Result<()> {
+        let mut r = self.registry();
+        if let Some(e) = r.agents.get_mut(label) {
+            e.pid = Some(pid);
+            e.started = agent::start_time(pid);
+            self.save(&r)?;
+        }
+        Ok(())
     }
 
     pub(super) fn forget_agent(&self, label: &str) -> Result<()> {
@@ -58,19 +93,25 @@ impl Host<'_> {
         Ok(())
     }
 
-    /// Stops agents an interrupted renn left behind, and says so.
-    pub(super) fn stop_stale_agents(&mut self) -> Result<()> {
+    /// Stops agents an interrupted renn left behind — all at once, one grace period for
+    /// all — and says so. Returns whether any was still running (its run may have
+    /// changed on disk since the plan was read).
+    pub(super) fn stop_stale_agents(&mut self) -> Result<bool> {
         let r = self.registry();
-        for (label, (pid, program)) in &r.agents {
-            if agent::stop_stale(*pid, program) {
+        if r.agents.is_empty() {
+            return Ok(false);
+        }
+        let tokens: Vec<&str> = r.agents.values().map(|e| e.token.as_str()).collect();
+        let stopped = agent::stop_marked(&tokens, agent::GRACE);
+        for (label, e) in &r.agents {
+            if stopped.contains(&e.token) {
+                let pid = e.pid.map_or("?".into(), |p| p.to_string());
                 self.ui.text(&format!("Stopped {label}'s agent (pid {pid}), left running by an interrupted renn; it runs again."));
                 self.ui
-                    .event("stale_agent_stopped", json!({ "run": label, "pid": pid }));
+                    .event("stale_agent_stopped", json!({ "run": label, "pid": e.pid }));
             }
         }
-        if !r.agents.is_empty() {
-            self.save(&Registry::default())?;
-        }
-        Ok(())
+        self.save(&Registry::default())?;
+        Ok(!stopped.is_empty())
     }
 }

@@ -95,6 +95,7 @@ fn pick(state: &StageRun, c: u8) -> Event {
                     run,
                     recap,
                     missing_commits: vec![],
+                    outside_run: vec![],
                 };
             }
             if let Some(run) = waiting(RunStatus::AtGate).filter(|_| c % 2 == 0) {

@@ -28,22 +28,24 @@ impl Host<'_> {
             .filter_map(|h| self.iso.worktrees.remove(&h.run).map(|w| (h, w)))
             .collect();
         held.sort_by(|a, b| a.0.run.cmp(&b.0.run));
+        // Before the merge, while each run's branch still exists: its recap committed if
+        // the runner left it so, then which listed commits the run made on it.
+        let mut facts = Vec::new();
+        for (h, w) in &held {
+            let tree = w.path.join(self.git.prefix());
+            self.commit_recap(&h.run, &self.git.in_tree(&tree), &tree, &h.recap_path)?;
+            let tip = format!("refs/heads/{}", w.branch);
+            facts.push(self.facts(&h.run, &h.commits, &tip)?);
+        }
         let outcomes = self.merge_back(&held)?;
-        // One git process for the commits of every merged run.
-        let commits: Vec<String> = held
-            .iter()
-            .zip(&outcomes)
-            .filter(|(_, o)| matches!(o, Merge::Merged { .. }))
-            .flat_map(|((h, _), _)| h.commits.clone())
-            .collect();
-        let missing: HashSet<String> = self.git.missing_commits(&commits)?.into_iter().collect();
         let mut spares = Vec::new();
-        for ((h, w), outcome) in held.into_iter().zip(outcomes) {
+        for (((h, w), outcome), facts) in held.into_iter().zip(outcomes).zip(facts) {
             let event = match outcome {
                 Merge::Merged { .. } => {
                     self.iso.branches.remove(&w.branch);
+                    self.keep_uncommitted_recap(&w, &h.recap_path)?;
                     spares.push(w.path);
-                    self.evidence_of(h, &missing)
+                    self.answer(h.run, &h.recap_path, facts)
                 }
                 Merge::Conflict { files } => {
                     let branch = w.branch.clone();
@@ -60,6 +62,19 @@ impl Host<'_> {
         }
         self.clean_in_background(spares);
         Ok(())
+    }
+
+    /// A recap renn does not commit (`commit_docs` off, `.renn` ignored) would go with
+    /// the worktree when it is cleaned: it is copied into the project first.
+    fn keep_uncommitted_recap(&self, w: &Worktree, recap_path: &str) -> Result<()> {
+        let from = w.path.join(self.git.prefix()).join(recap_path);
+        let to = self.root.join(recap_path);
+        match std::fs::read(&from) {
+            Ok(bytes) if std::fs::read(&to).ok().as_ref() != Some(&bytes) => {
+                crate::fsio::write_atomic(&to, &bytes)
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Merges the branches of `held` (in that order) into the stage.
@@ -84,21 +99,6 @@ impl Host<'_> {
             self.iso.base = last;
         }
         Ok(outcomes)
-    }
-
-    /// The spot-check of a merged run, answered from the stage as it is now; `missing`:
-    /// the claimed commits that do not exist.
-    fn evidence_of(&self, held: Held, missing: &HashSet<String>) -> Event {
-        let missing_commits = held
-            .commits
-            .into_iter()
-            .filter(|c| missing.contains(c))
-            .collect();
-        Event::Evidence {
-            recap: self.read(&held.recap_path),
-            run: held.run,
-            missing_commits,
-        }
     }
 
     /// When renn stops: spare worktrees are removed, since nothing in them is needed any

@@ -48,6 +48,7 @@ impl Host<'_> {
         ));
         self.ui
             .event("run_recovered", json!({ "run": run, "branch": branch }));
+        self.record_start(run)?;
         Ok(Some(Event::RunnerExited {
             run: run.clone(),
             output: self.last_return(run),
@@ -57,8 +58,8 @@ impl Host<'_> {
     }
 
     /// The RUN COMPLETE block of the run's last log. An agent whose renn died may have
-    /// had no one left to print it to: then a block naming only the run, so the
-    /// evidence check rests on the recap.
+    /// had no one left to print it to: then a block made of the task table its recap
+    /// holds, so the evidence check rests on what the recap says was committed.
     fn last_return(&self, run: &RunId) -> String {
         let label = run.to_string();
         let stage_dir = self.root.join(&self.plan.stage.dir);
@@ -76,8 +77,31 @@ impl Host<'_> {
                     .iter()
                     .find(|r| &r.id == run)
                     .map_or(0, |r| r.tasks);
-                format!("## RUN COMPLETE\n\n**Run:** {run}\n**Tasks:** {tasks}/{tasks}\n")
+                let recap = self.iso.worktrees.get(run).and_then(|w| {
+                    let path = w.path.join(self.git.prefix()).join(path_for_run(
+                        &self.plan.runs.iter().find(|r| &r.id == run)?.path,
+                    ));
+                    std::fs::read_to_string(path).ok()
+                });
+                let table = recap.as_deref().map(task_table).unwrap_or_default();
+                format!("## RUN COMPLETE\n\n**Run:** {run}\n**Tasks:** {tasks}/{tasks}\n\n{table}")
             }
         }
     }
+}
+
+/// The recap's task table (`| Task | Name | Commit | Files |`), as its lines.
+fn task_table(recap: &str) -> String {
+    let lines: Vec<&str> = recap.lines().map(str::trim).collect();
+    let Some(head) = lines
+        .iter()
+        .position(|l| l.starts_with('|') && l.contains("Task") && l.contains("Commit"))
+    else {
+        return String::new();
+    };
+    lines[head..]
+        .iter()
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| format!("{l}\n"))
+        .collect()
 }

@@ -1,0 +1,126 @@
+//! Which commits a run made: a runner's listed commits count only when they are on the
+//! run's branch after the commit the run started from, so an old hash (the repository's
+//! first commit, another run's) cannot stand in for work the run did not do.
+
+use super::{is_hex_hash, Git};
+use crate::Result;
+use std::collections::HashSet;
+use std::path::Path;
+
+/// What git says about a runner's listed commits.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommitFacts {
+    /// Hashes that name no commit.
+    pub missing: Vec<String>,
+    /// Hashes of commits that exist but are not on the branch after the start.
+    pub outside: Vec<String>,
+}
+
+impl Git {
+    /// The full hash of each of `hashes` that names a commit, `None` for the others
+    /// (anything not 4 to 64 hex digits is never given to git). One git process.
+    pub fn resolve_commits(&self, hashes: &[String]) -> Result<Vec<Option<String>>> {
+        let asked: Vec<usize> = (0..hashes.len())
+            .filter(|&i| is_hex_hash(&hashes[i]))
+            .collect();
+        let mut out = vec![None; hashes.len()];
+        if asked.is_empty() {
+            return Ok(out);
+        }
+        let input: String = asked
+            .iter()
+            .map(|&i| format!("{}^{{commit}}\n", hashes[i]))
+            .collect();
+        let listed = self.ok_with_input(["cat-file", "--batch-check"], Some(&input))?;
+        for (&i, line) in asked.iter().zip(listed.lines()) {
+            let mut parts = line.split(' ');
+            if let (Some(full), Some("commit")) = (parts.next(), parts.next()) {
+                out[i] = Some(full.to_string());
+            }
+        }
+        Ok(out)
+    }
+
+    /// The full hashes of the commits reachable from `tip` but not from `start`: what was
+    /// committed on that branch since `start`.
+    pub fn commits_since(&self, start: &str, tip: &str) -> Result<HashSet<String>> {
+        let not_start = format!("^{start}");
+        let out = self.ok(["rev-list", "--end-of-options", tip, not_start.as_str()])?;
+        Ok(out.lines().map(str::to_string).collect())
+    }
+
+    /// Sorts `hashes` into those that do not exist and those not committed on `tip` after
+    /// `start`; without a start, only existence is checked.
+    pub fn commit_facts(
+        &self,
+        hashes: &[String],
+        start: Option<&str>,
+        tip: &str,
+    ) -> Result<CommitFacts> {
+        let full = self.resolve_commits(hashes)?;
+        let since = match start {
+            Some(start) if full.iter().any(Option::is_some) => self.commits_since(start, tip)?,
+            _ => HashSet::new(),
+        };
+        let mut facts = CommitFacts::default();
+        for (hash, full) in hashes.iter().zip(full) {
+            match full {
+                None => facts.missing.push(hash.clone()),
+                Some(f) if start.is_some() && !since.contains(&f) => {
+                    facts.outside.push(hash.clone())
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(facts)
+    }
+
+    /// The best common ancestor of two commits (where a branch forked), if any.
+    pub fn merge_base(&self, a: &str, b: &str) -> Result<Option<String>> {
+        let ran = self.run(["merge-base", "--end-of-options", a, b], None)?;
+        let base = ran.stdout.trim().to_string();
+        Ok(ran.yes_no()?.then_some(base))
+    }
+
+    /// Commits `path` alone — whatever else is staged stays staged and out of the commit
+    /// — and returns the new commit's hash. Runners sharing the tree may hold the index
+    /// lock for a moment: renn waits for it a little, as they do.
+    pub fn commit_only(&self, path: &str, message: &str) -> Result<String> {
+        let mut attempt = 0;
+        loop {
+            let result = self
+                .ok(["--literal-pathspecs", "add", "--", path])
+                .and_then(|_| {
+                    self.ok([
+                        "--literal-pathspecs",
+                        "commit",
+                        "--quiet",
+                        "-m",
+                        message,
+                        "--only",
+                        "--",
+                        path,
+                    ])
+                });
+            match result {
+                Err(crate::Error::Git { stderr, .. })
+                    if stderr.contains("index.lock") && attempt < 20 =>
+                {
+                    attempt += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50 * attempt));
+                }
+                Err(e) => return Err(e),
+                Ok(_) => return self.head(),
+            }
+        }
+    }
+
+    /// The same repository, run from another of its working trees (a run's worktree).
+    pub fn in_tree(&self, path: &Path) -> Git {
+        Git {
+            root: path.to_path_buf(),
+            top: path.to_path_buf(),
+            prefix: String::new(),
+        }
+    }
+}
