@@ -116,7 +116,7 @@ def http_fault(prompt: str, history: list[tuple[Step, str]]) -> str | None:
 def prompt_kind(prompt: str) -> str:
     """runner | continuation | auditor | other. Tasks mean a run; the completed-tasks
     section or a resume line means a continuation; a proof path without tasks, the auditor."""
-    if re.search(r"<task[\s>]", prompt):
+    if TASK.search(_run_text(prompt)):
         if re.search(r"<completed_tasks>|Resume at Task \d+", prompt):
             return "continuation"
         return "runner"
@@ -126,15 +126,17 @@ def prompt_kind(prompt: str) -> str:
 
 
 def run_id(prompt: str) -> str | None:
-    m = re.search(r"\*\*Run:\*\*\s*`?(\d[\w.]*-\d+)", prompt)
-    if m:
-        return m.group(1)
+    """From the objective's first line, else the inlined run's frontmatter, else a
+    `**Run:**` line (last: the prompt's format sections may show an example one)."""
     m = re.search(r"(?:Execute|Continue) run (\d+) of stage ([\w.]+?)-", prompt)
     if m:
         return f"{m.group(2)}-{m.group(1)}"
     stage = re.search(r"^stage:\s*['\"]?([\w.]+?)-", prompt, re.M)
     run = re.search(r"^run:\s*['\"]?(\d+)", prompt, re.M)
-    return f"{stage.group(1)}-{run.group(1)}" if stage and run else None
+    if stage and run:
+        return f"{stage.group(1)}-{run.group(1)}"
+    m = re.search(r"\*\*Run:\*\*\s*`?(\d[\w.]*-\d+)", prompt)
+    return m.group(1) if m else None
 
 
 @dataclass
@@ -146,9 +148,20 @@ class Task:
     body: str
 
 
+TASK = re.compile(r'<task((?:\s+[\w-]+="[^"]*")*)\s*>(.*?)</task>', re.S)
+
+
+def _run_text(prompt: str) -> str:
+    """The inlined run file: renn puts it in <context>; the prompt's other parts (the
+    recap format, the return contract) show `<task name>` placeholders that are not tasks."""
+    # First <context> to the LAST </context>: the run file has a <context> of its own.
+    start, end = prompt.find("<context>"), prompt.rfind("</context>")
+    return prompt[start:end] if 0 <= start < end else prompt
+
+
 def tasks(prompt: str) -> list[Task]:
     out = []
-    for i, m in enumerate(re.finditer(r"<task(\s[^>]*)?>(.*?)</task>", prompt, re.S), 1):
+    for i, m in enumerate(TASK.finditer(_run_text(prompt)), 1):
         attrs, body = m.group(1) or "", m.group(2)
         gate = re.search(r'type="checkpoint:([\w-]+)"', attrs)
         # A gate often has no <name>: renn calls it by what was built.
