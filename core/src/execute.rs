@@ -8,6 +8,7 @@
 mod evidence;
 pub mod failure;
 pub mod render;
+mod resume;
 mod step;
 #[cfg(test)]
 mod tests;
@@ -19,6 +20,7 @@ use crate::returns::{CompletedTask, GateReached};
 use crate::run::{GateKind, RunId, Task};
 use serde::{Deserialize, Serialize};
 
+pub use resume::{after_runs, AfterRuns, StageOnDisk};
 pub use step::{next, progress};
 
 /// What to do when a run fails (`--on-failure`).

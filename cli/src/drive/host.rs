@@ -11,7 +11,8 @@ use crate::lock::ProjectLock;
 use crate::{Error, Result};
 use renn_core::config::{ArgvVars, Config};
 use renn_core::execute::{
-    self, render, Action, Event, OnFailure, Outcome, PromptSpec, Settings, StageRun,
+    self, render, Action, AfterRuns, Event, OnFailure, Outcome, PromptSpec, Settings, StageOnDisk,
+    StageRun,
 };
 use renn_core::gate::GateResponse;
 use renn_core::models::Agent;
@@ -162,12 +163,15 @@ impl<'u> Host<'u> {
     }
 
     fn drive(&mut self) -> Result<StageExit> {
-        let verification = self.pending_verification();
-        // The seed: nothing left to run is reported (by the plan) and not an error.
-        if self.opts.dry_run || (self.plan.batches.is_empty() && verification.is_none()) {
+        if self.opts.dry_run {
             return Ok(StageExit::Done);
         }
-        if !self.plan.batches.is_empty() {
+        let after_runs = self.after_runs()?;
+        // The seed: nothing left to run is reported (by the plan) and not an error.
+        if self.plan.batches.is_empty() && after_runs.is_none() {
+            return Ok(StageExit::Done);
+        }
+        if !self.plan.batches.is_empty() || after_runs == Some(AfterRuns::Audit) {
             self.preflight()?;
         }
         self.git.exclude(&[
@@ -184,10 +188,12 @@ impl<'u> Host<'u> {
         }
         let interrupt = agent::Interrupt::install();
         let mut queue = VecDeque::from([Event::Start]);
-        if let Some(checklist) = verification {
-            state = state.with_pending_verification();
+        if let Some(at) = after_runs {
+            self.say_resumed(&at);
+            let (resumed, actions) = state.resume_after_runs(at);
+            state = resumed;
             queue.clear();
-            self.ask_verification(&checklist, &mut queue);
+            self.perform_all(actions, &state, &mut queue)?;
         }
         loop {
             while let Some(event) = queue.pop_front() {
@@ -285,20 +291,59 @@ impl<'u> Host<'u> {
         Ok(())
     }
 
-    /// A proof that still waits for the user's verification (every run is done, the
-    /// stage is not yet marked complete in the track).
-    fn pending_verification(&self) -> Option<Vec<String>> {
-        if !self.plan.batches.is_empty() || self.plan.runs.iter().any(|r| !r.complete) {
-            return None;
+    /// Where a stage whose runs are all complete stands (`None` while runs are left, or
+    /// when `--batch` asks for one batch): read from the proof, the track and git.
+    fn after_runs(&self) -> Result<Option<AfterRuns>> {
+        let all_done = self.plan.batches.is_empty()
+            && !self.plan.runs.is_empty()
+            && self.plan.runs.iter().all(|r| r.complete);
+        if !all_done || self.opts.only_batch.is_some() {
+            return Ok(None);
         }
         let path = proof::path(&self.plan.stage);
-        let proof = proof::parse(&path, &self.read(&path)?).ok()?;
-        let done = self.read(TRACK_PATH).is_some_and(|t| {
+        let proof = self
+            .read(&path)
+            .map(|t| proof::parse(&path, &t).map_err(|d| d.one_line()));
+        let marked = self.read(TRACK_PATH).is_some_and(|t| {
             track::stages(&t)
                 .iter()
                 .any(|s| s.number == self.plan.stage.number && s.complete)
         });
-        (proof.status == proof::ProofStatus::HumanNeeded && !done).then(|| proof.checklist())
+        let mut docs_dirty = false;
+        if self.config().commit_docs {
+            for f in [TRACK_PATH, PULSE_PATH, path.as_str()] {
+                docs_dirty |= self.root.join(f).exists() && self.git.is_changed(f)?;
+            }
+        }
+        let modified = |rel: &str| {
+            std::fs::metadata(self.root.join(rel))
+                .and_then(|m| m.modified())
+                .ok()
+        };
+        let proof_time = modified(&path);
+        let proof_predates_a_recap = self.plan.runs.iter().any(|r| {
+            let recap = renn_core::recap::path_for_run(&r.path);
+            matches!((modified(&recap), proof_time), (Some(r), Some(p)) if r > p)
+        });
+        Ok(Some(execute::after_runs(StageOnDisk {
+            proof,
+            proof_predates_a_recap,
+            marked,
+            docs_dirty,
+        })))
+    }
+
+    fn say_resumed(&mut self, at: &AfterRuns) {
+        let stage = &self.plan.stage.number;
+        let text = match at {
+            AfterRuns::Finished => format!("Stage {stage} is already complete."),
+            AfterRuns::Audit => format!("Every run of stage {stage} is complete, but its goal is not verified: the auditor runs."),
+            AfterRuns::Route { .. } => format!("Every run of stage {stage} is complete and its proof is written: it is routed."),
+            AfterRuns::Commit => format!("Stage {stage} is marked complete but not committed: committing it."),
+        };
+        self.ui.text(&text);
+        self.ui
+            .event("resumed", serde_json::to_value(at).unwrap_or_default());
     }
 
     /// Gates an earlier execution stopped at, from the agent outputs it kept (and where

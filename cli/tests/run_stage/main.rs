@@ -6,6 +6,7 @@
 mod agents;
 mod evidence;
 mod lock;
+mod resume;
 mod scenarios;
 mod terminal;
 

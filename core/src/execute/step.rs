@@ -482,7 +482,11 @@ fn next_batch(state: &mut StageRun, index: usize, out: &mut Vec<Action>) {
     }
 }
 
-fn route_proof(state: &mut StageRun, proof: Result<Proof, String>, out: &mut Vec<Action>) {
+pub(super) fn route_proof(
+    state: &mut StageRun,
+    proof: Result<Proof, String>,
+    out: &mut Vec<Action>,
+) {
     let proof = match proof {
         Ok(p) => p,
         Err(reason) => {
@@ -508,7 +512,7 @@ fn route_proof(state: &mut StageRun, proof: Result<Proof, String>, out: &mut Vec
     }
 }
 
-fn complete_stage(state: &mut StageRun, out: &mut Vec<Action>) {
+pub(super) fn complete_stage(state: &mut StageRun, out: &mut Vec<Action>) {
     out.push(Action::UpdateTrack);
     state.phase = Phase::Finished {
         outcome: Outcome::Completed,
