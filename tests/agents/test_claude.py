@@ -1,8 +1,7 @@
 """The real `claude` CLI (pinned, from npm) against the Anthropic stand-in: first alone, then
 driven by renn through stage 2 of examples/demo, then through every failure issue 9 lists.
 
-Tests marked xfail(strict=False, "needs main: …") wait for features being built on main;
-they turn into plain passes when a merge brings them (then the mark is removed).
+Every scenario passes against main as merged on 2026-12-01 (no xfail left here).
 """
 from __future__ import annotations
 
@@ -24,10 +23,6 @@ BYPASS = ["claude", "-p", "--model", "{model}", "--output-format", "text",
 def failure_line(out: str, run: str) -> str:
     """renn's one line saying why a run failed."""
     return next((l for l in out.splitlines() if re.search(rf"Run {run} failed", l)), "")
-
-
-def needs_main(what: str):
-    return pytest.mark.xfail(strict=False, reason=f"needs main: {what}")
 
 
 @pytest.fixture
@@ -196,7 +191,6 @@ def test_a_hung_agent_times_out_and_leaves_no_process(make_project, make_renn, s
     ("zero_commits", r"commit"),
     ("missing_row", r"task 3|missing|row"),
 ])
-@needs_main("evidence rules: a row with a commit on the run's branch for every non-gate task")
 def test_a_claim_without_evidence_fails_the_run(fault, words, project, renn, standin):
     standin.set_faults({"02-03": fault})  # batch 2: 02-03 runs in its own worktree
     res = renn("run-stage", "2", "--on-failure", "continue", timeout=300)
@@ -205,7 +199,6 @@ def test_a_claim_without_evidence_fails_the_run(fault, words, project, renn, sta
     assert line and re.search(words, line, re.I), f"{line!r}\n{res.out[-2500:]}"
 
 
-@needs_main("an uncommitted recap in a worktree is committed by renn")
 def test_an_uncommitted_recap_in_a_worktree_is_committed_by_renn(project, renn, standin):
     standin.set_faults({"02-03": "uncommitted_recap"})
     res = renn("run-stage", "2", timeout=300)
