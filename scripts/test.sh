@@ -16,3 +16,4 @@ echo "== tests";   cargo test --workspace
 echo "== wasm";    bash scripts/bindings/wasm.sh
 echo "== node";    bash scripts/bindings/node.sh
 echo "== python";  bash scripts/bindings/python.sh
+echo "== agents";  bash scripts/agents.sh
