@@ -190,6 +190,7 @@ fn run_stage(setup: Setup) -> (Sample, TempDir) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_renn"))
         .current_dir(&root)
         .env("RENN_TODAY", "2026-11-24")
+        .env("RENN_TRUST", "1")
         .env("INSTANT_TIMES", &times)
         .args(["--json", "run-stage", "3"])
         .stdin(Stdio::null())

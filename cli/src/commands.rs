@@ -71,6 +71,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             yes,
             on_failure,
             respond,
+            trust,
         } => {
             let respond = match respond.as_deref() {
                 Some([run, text]) => Some((run.clone(), response_text(text)?)),
@@ -91,6 +92,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
                     yes: *yes,
                     on_failure,
                     respond,
+                    trust: *trust,
                 },
             )
         }

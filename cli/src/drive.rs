@@ -30,6 +30,9 @@ pub struct Options {
     pub yes: bool,
     /// "Today" for pulse.md and track.md (the host's clock; tests pin it).
     pub today: String,
+    /// `--trust`: run the project's own agent command, and remember that for this
+    /// repository.
+    pub trust: bool,
 }
 
 /// How an execution ended; each has its own exit code (documented in the README).

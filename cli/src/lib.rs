@@ -7,6 +7,7 @@ pub mod drive;
 pub mod fsio;
 pub mod git;
 pub mod lock;
+pub mod trust;
 
 pub use disk::{find_root, load_project, open_project, ProjectDir};
 

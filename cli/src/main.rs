@@ -51,6 +51,10 @@ pub enum Command {
         /// verification (verification TEXT). TEXT may be @FILE.
         #[arg(long, num_args = 2, value_names = ["RUN", "TEXT"])]
         respond: Option<Vec<String>>,
+        /// Run the agent command this project's config.json sets, and remember that for
+        /// this repository (RENN_TRUST=1 trusts for one execution).
+        #[arg(long)]
+        trust: bool,
     },
     /// Show the stage's Execution Plan: its runs grouped into batches.
     Plan {

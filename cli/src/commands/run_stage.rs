@@ -16,6 +16,7 @@ pub struct Args<'a> {
     pub yes: bool,
     pub on_failure: OnFailure,
     pub respond: Option<(String, String)>,
+    pub trust: bool,
 }
 
 pub fn run(cli: &Cli, a: Args<'_>) -> Result<ExitCode> {
@@ -27,6 +28,7 @@ pub fn run(cli: &Cli, a: Args<'_>) -> Result<ExitCode> {
         dry_run: a.dry_run,
         on_failure: a.on_failure,
         respond: a.respond,
+        trust: a.trust,
         interactive,
         yes: a.yes,
         today: today(),

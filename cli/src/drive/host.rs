@@ -178,6 +178,7 @@ impl<'u> Host<'u> {
             return Ok(StageExit::Done);
         }
         if !self.plan.batches.is_empty() || after_runs == Some(AfterRuns::Audit) {
+            self.check_trust()?;
             self.preflight()?;
         }
         self.git.exclude(&[

@@ -10,6 +10,7 @@ mod lock;
 mod resume;
 mod scenarios;
 mod terminal;
+mod trust;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -134,6 +135,9 @@ impl Project {
     /// variable set to `None` is removed).
     pub fn run_stage_with(&self, args: &[&str], env: &[(&str, Option<&str>)]) -> Run {
         let mut command = Command::new(env!("CARGO_BIN_EXE_renn"));
+        // The fake agent is this project's own command: trusted for the tests (trust.rs
+        // tests the question itself).
+        command.env("RENN_TRUST", "1");
         for (k, v) in env {
             match v {
                 Some(v) => command.env(k, v),
@@ -155,6 +159,7 @@ impl Project {
         Command::new(env!("CARGO_BIN_EXE_renn"))
             .current_dir(self.path())
             .env("RENN_TODAY", "2026-11-24")
+            .env("RENN_TRUST", "1")
             .args(["--json", "run-stage", "3"])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped())

@@ -146,6 +146,18 @@ impl AgentConfig {
         })
     }
 
+    /// What the user must trust before renn runs it, when the repository chose it: the
+    /// command line and environment, as canonical JSON. `None` when they are renn's own
+    /// defaults (the claude profile as it ships): renn's own command needs no trust.
+    pub fn trust_subject(&self) -> Option<String> {
+        let default = AgentConfig::default();
+        if self.command == default.command && self.env.is_empty() {
+            return None;
+        }
+        let subject = serde_json::json!({ "command": self.command, "env": self.env });
+        Some(subject.to_string())
+    }
+
     /// The program renn starts: the command's first word.
     pub fn program(&self) -> &str {
         self.command.first().map_or("", String::as_str)

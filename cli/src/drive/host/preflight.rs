@@ -1,6 +1,7 @@
 //! The facts [`renn_core::preflight`] judges, read from this machine.
 
 use super::*;
+use crate::trust::{TrustStore, TRUST_VAR};
 use renn_core::preflight::{self, Facts};
 use std::path::Path;
 
@@ -53,4 +54,52 @@ fn executable(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
     path.metadata()
         .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+impl Host<'_> {
+    /// A repository's own agent command runs only once the user trusts it
+    /// ([`crate::trust`]); renn's defaults need no trust.
+    pub(super) fn check_trust(&mut self) -> Result<()> {
+        let agent = &self.config().agent;
+        let Some(subject) = agent.trust_subject() else {
+            return Ok(());
+        };
+        if std::env::var(TRUST_VAR).as_deref() == Ok("1") {
+            return Ok(());
+        }
+        let store = TrustStore::user();
+        if store.trusts(&self.root, &subject) {
+            return Ok(());
+        }
+        let mut shown = format!("  {}", agent.command.join(" "));
+        for (k, v) in &agent.env {
+            shown.push_str(&format!("\n  {k}={v}"));
+        }
+        let trusted = self.opts.trust
+            || self
+                .ui
+                .ask(&format!(
+                    "This project's .renn/config.json runs its own agent:\n{shown}\nRun it, now and from now on for this repository? [y/N]:"
+                ))
+                .is_some_and(|a| matches!(a.trim(), "y" | "Y" | "yes"));
+        if trusted {
+            store.trust(&self.root, &subject)?;
+            let at = store
+                .path()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            self.ui
+                .text(&format!("Trusted this project's agent command ({at})."));
+            return Ok(());
+        }
+        let d = Diagnostic::error(
+            "untrusted-agent",
+            format!("this project's config sets its own agent, which renn runs only once you trust it:\n{shown}"),
+        )
+        .in_file(CONFIG_PATH)
+        .with_hint(format!(
+            "review it; then run again with --trust (remembered for this repository), answer yes on a terminal, or set {TRUST_VAR}=1 for one execution (CI)"
+        ));
+        Err(renn_core::Error::from(d).into())
+    }
 }
