@@ -28,6 +28,7 @@ use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 mod act;
+mod answers;
 mod evidence;
 mod guard;
 mod isolate;

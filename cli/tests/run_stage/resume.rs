@@ -121,3 +121,53 @@ fn a_gaps_found_proof_older_than_the_gap_closure_recaps_is_audited_again() {
     );
     assert!(p.read(".renn/track.md").contains("- [x] **Stage 3: Auth**"));
 }
+
+#[test]
+fn kill_9_during_a_continuation_keeps_the_answer_and_runs_the_continuation_again() {
+    let gate_run = Spec {
+        n: 1,
+        batch: 1,
+        gate: true,
+    };
+    let p = Project::new(&[gate_run], json!({ "auditor": false }));
+    p.scenario("03-01", "gate-then-hang:human-verify");
+    p.run_stage(&[]).expect(4);
+    let mut renn = std::process::Command::new(env!("CARGO_BIN_EXE_renn"))
+        .current_dir(p.path())
+        .env("RENN_TRUST", "1")
+        .args(["--json", "run-stage", "3", "--respond", "03-01", "approved"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_until("the continuation works", || {
+        p.path().join(".fake-agent/03-01.hung").exists()
+    });
+    renn.kill().unwrap();
+    renn.wait().unwrap();
+    let record = p.read(".renn/stages/03-auth/03-01-gate.md");
+    assert!(
+        record.contains("## GATE REACHED") && record.ends_with("approved\n"),
+        "{record}"
+    );
+
+    // No --respond: the recorded answer is used, and the continuation (not a fresh
+    // runner) runs again.
+    let r = p.run_stage(&[]);
+    r.expect(0);
+    assert_eq!(r.spawned(), ["03-01"]);
+    assert!(r.named("gate_resolved").len() == 1, "{:?}", r.names());
+    assert!(
+        !p.path().join(".renn/stages/03-auth/03-01-gate.md").exists(),
+        "gone once complete"
+    );
+    let logs = std::fs::read_dir(p.path().join(".renn/stages/03-auth/logs")).unwrap();
+    let last = logs
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("03-01-"))
+        .max()
+        .unwrap();
+    let log = p.read(&format!(".renn/stages/03-auth/logs/{last}"));
+    assert!(log.contains("RUN COMPLETE"), "{log}");
+}

@@ -36,6 +36,11 @@ impl Host<'_> {
     ) -> Result<()> {
         match action {
             Action::Notify(n) => {
+                if let execute::Notice::RunCompleted { run } | execute::Notice::RunSkipped { run } =
+                    &n
+                {
+                    self.forget_gate(run);
+                }
                 if let Some(text) = render::notice_text(&n, state, &self.plan) {
                     self.ui.text(&text);
                 }
@@ -209,7 +214,6 @@ impl Host<'_> {
         let prompt = match spec {
             PromptSpec::Runner => self.templates.runner(&ctx),
             PromptSpec::Continuation { gate, response } => {
-                let _ = std::fs::remove_file(self.root.join(gate_path(&self.plan, run)));
                 self.templates.continuation(&ContinuationContext {
                     runner: ctx,
                     gate,
@@ -267,9 +271,16 @@ impl Host<'_> {
             let record = self.gate_record(run, output);
             self.write(&gate_path(&self.plan, run), &record)?;
         }
-        let answer = match self.respond.take() {
-            Some((id, text)) if RunId::parse(&id).as_ref() == Some(run) => Some(text),
-            other => {
+        let answer = match (self.respond.take(), self.recorded_answer(run)) {
+            (Some((id, text)), _) if RunId::parse(&id).as_ref() == Some(run) => Some(text),
+            (other, Some(text)) => {
+                self.respond = other;
+                self.ui.text(&format!(
+                    "{run}: its gate was answered before renn stopped ({text:?}); its continuation runs again."
+                ));
+                Some(text)
+            }
+            (other, None) => {
                 self.respond = other;
                 self.ui.ask(&format!("Your answer for {run} (\"approved\", \"done\", a choice, the issues; or skip / abort):"))
             }
@@ -292,10 +303,13 @@ impl Host<'_> {
                 give_up: execute::GiveUp::Abort,
             },
             text => match GateResponse::interpret(gate.gate, text) {
-                Some(response) => Event::GateAnswered {
-                    run: run.clone(),
-                    response,
-                },
+                Some(response) => {
+                    self.record_answer(run, text)?;
+                    Event::GateAnswered {
+                        run: run.clone(),
+                        response,
+                    }
+                }
                 None => return self.ask_gate(run, gate, queue),
             },
         };
