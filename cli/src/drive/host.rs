@@ -32,6 +32,7 @@ mod answers;
 mod evidence;
 mod guard;
 mod isolate;
+mod leftovers;
 mod preflight;
 mod stale;
 
@@ -114,9 +115,13 @@ impl<'u> Host<'u> {
         };
         // Agents a killed renn left running may still change their runs: stop them,
         // then plan from what is on disk now.
-        if !opts.dry_run && host.stop_stale_agents()? {
-            let (project, plan, templates) = load(&host.root, &host.git, opts)?;
-            (host.project, host.plan, host.templates) = (project, plan, templates);
+        if !opts.dry_run {
+            let stopped = host.stop_stale_agents()?;
+            host.clean_leftovers(stopped)?;
+            if stopped {
+                let (project, plan, templates) = load(&host.root, &host.git, opts)?;
+                (host.project, host.plan, host.templates) = (project, plan, templates);
+            }
         }
         host.check_pulse()?;
         host.ui.text(&host.plan.render_markdown());
@@ -278,7 +283,7 @@ impl<'u> Host<'u> {
             .join(", ");
         Err(renn_core::Error::from(
             Diagnostic::error("dirty-tree", format!("the working tree has uncommitted changes: {list}"))
-                .with_hint("commit or stash them first: runners commit their own work and would sweep these in"),
+                .with_hint("commit or stash them first (`git stash -u`): runners commit their own work and would sweep these in; after an interrupted run they may be its half-done edits"),
         )
         .into())
     }

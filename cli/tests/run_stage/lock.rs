@@ -119,3 +119,44 @@ fn a_crafted_registry_never_makes_renn_signal_a_foreign_process() {
     foreign.kill().unwrap();
     foreign.wait().unwrap();
 }
+
+#[test]
+fn leftovers_of_a_killed_renn_and_its_agent_are_cleaned_before_the_stage_goes_on() {
+    let p = Project::new(&[spec(1, 1)], json!({ "auditor": false }));
+    // What a kill leaves: an agent still running (carrying its token), the index lock
+    // its git held, and a write of renn's cut short.
+    let token = "00000000deadbeef-1-1-03-01";
+    let mut agent = Command::new("sleep")
+        .arg("300")
+        .env("RENN_AGENT_TOKEN", token)
+        .spawn()
+        .unwrap();
+    let registry = json!({ "agents": { "03-01": { "token": token, "pid": agent.id() } } });
+    p.write(
+        ".renn/stages/03-auth/logs/agents.json",
+        &registry.to_string(),
+    );
+    p.write(".git/index.lock", "");
+    p.write(".renn/.pulse.md.renn-tmp-4242-7", "half a pulse");
+
+    let r = p.run_stage(&[]);
+    r.expect(0);
+    agent.wait().unwrap();
+    let removed: Vec<&str> = r
+        .named("leftover_removed")
+        .iter()
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        removed.contains(&".renn/.pulse.md.renn-tmp-4242-7"),
+        "{removed:?}"
+    );
+    assert!(
+        removed.iter().any(|p| p.ends_with("index.lock")),
+        "{removed:?}"
+    );
+    assert!(p
+        .path()
+        .join(".renn/stages/03-auth/03-01-recap.md")
+        .exists());
+}

@@ -1,0 +1,54 @@
+//! What a killed renn or a killed agent leaves behind, cleaned before the stage goes on:
+//! renn's own temporary files (`.<name>.renn-tmp-…`, from a write cut short) and a
+//! `.git/index.lock` a killed agent's git held. Both are safe to remove only because
+//! renn holds the project's lock (no other renn writes here) and has just stopped the
+//! agents left running (no git of theirs still works).
+
+use super::*;
+use std::path::Path;
+
+impl Host<'_> {
+    /// Removes the leftovers and says what went. `agents_stopped`: agents of a killed
+    /// renn were stopped just now, so an index lock is theirs.
+    pub(super) fn clean_leftovers(&mut self, agents_stopped: bool) -> Result<()> {
+        let mut removed = Vec::new();
+        collect_temp_files(&self.root.join(".renn"), 0, &mut removed);
+        for path in &removed {
+            let _ = std::fs::remove_file(path);
+        }
+        let index_lock = self.git.common_dir()?.join("index.lock");
+        if agents_stopped && index_lock.symlink_metadata().is_ok() {
+            std::fs::remove_file(&index_lock).map_err(|source| Error::Io {
+                path: index_lock.display().to_string(),
+                source,
+            })?;
+            removed.push(index_lock);
+        }
+        for path in removed {
+            let shown = rel(&self.root, &path);
+            self.ui.text(&format!(
+                "Removed {shown}, left by an interrupted renn or agent."
+            ));
+            self.ui.event("leftover_removed", json!({ "path": shown }));
+        }
+        Ok(())
+    }
+}
+
+/// renn's temporary files under `dir`, not following links, not into worktrees.
+fn collect_temp_files(dir: &Path, depth: u32, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if kind.is_dir() && depth < 4 && name != "worktrees" {
+            collect_temp_files(&entry.path(), depth + 1, out);
+        } else if kind.is_file() && name.starts_with('.') && name.contains(".renn-tmp-") {
+            out.push(entry.path());
+        }
+    }
+}
