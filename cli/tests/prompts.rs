@@ -81,6 +81,7 @@ fn runner_prompt_for_02_03() {
         run_text: snap.text(&run.path).unwrap().unwrap(),
         pulse: snap.text(snapshot::PULSE_PATH).unwrap(),
         config: snap.text(snapshot::CONFIG_PATH).unwrap(),
+        earlier: &[],
     };
     assert_eq!(Templates::load(snap).unwrap().runner(&ctx), out);
     assert_eq!(prompt_ok(&["prompt", "2-3"]), out, "run ids are normalised");
@@ -274,6 +275,7 @@ fn prompts_reference_only_files_that_exist() {
             run_text: snap.text(&run.path).unwrap().unwrap(),
             pulse: snap.text(snapshot::PULSE_PATH).unwrap(),
             config: snap.text(snapshot::CONFIG_PATH).unwrap(),
+            earlier: &[],
         };
         prompts.push((run.id.to_string(), templates.runner(&ctx)));
     }

@@ -39,6 +39,16 @@ pub struct RunnerContext<'a> {
     pub pulse: Option<&'a str>,
     /// `.renn/config.json`, when it exists.
     pub config: Option<&'a str>,
+    /// Commits an earlier, interrupted runner of this run made: the new runner goes on
+    /// from them instead of doing their tasks again.
+    pub earlier: &'a [EarlierCommit],
+}
+
+/// A commit an interrupted runner of the run made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EarlierCommit {
+    pub hash: String,
+    pub subject: String,
 }
 
 /// A fresh runner resuming `runner.run` after the user answered its gate.
@@ -90,6 +100,7 @@ const RUNNER: &[RunnerSlot] = &[
             })
     }),
     ("return_contract", return_contract),
+    ("earlier_work", earlier_work),
 ];
 
 /// The continuation template knows every runner placeholder, plus these.
@@ -362,4 +373,26 @@ fn must_haves_text(all: &[(RunId, MustHaves)]) -> String {
     } else {
         out.join("\n\n")
     }
+}
+
+/// What an interrupted runner of the run already committed, for the one that takes over;
+/// empty when there was none.
+fn earlier_work(c: &RunnerContext<'_>) -> String {
+    if c.earlier.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "\n<earlier_attempt>\nAn earlier runner of this run was stopped before it finished. It had already committed:\n\n| Commit | Subject |\n|---|---|\n",
+    );
+    for e in c.earlier {
+        out.push_str(&format!(
+            "| {} | {} |\n",
+            e.hash,
+            e.subject.replace('|', "\\|")
+        ));
+    }
+    out.push_str(
+        "\nCheck each with `git show --stat <commit>`. Do not redo a task whose work is committed there: list that commit in your task table for the task, and go on with the first task that has none.\n</earlier_attempt>\n",
+    );
+    out
 }

@@ -17,7 +17,9 @@ use renn_core::execute::{
 use renn_core::gate::GateResponse;
 use renn_core::models::Agent;
 use renn_core::plan::{Plan, PlanOptions};
-use renn_core::prompt::{self, AuditorContext, ContinuationContext, RunnerContext, Templates};
+use renn_core::prompt::{
+    self, AuditorContext, ContinuationContext, EarlierCommit, RunnerContext, Templates,
+};
 use renn_core::run::RunId;
 use renn_core::snapshot::{CONFIG_PATH, PULSE_PATH, TRACK_PATH};
 use renn_core::{next, permissions, proof, pulse, returns, track, Diagnostic, Project};

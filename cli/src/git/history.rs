@@ -124,3 +124,33 @@ impl Git {
         }
     }
 }
+
+impl Git {
+    /// `git log RANGE` as (short hash, subject) pairs, newest first, at most `max`.
+    pub fn commits(&self, range: &str, max: usize) -> Result<Vec<(String, String)>> {
+        let limit = format!("--max-count={max}");
+        let args = [
+            "log",
+            "--format=%h%x09%s",
+            limit.as_str(),
+            "--end-of-options",
+            range,
+            "--",
+        ];
+        let out = self.ok(args)?;
+        Ok(out
+            .lines()
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(h, s)| (h.to_string(), s.to_string()))
+            .collect())
+    }
+}
+
+impl Git {
+    /// The full hash of the commit `rev` names (`abc1234^`, a branch…).
+    pub fn commit_of(&self, rev: &str) -> Result<String> {
+        let spec = format!("{rev}^{{commit}}");
+        let out = self.ok(["rev-parse", "--verify", "--end-of-options", spec.as_str()])?;
+        Ok(out.trim().to_string())
+    }
+}

@@ -171,3 +171,47 @@ fn kill_9_during_a_continuation_keeps_the_answer_and_runs_the_continuation_again
     let log = p.read(&format!(".renn/stages/03-auth/logs/{last}"));
     assert!(log.contains("RUN COMPLETE"), "{log}");
 }
+
+fn task_commits(p: &Project, run: &str, task: u32) -> usize {
+    let subject = format!("feat({run}): task {task}");
+    p.subjects().iter().filter(|s| **s == subject).count()
+}
+
+#[test]
+fn an_interrupted_run_goes_on_from_its_committed_tasks_in_the_shared_tree() {
+    let p = Project::new(&[spec(1, 1)], json!({ "auditor": false }));
+    p.scenario("03-01", "first-then-hang");
+    let mut renn = p.spawn_run_stage();
+    wait_until("task 1 is committed", || task_commits(&p, "03-01", 1) == 1);
+    renn.kill().unwrap();
+    renn.wait().unwrap();
+
+    p.scenario("03-01", "complete");
+    p.run_stage(&[]).expect(0);
+    assert_eq!(task_commits(&p, "03-01", 1), 1, "task 1 is not done twice");
+    assert_eq!(task_commits(&p, "03-01", 2), 1);
+}
+
+#[test]
+fn an_interrupted_worktree_run_goes_on_from_its_branch() {
+    let p = Project::new(
+        &[spec(1, 1), spec(2, 1)],
+        json!({ "auditor": false, "isolation": "worktree" }),
+    );
+    p.scenario("03-01", "first-then-hang");
+    let mut renn = p.spawn_run_stage();
+    let wt = p.path().join(".renn/worktrees/03-01");
+    wait_until("task 1 is committed on the run's branch", || {
+        wt.exists()
+            && git(&wt, &["log", "--format=%s"])
+                .lines()
+                .any(|s| s == "feat(03-01): task 1")
+    });
+    renn.kill().unwrap();
+    renn.wait().unwrap();
+
+    p.scenario("03-01", "complete");
+    p.run_stage(&[]).expect(0);
+    assert_eq!(task_commits(&p, "03-01", 1), 1, "task 1 is not done twice");
+    assert_eq!(task_commits(&p, "03-01", 2), 1);
+}

@@ -172,6 +172,7 @@ impl<'a> RunTexts<'a> {
             run_text: self.run,
             pulse: self.pulse,
             config: self.config,
+            earlier: &[],
         }
     }
 }

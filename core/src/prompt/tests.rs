@@ -71,6 +71,7 @@ fn runner_prompt_inlines_run_pulse_and_config_and_forbids_state_edits() {
         run_text: RUN,
         pulse: None,
         config: Some("{\"horsepower\": \"quality\"}\n"),
+        earlier: &[],
     };
     let text = Templates::embedded().runner(&ctx);
     assert!(text.starts_with("<objective>\nExecute run 01 of stage 03-cache.\n\nCommit each task atomically. Create the recap at .renn/stages/03-cache/03-01-recap.md.\n</objective>"));
@@ -98,6 +99,7 @@ fn the_return_contract_parses_once_filled_in() {
         run_text: RUN,
         pulse: None,
         config: None,
+        earlier: &[],
     };
     let contract = return_contract(&ctx);
     let fill = |s: &str| {
@@ -150,6 +152,7 @@ fn decision_continuation() {
             run_text: RUN,
             pulse: Some("# Pulse\n"),
             config: None,
+            earlier: &[],
         },
         gate: &gate,
         response: &response,
@@ -237,6 +240,7 @@ fn project_templates_override_the_embedded_ones() {
         run_text: RUN,
         pulse: None,
         config: None,
+        earlier: &[],
     };
     assert_eq!(
         t.runner(&runner),
@@ -296,6 +300,7 @@ fn partials_are_overridden_like_templates_and_placed_only_where_they_apply() {
         run_text: RUN,
         pulse: None,
         config: None,
+        earlier: &[],
     };
     // Not a TDD run: no TDD notes.
     assert_eq!(
@@ -322,6 +327,7 @@ fn a_tdd_run_gets_the_tdd_notes() {
         run_text: &tdd,
         pulse: None,
         config: None,
+        earlier: &[],
     };
     let text = Templates::embedded().runner(&ctx);
     assert!(text.contains("<tdd>\nThis is a TDD run"), "{text}");

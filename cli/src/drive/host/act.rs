@@ -204,12 +204,17 @@ impl Host<'_> {
         let run_text = snap.text(&r.path)?.unwrap_or_default().to_string();
         let pulse = self.read(PULSE_PATH);
         let config = snap.text(CONFIG_PATH)?.map(str::to_string);
+        let earlier = match spec {
+            PromptSpec::Runner => self.earlier_commits(run)?,
+            PromptSpec::Continuation { .. } => Vec::new(),
+        };
         let ctx = RunnerContext {
             stage: &self.plan.stage,
             run: r,
             run_text: &run_text,
             pulse: pulse.as_deref(),
             config: config.as_deref(),
+            earlier: &earlier,
         };
         let prompt = match spec {
             PromptSpec::Runner => self.templates.runner(&ctx),
@@ -222,6 +227,14 @@ impl Host<'_> {
             }
         };
         let cwd = self.workdir(run)?;
+        // In the shared tree an interrupted runner's commits are the run's own work: the
+        // run started before the first of them.
+        if let (Some(first), false) = (earlier.first(), self.iso.worktrees.contains_key(run)) {
+            if !self.starts.contains_key(run) {
+                let start = self.git.commit_of(&format!("{}^", first.hash))?;
+                self.starts.insert(run.clone(), start);
+            }
+        }
         self.record_start(run)?;
         self.start_agent(
             &run.to_string(),
@@ -230,6 +243,27 @@ impl Host<'_> {
             (prompt, &run_text),
             cwd,
         )
+    }
+
+    /// What an interrupted runner of `run` committed before renn stopped: on its branch
+    /// and not yet merged (worktree isolation), or on HEAD with the run's id in the
+    /// subject (`feat(03-02): …`; the shared tree). A run without a recap has no
+    /// commits of a finished attempt, so these are an interrupted one's.
+    fn earlier_commits(&self, run: &RunId) -> Result<Vec<EarlierCommit>> {
+        let branch = isolate::branch_of(run);
+        let found = if self.git.branch_exists(&branch)? {
+            self.git.commits(&format!("HEAD..{branch}"), 100)?
+        } else {
+            let tag = format!("({run})");
+            let mut c = self.git.commits("HEAD", 300)?;
+            c.retain(|(_, subject)| subject.contains(&tag));
+            c
+        };
+        Ok(found
+            .into_iter()
+            .rev()
+            .map(|(hash, subject)| EarlierCommit { hash, subject })
+            .collect())
     }
 
     pub(super) fn spawn_auditor(&mut self) -> Result<()> {

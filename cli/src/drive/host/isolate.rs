@@ -59,7 +59,7 @@ pub(super) const WORKTREE_DIR: &str = ".renn/worktrees";
 /// [`WORKTREE_DIR`] as an `info/exclude` pattern.
 pub(super) const EXCLUDED_WORKTREES: &str = "/.renn/worktrees/";
 
-fn branch_of(run: &RunId) -> String {
+pub(super) fn branch_of(run: &RunId) -> String {
     format!("renn/run-{run}")
 }
 
