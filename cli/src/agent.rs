@@ -221,16 +221,33 @@ pub fn start(job: AgentJob, done: Sender<AgentDone>) -> Result<Running> {
             let bytes = std::mem::take(&mut *buf.lock().unwrap_or_else(|e| e.into_inner()));
             String::from_utf8_lossy(&bytes).into_owned()
         };
+        let stderr = without_echo(&take(&errors), &job.prompt);
         let _ = done.send(AgentDone {
             label: job.label,
             exit,
             output: take(&output),
-            stderr: take(&errors),
+            stderr,
             duration,
             log_path: job.log_path,
         });
     });
     Ok(Running { group })
+}
+
+/// `stderr` without the lines that repeat the prompt: some CLIs (codex) echo their
+/// whole input there, and renn's rules in it ("401", "not logged in") are not the
+/// agent's own error.
+fn without_echo(stderr: &str, prompt: &str) -> String {
+    let prompt_lines: std::collections::HashSet<&str> = prompt
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.len() >= 8)
+        .collect();
+    stderr
+        .lines()
+        .filter(|l| !prompt_lines.contains(l.trim()))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn exit_of(status: io::Result<ExitStatus>, timed_out: bool, timeout: Duration) -> Exit {

@@ -400,3 +400,23 @@ fn an_agent_that_exits_leaves_nothing_running_in_another_session() {
         "{escaped} outlived the agent that started it"
     );
 }
+
+#[test]
+fn an_agent_echoing_its_prompt_on_stderr_reports_only_its_own_error_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut j = job(
+        dir.path(),
+        "03-08",
+        &[
+            "sh",
+            "-c",
+            "cat >&2; echo 'ERROR: exceeded retry limit, last status: 429' >&2; exit 1",
+        ],
+    );
+    j.prompt = "Stop at a gate when a CLI says `not logged in`, 401 or 403.\nshort\n".into();
+    let done = run(j);
+    assert_eq!(
+        done.stderr.trim(),
+        "short\nERROR: exceeded retry limit, last status: 429"
+    );
+}
