@@ -229,9 +229,7 @@ def test_a_transient_api_error_is_retried_then_the_stage_goes_on(fault, project,
 
 # The words a person understands, from codex's own last error line.
 @pytest.mark.parametrize("fault,words", [
-    pytest.param("overloaded", r"at capacity", marks=needs_main(
-        "codex's 503 says 'Selected model is at capacity. Please try a different model.': renn does not "
-        "take it for overload, so agent.retries never retries it")),
+    ("overloaded", r"at capacity"),
     ("rate_limited", r"429 Too Many Requests"),
 ])
 def test_a_persistent_api_error_fails_the_run_clearly(fault, words, make_project, make_renn, standin):

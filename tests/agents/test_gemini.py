@@ -211,7 +211,6 @@ def test_the_profile_picks_gemini_models_by_horsepower(make_project, make_renn, 
 # --- failures through renn ---------------------------------------------------------------------
 
 
-@needs_main("gemini's bad key is HTTP 400 API_KEY_INVALID \"API key not valid. Please pass a valid API key.\": renn does not take it for an authentication failure")
 def test_unauthorized_stops_the_stage_once(project, renn, standin):
     """Google answers a bad key with 400 API_KEY_INVALID ("API key not valid"), not 401."""
     standin.set_faults({"*": "unauthorized"})
@@ -237,7 +236,6 @@ def test_a_transient_api_error_is_retried_then_the_stage_goes_on(fault, project,
 # The words a person understands, from gemini's own error (not "status: 503" of its stack dump).
 @pytest.mark.parametrize("fault,words", [("overloaded", r"model is overloaded"),
                                          ("rate_limited", r"exceeded your current quota")])
-@needs_main("renn's failure reason is the tail of gemini's stack dump ('status: 503 / } / An unexpected critical error occurred:[object Object]'), not its message line")
 def test_a_persistent_api_error_fails_the_run_clearly(fault, words, make_project, make_renn, standin):
     project = make_project(agent=profile_agent(standin.url, retries={"attempts": 1, "backoff_secs": 1}), model_overrides=MODELS)
     standin.set_faults({"02-02": fault})
@@ -251,8 +249,6 @@ def test_a_persistent_api_error_fails_the_run_clearly(fault, words, make_project
     assert res.seconds < 120, f"took {res.seconds:.0f} s"
 
 
-@needs_main("renn's failure reason is the tail of gemini's stack dump (stack frames, 'An unexpected critical "
-            "error occurred:[object Object]'), not its 'fetch failed sending request' line")
 def test_connection_refused_says_why(make_project, make_renn):
     import socket
     with socket.socket() as s:  # a port that was free a moment ago: nothing listens there
