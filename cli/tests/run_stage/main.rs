@@ -5,6 +5,7 @@
 
 mod agents;
 mod evidence;
+mod merges;
 mod scenarios;
 mod terminal;
 
