@@ -32,18 +32,8 @@ fn an_agent_that_resets_its_branch_past_its_fork_fails_and_main_keeps_earlier_wo
     p.scenario("03-03", "reset-branch");
     let r = p.run_stage(&["--on-failure", "continue"]);
     r.expect(3);
-    let fork = r.named("worktree_created").len();
-    assert_eq!(fork, 4, "{:?}", r.names());
-    let why = reason_of(&r, "03-03");
-    assert!(
-        why.starts_with("its branch no longer contains ")
-            && why.contains("the agent reset or rebased it"),
-        "{why}"
-    );
-    // The fork named is batch 2's start: the last merge of batch 1.
-    let merge_02 = git(p.path(), &["log", "--format=%h %s", "--grep=^merge(03-02)"]);
-    let merge_02 = merge_02.split(' ').next().unwrap();
-    assert!(why.contains(merge_02), "{why} / {merge_02}");
+    let worktrees = r.named("worktree_created").len();
+    assert_eq!(worktrees, 4, "both batches isolated: {:?}", r.names());
     // Batch 1's work and 03-04's stand; nothing of 03-03 was merged.
     for n in [1, 2, 4] {
         assert_eq!(
@@ -56,6 +46,16 @@ fn an_agent_that_resets_its_branch_past_its_fork_fails_and_main_keeps_earlier_wo
             .join(format!(".renn/stages/03-auth/03-{n:02}-recap.md"))
             .exists());
     }
+    let why = reason_of(&r, "03-03");
+    assert!(
+        why.starts_with("its branch no longer contains ")
+            && why.contains("the agent reset or rebased it"),
+        "{why}"
+    );
+    // The fork named is batch 2's start: the last merge of batch 1.
+    let merge_02 = git(p.path(), &["log", "--format=%h %s", "--grep=^merge(03-02)"]);
+    let merge_02 = merge_02.split(' ').next().unwrap();
+    assert!(why.contains(merge_02), "{why} / {merge_02}");
     assert!(!p.path().join("work-03-03.txt").exists());
     assert!(!p.subjects().iter().any(|s| s.starts_with("merge(03-03)")));
     assert_eq!(branches(&p), ["renn/failed/run-03-03-1"]);
