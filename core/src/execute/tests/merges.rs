@@ -201,7 +201,7 @@ fn every_failed_run_is_set_aside_with_its_recap_path() {
     );
     // Evidence that failed.
     let (_, a) = judged(None, &[], None);
-    assert_eq!(set_aside(&a), [expected.clone()]);
+    assert_eq!(set_aside(&a), std::slice::from_ref(&expected));
     // A runner that failed.
     let plan = plan_of(&[(1, 1), (2, 1)], &[]);
     let mut d = Driver::new(&plan, settings());
@@ -212,7 +212,7 @@ fn every_failed_run_is_set_aside_with_its_recap_path() {
         output: String::new(),
         exit: Exit::Failed { code: Some(1) },
     });
-    assert_eq!(set_aside(&a), [expected.clone()]);
+    assert_eq!(set_aside(&a), std::slice::from_ref(&expected));
     // A hollow claim, judged before the host is asked.
     let a = d.send(Event::RunnerExited {
         stderr: String::new(),

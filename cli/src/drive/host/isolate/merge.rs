@@ -16,7 +16,9 @@ impl Host<'_> {
         state: &StageRun,
         queue: &mut VecDeque<Event>,
     ) -> Result<()> {
-        if self.iso.held.is_empty() && self.iso.merging.is_empty() {
+        // A stopped stage takes no more answers; a believed run left unmerged keeps its
+        // branch and committed recap, and the next execution recovers it.
+        if (self.iso.held.is_empty() && self.iso.merging.is_empty()) || state.is_finished() {
             return Ok(());
         }
         let working = state
