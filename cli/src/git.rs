@@ -193,6 +193,18 @@ impl Git {
         Ok(!out.is_empty())
     }
 
+    /// Whether git tracks `path` (it is in the index).
+    pub fn is_tracked(&self, path: &str) -> Result<bool> {
+        let args = [
+            "--literal-pathspecs",
+            "ls-files",
+            "--error-unmatch",
+            "--",
+            path,
+        ];
+        self.run(args, None)?.yes_no()
+    }
+
     /// Commits what is staged and returns the new commit's hash. Nothing staged is an error.
     pub fn commit(&self, message: &str) -> Result<String> {
         self.ok(["commit", "--quiet", "-m", message])?;

@@ -5,6 +5,7 @@
 //! checking evidence, asking the user, writing files — and feeds back what happened
 //! as events. The rules live here, once, tested exhaustively.
 
+mod branch;
 mod evidence;
 pub mod failure;
 pub mod render;
@@ -20,6 +21,7 @@ use crate::returns::{CompletedTask, GateReached};
 use crate::run::{GateKind, RunId, Task};
 use serde::{Deserialize, Serialize};
 
+pub use branch::RunBranch;
 pub use resume::{after_runs, AfterRuns, StageOnDisk};
 pub use step::{next, progress};
 
@@ -61,6 +63,9 @@ pub enum RunStatus {
     Running,
     /// The runner said RUN COMPLETE; waiting for the host's evidence check.
     Checking,
+    /// Believed; its branch waits to be merged back into the stage. Only then is it done:
+    /// a run whose evidence failed is never merged.
+    Merging,
     /// Stopped at a human gate, waiting for the user's answer.
     AtGate,
     Done,
@@ -71,7 +76,7 @@ pub enum RunStatus {
 impl RunStatus {
     /// Whether an agent process may currently be working on the run.
     pub fn is_active(self) -> bool {
-        matches!(self, Self::Running | Self::Checking)
+        matches!(self, Self::Running | Self::Checking | Self::Merging)
     }
 
     pub fn is_settled(self) -> bool {
@@ -201,13 +206,22 @@ pub enum Event {
     /// The host's spot-check after RUN COMPLETE, facts only: the recap's text if it
     /// exists, the listed commits that do not exist in the repository, and those that
     /// exist but were not made by this run (not on its branch after the commit it
-    /// started from). A host that cannot tell leaves `outside_run` empty.
+    /// started from). A host that cannot tell leaves `outside_run` empty. For a run that
+    /// worked on a branch of its own, `branch` says so and whether that branch still holds
+    /// the commit it was made from; the facts are then read from the branch, before it is
+    /// merged.
     Evidence {
         run: RunId,
         recap: Option<String>,
         missing_commits: Vec<String>,
         #[serde(default)]
         outside_run: Vec<String>,
+        #[serde(default)]
+        branch: Option<RunBranch>,
+    },
+    /// A believed run's branch was merged back into the stage (after `MergeBack`).
+    Merged {
+        run: RunId,
     },
     /// The runner did what is not its to do (switched the main tree's branch): the run
     /// fails with `reason`, whatever it printed.
@@ -329,6 +343,21 @@ pub enum Action {
     AskGate {
         run: RunId,
         gate: GateReached,
+    },
+    /// Merge the run's branch back into the stage; answer `Merged` or `MergeConflict`.
+    /// A host may wait to merge several runs of a batch together, in run-id order.
+    MergeBack {
+        run: RunId,
+        branch: String,
+    },
+    /// The run failed: nothing of it may make it count as complete later. The host
+    /// renames its recap, if the run's tree holds one, to `rejected_path` (committing the
+    /// rename when the recap was committed), and keeps a branch of the run's own under a
+    /// name no later execution resumes or merges, telling the user where it is.
+    SetAside {
+        run: RunId,
+        recap_path: String,
+        rejected_path: String,
     },
     /// Ask "continue with remaining batches, or stop?"; answer `FailureChosen`.
     AskFailure {

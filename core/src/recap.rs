@@ -35,6 +35,16 @@ pub struct Recap {
     pub next_stage_readiness: Option<String>,
 }
 
+/// Where a failed run's recap is set aside: `…/03-02-recap.md` → `…/03-02-recap.rejected.md`.
+/// Not a `-recap.md` name, so the inventory neither counts it as a recap (the run is not
+/// complete) nor reports it as an orphan.
+pub fn rejected_path(recap_path: &str) -> String {
+    match recap_path.strip_suffix(".md") {
+        Some(stem) => format!("{stem}.rejected.md"),
+        None => format!("{recap_path}.rejected"),
+    }
+}
+
 /// The recap next to a run file: `…/03-02-run.md` → `…/03-02-recap.md`.
 pub fn path_for_run(run_path: &str) -> String {
     match run_path.strip_suffix("-run.md") {

@@ -166,7 +166,7 @@ fn status_label(o: &RunOutcome) -> &'static str {
         RunStatus::Failed => "✗ Failed",
         RunStatus::AtGate => "⏸ At gate",
         RunStatus::Skipped => "– Skipped",
-        RunStatus::Running | RunStatus::Checking => "… Running",
+        RunStatus::Running | RunStatus::Checking | RunStatus::Merging => "… Running",
         RunStatus::Pending => "○ Not run",
     }
 }
@@ -186,7 +186,7 @@ fn detail(o: &RunOutcome) -> String {
         RunStatus::Failed => why("✗ failed"),
         RunStatus::Skipped => why("skipped"),
         RunStatus::AtGate => "⏸ waiting at a human gate".into(),
-        RunStatus::Running | RunStatus::Checking => "still running".into(),
+        RunStatus::Running | RunStatus::Checking | RunStatus::Merging => "still running".into(),
         RunStatus::Pending => "not run".into(),
     }
 }

@@ -86,31 +86,41 @@ impl Git {
     /// — and returns the new commit's hash. Runners sharing the tree may hold the index
     /// lock for a moment: renn waits for it a little, as they do.
     pub fn commit_only(&self, path: &str, message: &str) -> Result<String> {
+        self.commit_paths(&[path], message)
+    }
+
+    /// [`Git::commit_only`] for several paths; a path whose file is gone commits its
+    /// removal (a rename is its old path and its new one).
+    pub fn commit_paths(&self, paths: &[&str], message: &str) -> Result<String> {
+        let add = ["--literal-pathspecs", "add", "-A", "--"];
+        let commit = [
+            "--literal-pathspecs",
+            "commit",
+            "--quiet",
+            "-m",
+            message,
+            "--only",
+            "--",
+        ];
+        // Each step is retried alone: once `add` has staged a removal, the removed path
+        // would no longer match anything for a second `add`.
+        self.while_index_locked(|| self.ok(add.iter().chain(paths)))?;
+        self.while_index_locked(|| self.ok(commit.iter().chain(paths)))?;
+        self.head()
+    }
+
+    /// Runs `step` again, with growing pauses, while another git process holds the index.
+    fn while_index_locked(&self, step: impl Fn() -> Result<String>) -> Result<String> {
         let mut attempt = 0;
         loop {
-            let result = self
-                .ok(["--literal-pathspecs", "add", "--", path])
-                .and_then(|_| {
-                    self.ok([
-                        "--literal-pathspecs",
-                        "commit",
-                        "--quiet",
-                        "-m",
-                        message,
-                        "--only",
-                        "--",
-                        path,
-                    ])
-                });
-            match result {
+            match step() {
                 Err(crate::Error::Git { stderr, .. })
                     if stderr.contains("index.lock") && attempt < 20 =>
                 {
                     attempt += 1;
                     std::thread::sleep(std::time::Duration::from_millis(50 * attempt));
                 }
-                Err(e) => return Err(e),
-                Ok(_) => return self.head(),
+                other => return other,
             }
         }
     }

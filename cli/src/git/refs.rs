@@ -78,4 +78,21 @@ impl Git {
         }
         Ok(types)
     }
+
+    /// Renames the local branch `from` to `to`, also where a worktree has it checked out.
+    /// An existing `to` is an error: no branch is overwritten.
+    pub fn rename_branch(&self, from: &str, to: &str) -> Result<()> {
+        self.ok(["branch", "-m", "--end-of-options", from, to])
+            .map(drop)
+    }
+
+    /// The text of the file `rev:./path` names (a path relative to ROOT), `None` when
+    /// there is none there or it is not text.
+    pub fn file_at(&self, rev: &str, path: &str) -> Result<Option<String>> {
+        let name = format!("{rev}:./{path}");
+        if self.object_types(std::slice::from_ref(&name))?[0].as_deref() != Some("blob") {
+            return Ok(None);
+        }
+        Ok(Some(self.ok(["cat-file", "blob", name.as_str()])?))
+    }
 }

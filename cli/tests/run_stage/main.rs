@@ -7,6 +7,7 @@ mod agents;
 mod evidence;
 mod guard;
 mod lock;
+mod merges;
 mod resume;
 mod scenarios;
 mod terminal;

@@ -342,11 +342,9 @@ fn a_merge_conflict_fails_that_run_and_keeps_its_branch() {
         "03-01 was here\n",
         "the first run's merge stands"
     );
-    assert!(git(p.path(), &["branch", "--list", "renn/run-03-02"]).contains("renn/run-03-02"));
-    assert!(
-        p.path().join(".renn/worktrees/03-02").exists(),
-        "kept for inspection"
-    );
+    // Kept for inspection, under names the next execution neither resumes nor merges.
+    assert!(git(p.path(), &["branch", "--list", "renn/*"]).contains("renn/failed/run-03-02-1"));
+    assert!(p.path().join(".renn/worktrees/failed-03-02-1").exists());
     assert!(
         git(p.path(), &["status", "--porcelain", "--untracked-files=no"])
             .lines()
@@ -381,34 +379,35 @@ fn later_batches_reuse_worktrees_and_a_failed_run_keeps_its_own() {
     ] {
         assert!(subjects.iter().any(|x| x == s), "{s}: {subjects:?}");
     }
-    // Only the failed run's worktree is left, under its own name, on its branch.
+    // Only the failed run's worktree is left, set aside with its branch.
     let left: Vec<String> = std::fs::read_dir(p.path().join(".renn/worktrees"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(left, ["03-04"]);
-    let kept = p.path().join(".renn/worktrees/03-04");
+    assert_eq!(left, ["failed-03-04-1"]);
+    let kept = p.path().join(".renn/worktrees/failed-03-04-1");
     assert_eq!(
         git(&kept, &["branch", "--show-current"]).trim(),
-        "renn/run-03-04"
+        "renn/failed/run-03-04-1"
     );
-    assert!(git(p.path(), &["branch", "--list", "renn/*"]).contains("renn/run-03-04"));
 
-    // Run again: 03-04 goes on in its worktree, is merged, and nothing is left.
-    let kept = kept.canonicalize().unwrap();
+    // Run again: 03-04, now alone, starts afresh in the project; the failed attempt
+    // stays where it was put for the user.
     p.scenario("03-04", "complete");
     let r = p.run_stage(&[]);
     r.expect(0);
     assert_eq!(r.spawned(), ["03-04"]);
+    assert!(r.named("worktree_created").is_empty());
+    assert_eq!(p.read("work-03-04.txt"), "03-04 task 1\n03-04 task 2\n");
     assert_eq!(
-        r.named("worktree_created")[0]["path"],
-        kept.display().to_string()
+        git(p.path(), &["branch", "--list", "renn/*"]).trim(),
+        "+ renn/failed/run-03-04-1"
     );
-    assert!(git(p.path(), &["branch", "--list", "renn/*"]).is_empty());
-    assert!(std::fs::read_dir(p.path().join(".renn/worktrees"))
+    let left: Vec<String> = std::fs::read_dir(p.path().join(".renn/worktrees"))
         .unwrap()
-        .next()
-        .is_none());
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["failed-03-04-1"]);
 }
 
 #[test]

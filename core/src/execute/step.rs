@@ -62,16 +62,22 @@ fn apply(state: &mut StageRun, event: Event, out: &mut Vec<Action>) -> Result<()
             recap,
             missing_commits,
             outside_run,
+            branch,
         } => {
             let r = active(state, &run, RunStatus::Checking, "evidence")?;
-            checked(state, r, recap, &missing_commits, &outside_run, out);
+            let facts = (recap, &missing_commits[..], &outside_run[..]);
+            checked(state, r, facts, branch, out);
+        }
+        Event::Merged { run } => {
+            let r = active(state, &run, RunStatus::Merging, "merged")?;
+            done(state, r, out);
         }
         Event::RunnerOverstepped { run, reason } => {
             let r = active(state, &run, RunStatus::Running, "runner_overstepped")?;
             fail(state, r, reason, out);
         }
         Event::MergeConflict { run, branch, files } => {
-            let r = active(state, &run, RunStatus::Checking, "merge_conflict")?;
+            let r = active(state, &run, RunStatus::Merging, "merge_conflict")?;
             let reason = format!(
                 "merging its branch {branch} back conflicts in {}; the branch is kept for you",
                 files.join(", ")
@@ -359,22 +365,40 @@ fn runner_exited(state: &mut StageRun, r: usize, output: &str, out: &mut Vec<Act
 }
 
 /// A runner's claim is believed only with evidence: the recap, and for every task a
-/// commit this run made or a no-changes reason the recap repeats.
+/// commit this run made or a no-changes reason the recap repeats. A run on a branch of
+/// its own is judged before that branch is merged — first whether the branch still
+/// builds on its fork (a reset explains every other missing fact) — and is done only
+/// once it is merged: nothing of a run that is not believed reaches the stage.
 fn checked(
     state: &mut StageRun,
     r: usize,
-    recap: Option<String>,
-    missing: &[String],
-    outside: &[String],
+    (recap, missing, outside): (Option<String>, &[String], &[String]),
+    branch: Option<RunBranch>,
     out: &mut Vec<Action>,
 ) {
+    if let Some(why) = branch.as_ref().and_then(RunBranch::problem) {
+        return fail(state, r, why, out);
+    }
     let problems = evidence::fact_problems(&state.runs[r], recap.as_deref(), missing, outside);
     if !problems.is_empty() {
         return fail(state, r, unbelieved(&problems), out);
     }
+    state.runs[r].recap = recap;
+    match branch {
+        Some(branch) => {
+            state.runs[r].status = RunStatus::Merging;
+            out.push(Action::MergeBack {
+                run: state.runs[r].id.clone(),
+                branch: branch.name,
+            });
+        }
+        None => done(state, r, out),
+    }
+}
+
+fn done(state: &mut StageRun, r: usize, out: &mut Vec<Action>) {
     let run = &mut state.runs[r];
     run.status = RunStatus::Done;
-    run.recap = recap;
     state.last_completed = Some(run.id.clone());
     out.push(Action::Notify(Notice::RunCompleted {
         run: run.id.clone(),
@@ -395,6 +419,13 @@ fn fail(state: &mut StageRun, r: usize, reason: String, out: &mut Vec<Action>) {
         run: run.id.clone(),
         reason,
     }));
+    // A failed run starts afresh next time: its recap, wherever it is, must not make it
+    // count as complete (only a recap's existence decides that).
+    out.push(Action::SetAside {
+        run: run.id.clone(),
+        recap_path: run.recap_path.clone(),
+        rejected_path: crate::recap::rejected_path(&run.recap_path),
+    });
 }
 
 /// Starts runners while there is room, and concludes the batch once every run in it

@@ -2,6 +2,7 @@
 
 mod evidence;
 mod failures;
+mod merges;
 mod properties;
 
 use super::*;
@@ -84,6 +85,7 @@ impl Driver {
             recap: Some("**ok**".into()),
             missing_commits: vec![],
             outside_run: vec![],
+            branch: None,
         }));
         a
     }
@@ -194,6 +196,7 @@ fn a_run_is_done_only_with_its_recap_and_commits() {
         recap: None,
         missing_commits: vec![],
         outside_run: vec![],
+        branch: None,
     });
     let failure = d.state.run(&id(1)).unwrap().failure.clone().unwrap();
     assert_eq!(
@@ -211,6 +214,7 @@ fn a_run_is_done_only_with_its_recap_and_commits() {
         recap: Some("r".into()),
         missing_commits: vec!["abc0002".into()],
         outside_run: vec![],
+        branch: None,
     });
     assert!(d
         .state
@@ -601,31 +605,6 @@ fn events_that_do_not_fit_are_rejected_without_change() {
     assert!(
         started.choices.is_empty(),
         "rejected answers are not recorded"
-    );
-}
-
-#[test]
-fn a_merge_conflict_fails_the_run_and_names_the_files() {
-    let plan = plan_of(&[(1, 1), (2, 1)], &[]);
-    let mut d = Driver::new(&plan, settings());
-    d.send(Event::Start);
-    d.send(Event::RunnerExited {
-        stderr: String::new(),
-        run: id(1),
-        output: complete_output(1),
-        exit: Exit::Success,
-    });
-    let a = d.send(Event::MergeConflict {
-        run: id(1),
-        branch: "renn/run/03-01".into(),
-        files: vec!["src/a.rs".into(), "src/b.rs".into()],
-    });
-    let Some(Action::Notify(Notice::RunFailed { reason, .. })) = a.first() else {
-        panic!("{a:?}")
-    };
-    assert_eq!(
-        reason,
-        "merging its branch renn/run/03-01 back conflicts in src/a.rs, src/b.rs; the branch is kept for you"
     );
 }
 

@@ -75,6 +75,12 @@ impl Host<'_> {
                 recap_path,
                 commits,
             } => queue.push_back(self.evidence(run, &recap_path, &commits)?),
+            Action::MergeBack { run, .. } => self.iso.merging.push(run),
+            Action::SetAside {
+                run,
+                recap_path,
+                rejected_path,
+            } => self.set_aside(&run, &recap_path, &rejected_path)?,
             Action::AskGate { run, gate } => self.ask_gate(&run, &gate, queue)?,
             Action::AskFailure { failed } => {
                 let list: Vec<String> = failed

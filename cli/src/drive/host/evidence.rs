@@ -84,6 +84,7 @@ impl Host<'_> {
             run,
             missing_commits: facts.missing,
             outside_run: facts.outside,
+            branch: None,
         }
     }
 

@@ -15,6 +15,7 @@ use crate::git::WorktreeEntry;
 use renn_core::run::RunId;
 use std::collections::HashSet;
 
+mod aside;
 mod merge;
 mod prepare;
 mod recover;
@@ -38,8 +39,10 @@ pub(super) struct Held {
 pub(super) struct Isolation {
     /// Worktrees of isolated runs, until merged back.
     pub worktrees: HashMap<RunId, Worktree>,
-    /// Isolated runs that said RUN COMPLETE, to be merged.
+    /// Isolated runs that said RUN COMPLETE, to be judged on their branches.
     pub held: Vec<Held>,
+    /// Believed isolated runs (the core's `MergeBack`), to be merged together.
+    pub merging: Vec<RunId>,
     /// Worktrees whose run is merged, for the next runs; removed when renn is done.
     spares: Vec<prepare::Spare>,
     /// Spares being cleaned.
@@ -169,6 +172,12 @@ impl Host<'_> {
     /// HEAD may have moved (renn committed): worktrees start from it, read again.
     pub(super) fn head_may_move(&mut self) {
         self.iso.base = None;
+    }
+
+    /// The recap path of a run of the plan.
+    pub(super) fn recap_path(&self, run: &RunId) -> Option<String> {
+        let r = self.plan.runs.iter().find(|r| &r.id == run)?;
+        Some(renn_core::recap::path_for_run(&r.path))
     }
 
     /// A runner in the main tree may have committed there; one in a worktree did not.

@@ -121,6 +121,7 @@ fn a_verification_only_task_passes_with_a_reason_the_recap_repeats() {
             recap: Some(recap.into()),
             missing_commits: vec![],
             outside_run: vec![],
+            branch: None,
         });
         assert_eq!(failure(&d), None, "{cell}");
         assert_eq!(d.state.run(&id(1)).unwrap().status, RunStatus::Done);
@@ -153,6 +154,7 @@ fn a_no_changes_reason_the_recap_does_not_give_fails() {
         recap: Some("**Login form**, every task committed".into()),
         missing_commits: vec![],
         outside_run: vec![],
+        branch: None,
     });
     assert_eq!(
         failure(&d).unwrap(),
@@ -172,6 +174,7 @@ fn commits_the_run_did_not_make_fail_naming_their_task() {
         recap: Some("r".into()),
         missing_commits: vec!["0a0b0c0".into()],
         outside_run: vec!["abc1234".into()],
+        branch: None,
     });
     assert_eq!(
         failure(&d).unwrap(),
@@ -209,6 +212,7 @@ fn continue_after_gate(mut d: Driver) {
         recap: Some("r".into()),
         missing_commits: vec![],
         outside_run: vec![],
+        branch: None,
     });
     assert_eq!(d.state.run(&id(1)).unwrap().status, RunStatus::Done);
 }

@@ -89,13 +89,31 @@ fn pick(state: &StageRun, c: u8) -> Event {
         },
         Phase::Finished { .. } => Event::Start,
         Phase::Batch { .. } => {
+            if let Some(run) = waiting(RunStatus::Merging).filter(|_| c % 3 != 0) {
+                return match c % 4 {
+                    0 => Event::MergeConflict {
+                        run,
+                        branch: "renn/run-x".into(),
+                        files: vec!["a".into()],
+                    },
+                    _ => Event::Merged { run },
+                };
+            }
             if let Some(run) = waiting(RunStatus::Checking).filter(|_| c % 3 != 0) {
                 let recap = (c % 7 != 0).then(|| "**r**".to_string());
+                // Some hosts isolate the run; some of those find its branch reset.
+                let branch = (c % 2 == 0).then(|| RunBranch {
+                    name: format!("renn/run-{run}"),
+                    fork: "f".repeat(40),
+                    holds_fork: c % 13 != 0,
+                    stage_holds_fork: true,
+                });
                 return Event::Evidence {
                     run,
                     recap,
                     missing_commits: vec![],
                     outside_run: vec![],
+                    branch,
                 };
             }
             if let Some(run) = waiting(RunStatus::AtGate).filter(|_| c % 2 == 0) {
@@ -147,7 +165,23 @@ fn check(before: &StageRun, after: &StageRun, actions: &[Action]) {
         (true, None) => usize::MAX,
     };
     assert!(after.runs.iter().filter(|r| r.status.is_active()).count() <= limit);
+    for a in actions {
+        // Only a believed run is merged, and only once.
+        if let Action::MergeBack { run, .. } = a {
+            assert_eq!(before.run(run).unwrap().status, RunStatus::Checking);
+            assert_eq!(after.run(run).unwrap().status, RunStatus::Merging);
+        }
+    }
     for (b, a) in before.runs.iter().zip(&after.runs) {
+        // Every run that fails is set aside, so it never counts as complete later.
+        let set_aside = actions
+            .iter()
+            .any(|x| matches!(x, Action::SetAside { run, .. } if run == &a.id));
+        let failed_now = b.status != RunStatus::Failed && a.status == RunStatus::Failed;
+        assert_eq!(set_aside, failed_now, "{a:?}");
+        if a.status == RunStatus::Done && b.status != RunStatus::Done {
+            assert!(matches!(b.status, RunStatus::Checking | RunStatus::Merging));
+        }
         assert_eq!(a.status == RunStatus::AtGate, a.gate.is_some(), "{a:?}");
         assert!(a.status != RunStatus::Done || a.recap.is_some());
         assert!(a.status != RunStatus::Failed || a.failure.is_some());

@@ -1,19 +1,24 @@
-//! Merging a batch's branches back, and what is left of its worktrees afterwards.
+//! Judging a batch's finished runs on their branches, merging back the believed ones,
+//! and what is left of their worktrees afterwards.
 
 use super::*;
 use crate::git::Merge;
-use renn_core::execute::RunStatus;
+use renn_core::execute::{RunBranch, RunStatus};
 
 impl Host<'_> {
-    /// Merges finished isolated runs back, in run-id order, once none of them has a
-    /// runner still working (a run waiting at a gate does not hold the others back).
-    /// Each merged run's evidence is checked then; a conflict fails its run.
+    /// Once no isolated runner of the batch is working (a run waiting at a gate does not
+    /// hold the others back), first the runs that said RUN COMPLETE are judged on their
+    /// branches — the core answers with `MergeBack` for each one it believes — then the
+    /// believed ones are merged, in run-id order. Nothing of a run that is not believed
+    /// reaches the stage.
     pub(in crate::drive::host) fn merge_finished(
         &mut self,
         state: &StageRun,
         queue: &mut VecDeque<Event>,
     ) -> Result<()> {
-        if self.iso.held.is_empty() {
+        // A stopped stage takes no more answers; a believed run left unmerged keeps its
+        // branch and committed recap, and the next execution recovers it.
+        if (self.iso.held.is_empty() && self.iso.merging.is_empty()) || state.is_finished() {
             return Ok(());
         }
         let working = state
@@ -23,39 +28,36 @@ impl Host<'_> {
         if working {
             return Ok(());
         }
-        let mut held: Vec<(Held, Worktree)> = std::mem::take(&mut self.iso.held)
-            .into_iter()
-            .filter_map(|h| self.iso.worktrees.remove(&h.run).map(|w| (h, w)))
-            .collect();
-        held.sort_by(|a, b| a.0.run.cmp(&b.0.run));
-        // Before the merge, while each run's branch still exists: its recap committed if
-        // the runner left it so, then which listed commits the run made on it.
-        let mut facts = Vec::new();
-        for (h, w) in &held {
-            let tree = w.path.join(self.git.prefix());
-            self.commit_recap(&h.run, &self.git.in_tree(&tree), &tree, &h.recap_path)?;
-            let tip = format!("refs/heads/{}", w.branch);
-            facts.push(self.facts(&h.run, &h.commits, &tip)?);
+        if !self.iso.held.is_empty() {
+            let mut held = std::mem::take(&mut self.iso.held);
+            held.sort_by(|a, b| a.run.cmp(&b.run));
+            for h in held {
+                let event = self.branch_evidence(h)?;
+                queue.push_back(event);
+            }
+            return Ok(());
         }
+        let mut runs = std::mem::take(&mut self.iso.merging);
+        runs.sort();
+        let held: Vec<(RunId, Worktree)> = runs
+            .into_iter()
+            .filter_map(|r| self.iso.worktrees.remove(&r).map(|w| (r, w)))
+            .collect();
         let outcomes = self.merge_back(&held)?;
         let mut spares = Vec::new();
-        for (((h, w), outcome), facts) in held.into_iter().zip(outcomes).zip(facts) {
+        for ((run, w), outcome) in held.into_iter().zip(outcomes) {
             let event = match outcome {
                 Merge::Merged { .. } => {
                     self.iso.branches.remove(&w.branch);
-                    self.keep_uncommitted_recap(&w, &h.recap_path)?;
+                    self.keep_uncommitted_recap(&run, &w)?;
                     spares.push(w.path);
-                    self.answer(h.run, &h.recap_path, facts)
+                    Event::Merged { run }
                 }
                 Merge::Conflict { files } => {
                     let branch = w.branch.clone();
                     // The worktree and branch stay for the user to inspect and resolve.
-                    self.iso.worktrees.insert(h.run.clone(), w);
-                    Event::MergeConflict {
-                        run: h.run,
-                        branch,
-                        files,
-                    }
+                    self.iso.worktrees.insert(run.clone(), w);
+                    Event::MergeConflict { run, branch, files }
                 }
             };
             queue.push_back(event);
@@ -64,11 +66,58 @@ impl Host<'_> {
         Ok(())
     }
 
+    /// The facts behind an isolated run's RUN COMPLETE, read from its branch before it is
+    /// merged: its recap committed if the runner left it so, then the recap as the branch
+    /// has it, which listed commits the run made on it, and whether the branch — and the
+    /// stage — still hold the commit the branch was made from.
+    fn branch_evidence(&mut self, h: Held) -> Result<Event> {
+        let Some(w) = self.iso.worktrees.get(&h.run) else {
+            return Err(internal("a finished isolated run has no worktree"));
+        };
+        let (path, name, fork) = (w.path.clone(), w.branch.clone(), w.fork.clone());
+        let tree = path.join(self.git.prefix());
+        self.commit_recap(&h.run, &self.git.in_tree(&tree), &tree, &h.recap_path)?;
+        let tip = format!("refs/heads/{name}");
+        let facts = self.facts(&h.run, &h.commits, &tip)?;
+        // The fork the merge is computed on; for a worktree an earlier execution made, where
+        // the run started (kept in its gate record), else where the branch meets the stage.
+        let fork = match fork.or_else(|| self.starts.get(&h.run).cloned()) {
+            Some(f) => f,
+            None => match self.git.merge_base(&tip, "HEAD")? {
+                Some(f) => f,
+                None => self.git.head()?,
+            },
+        };
+        // What is merged is the branch: its recap counts. Uncommitted documents (commit_docs
+        // off, `.renn` ignored) exist only in the worktree.
+        let recap = if self.config().commit_docs {
+            self.git.file_at(&tip, &h.recap_path)?
+        } else {
+            std::fs::read_to_string(tree.join(&h.recap_path)).ok()
+        };
+        let branch = RunBranch {
+            holds_fork: self.git.is_ancestor(&fork, &tip)?,
+            stage_holds_fork: self.git.is_ancestor(&fork, "HEAD")?,
+            name,
+            fork,
+        };
+        Ok(Event::Evidence {
+            run: h.run,
+            recap,
+            missing_commits: facts.missing,
+            outside_run: facts.outside,
+            branch: Some(branch),
+        })
+    }
+
     /// A recap renn does not commit (`commit_docs` off, `.renn` ignored) would go with
     /// the worktree when it is cleaned: it is copied into the project first.
-    fn keep_uncommitted_recap(&self, w: &Worktree, recap_path: &str) -> Result<()> {
-        let from = w.path.join(self.git.prefix()).join(recap_path);
-        let to = self.root.join(recap_path);
+    fn keep_uncommitted_recap(&self, run: &RunId, w: &Worktree) -> Result<()> {
+        let Some(recap_path) = self.recap_path(run) else {
+            return Ok(());
+        };
+        let from = w.path.join(self.git.prefix()).join(&recap_path);
+        let to = self.root.join(&recap_path);
         match std::fs::read(&from) {
             Ok(bytes) if std::fs::read(&to).ok().as_ref() != Some(&bytes) => {
                 crate::fsio::write_atomic(&to, &bytes)
@@ -78,11 +127,11 @@ impl Host<'_> {
     }
 
     /// Merges the branches of `held` (in that order) into the stage.
-    fn merge_back(&mut self, held: &[(Held, Worktree)]) -> Result<Vec<Merge>> {
+    fn merge_back(&mut self, held: &[(RunId, Worktree)]) -> Result<Vec<Merge>> {
         let branches: Vec<(String, String)> = held
             .iter()
-            .map(|(h, w)| {
-                let message = format!("merge({}): {} back into the stage", h.run, w.branch);
+            .map(|(run, w)| {
+                let message = format!("merge({run}): {} back into the stage", w.branch);
                 (w.branch.clone(), message)
             })
             .collect();
