@@ -5,6 +5,7 @@
 
 mod agents;
 mod evidence;
+mod safety;
 mod scenarios;
 mod terminal;
 

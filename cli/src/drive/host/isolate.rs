@@ -72,6 +72,12 @@ impl Host<'_> {
         self.root.join(WORKTREE_DIR)
     }
 
+    /// `run`'s worktree, refused when it or a directory on the way is a symlink: git
+    /// would create the worktree wherever the link points.
+    fn worktree_path(&self, run: &RunId) -> Result<PathBuf> {
+        crate::fsio::safe_path(&self.root, format!("{WORKTREE_DIR}/{run}"))
+    }
+
     /// Reads the `renn/run-*` branches and renn's worktrees an earlier execution left:
     /// those on a branch belong to its run; the others are spares. Finds the runs whose
     /// branch already holds their recap.
@@ -125,7 +131,7 @@ impl Host<'_> {
         }
         let branch = branch_of(run);
         if self.iso.branches.contains(&branch) {
-            let path = self.worktree_dir().join(run.to_string());
+            let path = self.worktree_path(run)?;
             let path = self.git.worktree_resume(&path, &branch)?;
             self.adopt(run, path.clone(), None);
             return Ok(path);
