@@ -197,17 +197,42 @@ fn a_dangling_log_link_creates_nothing_outside() {
     assert!(r.spawned().is_empty());
 }
 
+/// `/dev/zero` claims 0 bytes and never ends. Without the rule renn reads it until
+/// memory runs out (under the test's cap: "out of memory").
 #[test]
 fn config_json_linked_to_dev_zero_is_an_error_in_bounded_time_and_memory() {
     let p = Project::new(&[spec(1, 1)], json!({}));
-    std::fs::remove_file(p.path().join(".renn/config.json")).unwrap();
-    symlink("/dev/zero", p.path().join(".renn/config.json")).unwrap();
+    let config = p.path().join(".renn/config.json");
+    std::fs::remove_file(&config).unwrap();
+    symlink("/dev/zero", &config).unwrap();
     for args in [&["plan", "3"][..], &["run-stage", "3"]] {
         let started = Instant::now();
         let b = renn_within(&p, args, &[], 20);
         assert_eq!(b.code, Some(1), "{args:?}: {}", b.stderr);
         assert!(started.elapsed() < Duration::from_secs(10));
-        assert!(b.stderr.contains(".renn/config.json"), "{}", b.stderr);
+        assert!(
+            b.stderr.contains(".renn/config.json")
+                && b.stderr.contains("/dev/zero, outside the project"),
+            "{}",
+            b.stderr
+        );
+    }
+    // The device itself in the project (only root can make one): not a regular file.
+    std::fs::remove_file(&config).unwrap();
+    let made = Command::new("mknod")
+        .arg(&config)
+        .args(["c", "1", "5"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if made {
+        let b = renn_within(&p, &["plan", "3"], &[], 20);
+        assert_eq!(b.code, Some(1), "{}", b.stderr);
+        assert!(
+            b.stderr.contains("not a regular file (a device)"),
+            "{}",
+            b.stderr
+        );
     }
 }
 
