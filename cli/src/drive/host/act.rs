@@ -158,9 +158,11 @@ impl Host<'_> {
             .entry(label.to_string())
             .or_insert_with(|| earlier_attempts(&stage_dir, label));
         *attempt += 1;
+        // A log (or its directory) committed as a symlink would be written through:
+        // refused before anything is created there.
+        let log_rel = format!("{}/logs/{label}-{}.log", self.plan.stage.dir, *attempt);
+        crate::fsio::safe_path(&self.root, &log_rel)?;
         let log_path = agent::log_path(&stage_dir, label, *attempt);
-        // A log (or its directory) committed as a symlink would be written through.
-        crate::fsio::safe_path(&self.root, rel(&self.root, &log_path))?;
         let config = self.config();
         let model = self.project.models().get(agent_kind).map(str::to_string);
         let renn = std::env::current_exe()

@@ -88,7 +88,11 @@ impl Host<'_> {
             .filter_map(|r| r.strip_prefix("refs/heads/"))
             .map(str::to_string)
             .collect();
-        if let Ok(dir) = self.worktree_dir().canonicalize() {
+        // Spares only in renn's own directory, never where a link would take them.
+        let dir = crate::fsio::safe_path(&self.root, WORKTREE_DIR)
+            .ok()
+            .and_then(|d| d.canonicalize().ok());
+        if let Some(dir) = dir {
             for WorktreeEntry { path, branch } in self.git.worktrees()? {
                 let taken = branch.is_some_and(|b| self.iso.branches.contains(&b));
                 if path.starts_with(&dir) && !taken {
