@@ -2,6 +2,7 @@
 //! project files (and any prompt templates), the names of the stage directories, and
 //! the one stage's runs, recaps and proofs (other files there are only listed).
 
+use crate::fsio::{self, Contents};
 use crate::{Error, Result};
 use renn_core::snapshot::{self, FileContent, Snapshot, MAX_FILE_BYTES};
 use renn_core::{stage, Project, StageDir};
@@ -83,17 +84,19 @@ impl ProjectDir {
                 continue; // not UTF-8: cannot be a run id, and cannot be named in output
             };
             let path = format!("{}/{name}", stage.dir);
-            // fs::metadata follows symlinks: a linked run or recap counts like a file,
-            // and a dangling link is an error naming it rather than a silent gap.
-            let meta = fs::metadata(entry.path()).map_err(|e| self.io(&path, e))?;
-            if !meta.is_file() {
-                continue;
-            }
             // Recaps and proofs feed the reports and the routing, so they are read too.
+            // A linked one counts like a file (if it stays inside the project), and a
+            // dangling link, a FIFO or a device is an error naming it, not a silent gap.
             let read = ["-run.md", "-recap.md", "-proof.md"];
             if read.iter().any(|s| name.ends_with(s)) {
-                self.read_into(snap, &path)?;
-            } else {
+                if fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()) {
+                    continue;
+                }
+                if !self.read_into(snap, &path)? {
+                    let gone = std::io::Error::new(ErrorKind::NotFound, "a dangling symlink");
+                    return Err(self.io(&path, gone));
+                }
+            } else if fs::metadata(entry.path()).is_ok_and(|m| m.is_file()) {
                 snap.insert(path, FileContent::Present);
             }
         }
@@ -101,24 +104,19 @@ impl ProjectDir {
         Ok(())
     }
 
-    fn read_into(&self, snap: &mut Snapshot, rel: &str) -> Result<()> {
-        let full = self.root.join(rel);
-        let size = match fs::metadata(&full) {
-            Ok(m) => m.len(),
-            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
-            Err(e) => return Err(self.io(rel, e)),
-        };
-        if size > MAX_FILE_BYTES {
-            snap.insert(rel.to_string(), FileContent::TooLarge { bytes: size });
-            return Ok(());
-        }
-        let bytes = fs::read(&full).map_err(|e| self.io(rel, e))?;
-        let content = match String::from_utf8(bytes) {
-            Ok(s) => FileContent::Text(s),
-            Err(e) => FileContent::Bytes(e.into_bytes()),
+    /// Reads `rel` into the snapshot (bounded, regular files only: see
+    /// [`fsio::read_bounded`]); `false` when it does not exist.
+    fn read_into(&self, snap: &mut Snapshot, rel: &str) -> Result<bool> {
+        let content = match fsio::read_bounded(&self.root, rel, MAX_FILE_BYTES)? {
+            None => return Ok(false),
+            Some(Contents::TooLarge { bytes }) => FileContent::TooLarge { bytes },
+            Some(Contents::Bytes(bytes)) => match String::from_utf8(bytes) {
+                Ok(s) => FileContent::Text(s),
+                Err(e) => FileContent::Bytes(e.into_bytes()),
+            },
         };
         snap.insert(rel.to_string(), content);
-        Ok(())
+        Ok(true)
     }
 
     fn list_dirs(&self, rel: &str) -> Result<Vec<String>> {

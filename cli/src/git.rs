@@ -12,12 +12,14 @@ mod history;
 mod merge;
 mod refs;
 mod run;
+mod version;
 mod worktree;
 
 pub use history::CommitFacts;
 pub use merge::{Merge, MergeTree};
 pub use refs::RefUpdate;
 pub(crate) use run::{exit_text, first_lines};
+pub use version::MIN_GIT;
 pub use worktree::WorktreeEntry;
 
 use crate::{Error, Result};

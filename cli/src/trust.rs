@@ -86,7 +86,11 @@ impl TrustStore {
             })?;
         }
         let text = serde_json::to_string_pretty(&records).unwrap_or_default();
-        write_atomic(path, text.as_bytes())
+        let (dir, name) = (
+            path.parent().unwrap_or(Path::new(".")),
+            path.file_name().unwrap_or_default(),
+        );
+        write_atomic(dir, name, text.as_bytes())
     }
 }
 

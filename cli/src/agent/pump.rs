@@ -2,6 +2,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -28,7 +29,12 @@ struct LogFile {
 
 impl Log {
     pub(super) fn open(path: &Path) -> io::Result<Log> {
-        let file = OpenOptions::new().create(true).append(true).open(path)?;
+        // O_NOFOLLOW: a log planted as a symlink is refused, never written through.
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(path)?;
         Ok(Log(Arc::new(Mutex::new(LogFile {
             file,
             broken: false,

@@ -21,7 +21,7 @@ use renn_core::prompt::{
     self, AuditorContext, ContinuationContext, EarlierCommit, RunnerContext, Templates,
 };
 use renn_core::run::RunId;
-use renn_core::snapshot::{CONFIG_PATH, PULSE_PATH, TRACK_PATH};
+use renn_core::snapshot::{CONFIG_PATH, MAX_FILE_BYTES, PULSE_PATH, TRACK_PATH};
 use renn_core::{next, permissions, proof, pulse, returns, track, Diagnostic, Project};
 use serde_json::json;
 use std::collections::{HashMap, VecDeque};
@@ -185,6 +185,14 @@ impl<'u> Host<'u> {
         if self.plan.batches.is_empty() && after_runs.is_none() {
             return Ok(StageExit::Done);
         }
+        // Once, before any agent starts: an old git would fail the first merge after
+        // the agents of its batch had done their work.
+        let parallel = (self.plan.batches.iter())
+            .find(|b| b.runs.iter().any(|r| self.isolates(r)))
+            .map(|b| b.batch);
+        if let Some(batch) = parallel {
+            self.git.check_version(batch)?;
+        }
         if !self.plan.batches.is_empty() || after_runs == Some(AfterRuns::Audit) {
             self.check_trust()?;
             self.preflight()?;
@@ -199,7 +207,7 @@ impl<'u> Host<'u> {
         self.guard_start()?;
         self.scan_worktrees()?;
         let mut state = StageRun::new(&self.plan, self.settings());
-        for gate in self.recorded_gates() {
+        for gate in self.recorded_gates()? {
             state = state.with_pending_gate(gate);
         }
         let interrupt = agent::Interrupt::install();
@@ -367,14 +375,14 @@ impl<'u> Host<'u> {
 
     /// Gates an earlier execution stopped at, from the agent outputs it kept (and where
     /// each of those runs started).
-    fn recorded_gates(&mut self) -> Vec<renn_core::returns::GateReached> {
+    fn recorded_gates(&mut self) -> Result<Vec<renn_core::returns::GateReached>> {
         let mut gates = Vec::new();
         let runs: Vec<RunId> = (self.plan.runs.iter())
             .filter(|r| !r.complete)
             .map(|r| r.id.clone())
             .collect();
         for id in runs {
-            let Some(record) = self.read(&gate_path(&self.plan, &id)) else {
+            let Some(record) = self.try_read(&gate_path(&self.plan, &id))? else {
                 continue;
             };
             if let Ok(returns::AgentReturn::Gate(g)) = returns::parse(&record) {
@@ -384,7 +392,7 @@ impl<'u> Host<'u> {
                 }
             }
         }
-        gates
+        Ok(gates)
     }
 
     fn finished(&mut self, done: AgentDone) -> Result<Event> {

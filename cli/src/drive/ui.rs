@@ -12,6 +12,10 @@ pub trait Ui {
     fn event(&mut self, name: &str, data: Value);
     /// Asks a question on the terminal; `None` when there is no terminal (or EOF).
     fn ask(&mut self, question: &str) -> Option<String>;
+    /// Why the stage stopped, for people. The JSON stream has it in `stage_completed`.
+    fn stop(&mut self, text: &str) {
+        self.text(text);
+    }
 }
 
 /// The event name and payload of a notice, for the JSON-lines stream.
@@ -107,4 +111,6 @@ impl Ui for JsonUi {
     fn ask(&mut self, _question: &str) -> Option<String> {
         None
     }
+
+    fn stop(&mut self, _text: &str) {}
 }

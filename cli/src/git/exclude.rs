@@ -4,17 +4,21 @@
 //! touching a `.gitignore` the user owns.
 
 use super::Git;
-use crate::fsio::write_atomic;
+use crate::fsio::{read_text, write_atomic};
 use crate::Result;
 use std::path::PathBuf;
+
+/// More than anyone writes by hand; the read is bounded all the same.
+const EXCLUDE_LIMIT: u64 = 16 << 20;
 
 impl Git {
     /// Adds each of `patterns` (gitignore syntax, relative to ROOT) to the repository's
     /// `info/exclude` unless it is already there. The file is rewritten atomically and
     /// only when something is added.
     pub fn exclude(&self, patterns: &[&str]) -> Result<()> {
-        let path = self.common_dir()?.join("info").join("exclude");
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        // The git directory is trusted; `info/exclude` under it is not followed if a link.
+        let (common, rel) = (self.common_dir()?, "info/exclude");
+        let text = read_text(&common, rel, EXCLUDE_LIMIT)?.unwrap_or_default();
         let have: Vec<&str> = text.lines().map(str::trim).collect();
         let missing: Vec<String> = patterns
             .iter()
@@ -35,10 +39,7 @@ impl Git {
             out.push_str(&p);
             out.push('\n');
         }
-        if let Some(dir) = path.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        write_atomic(&path, out.as_bytes())
+        write_atomic(&common, rel, out.as_bytes())
     }
 
     /// The repository's git directory shared by all its worktrees (`.git` of the main

@@ -9,6 +9,7 @@ mod guard;
 mod lock;
 mod merges;
 mod resume;
+mod safety;
 mod scenarios;
 mod terminal;
 mod trust;

@@ -1,7 +1,7 @@
 //! Turning the machine's notices and progress into what people read and what
 //! pulse.md records. Pure, so the CLI and the bindings show the same texts.
 
-use super::{Notice, Progress, StageRun};
+use super::{Notice, Outcome, Progress, StageRun};
 use crate::inventory::Run;
 use crate::plan::Plan;
 use crate::pulse::{self, Execution, PendingGate, PulseUpdate};
@@ -9,6 +9,24 @@ use crate::recap::{self, Recap};
 use crate::report::{self, RunOutcome};
 use crate::returns::GateReached;
 use crate::run::RunId;
+
+/// Why the stage stopped, for people: the same reason the `stage_completed` event and
+/// pulse.md carry. `None` for outcomes whose reports already say everything.
+pub fn stop_text(outcome: &Outcome) -> Option<String> {
+    match outcome {
+        Outcome::Stopped { reason } => Some(format!(
+            "Stopped: {}.",
+            reason.trim_end().trim_end_matches('.')
+        )),
+        Outcome::Systemic { batch } => Some(format!(
+            "Stopped: every run of batch {batch} failed — something systemic (git, permissions, the agent CLI), not one run's problem; fix it, then run the same command again."
+        )),
+        Outcome::Completed
+        | Outcome::BatchDone { .. }
+        | Outcome::GapsFound
+        | Outcome::Incomplete => None,
+    }
+}
 
 /// The seed's text for a notice; `None` for notices that only an event stream needs.
 pub fn notice_text(notice: &Notice, state: &StageRun, plan: &Plan) -> Option<String> {

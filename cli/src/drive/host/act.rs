@@ -100,9 +100,10 @@ impl Host<'_> {
             Action::SpawnAuditor => self.spawn_auditor()?,
             Action::ReadProof => {
                 let path = proof::path(&self.plan.stage);
-                let proof = match self.read(&path) {
-                    None => Err(format!("the auditor did not write {path}")),
-                    Some(text) => proof::parse(&path, &text).map_err(|d| d.one_line()),
+                let proof = match self.try_read(&path) {
+                    Ok(None) => Err(format!("the auditor did not write {path}")),
+                    Ok(Some(text)) => proof::parse(&path, &text).map_err(|d| d.one_line()),
+                    Err(e) => Err(e.to_string()),
                 };
                 queue.push_back(Event::ProofRead { proof });
             }
@@ -123,6 +124,9 @@ impl Host<'_> {
                 }
             }
             Action::Finish(outcome) => {
+                if let Some(text) = render::stop_text(&outcome) {
+                    self.ui.stop(&text);
+                }
                 self.ui
                     .event("stage_completed", json!({ "outcome": outcome }));
                 self.outcome = Some(outcome);
@@ -131,12 +135,20 @@ impl Host<'_> {
         Ok(())
     }
 
+    /// A project file's text; `None` when it is missing or cannot be read.
     pub(super) fn read(&self, rel: &str) -> Option<String> {
-        std::fs::read_to_string(self.root.join(rel)).ok()
+        self.try_read(rel).ok().flatten()
     }
 
+    /// A project file's text, `None` when it is missing: a regular file inside the
+    /// project, at most [`MAX_FILE_BYTES`], read without blocking (see [`crate::fsio`]).
+    pub(super) fn try_read(&self, rel: &str) -> Result<Option<String>> {
+        crate::fsio::read_text(&self.root, rel, MAX_FILE_BYTES)
+    }
+
+    /// Never through a symlink, never outside the project (see [`crate::fsio`]).
     pub(super) fn write(&self, rel: &str, text: &str) -> Result<()> {
-        write_atomic(&self.root.join(rel), text.as_bytes())?;
+        write_atomic(&self.root, rel, text.as_bytes())?;
         self.guard_wrote(rel, text);
         Ok(())
     }
@@ -159,6 +171,10 @@ impl Host<'_> {
             .entry(label.to_string())
             .or_insert_with(|| earlier_attempts(&stage_dir, label));
         *attempt += 1;
+        // A log (or its directory) committed as a symlink would be written through:
+        // refused before anything is created there.
+        let log_rel = format!("{}/logs/{label}-{}.log", self.plan.stage.dir, *attempt);
+        crate::fsio::safe_path(&self.root, &log_rel)?;
         let log_path = agent::log_path(&stage_dir, label, *attempt);
         let config = self.config();
         let model = self.project.models().get(agent_kind).map(str::to_string);
@@ -386,7 +402,7 @@ impl Host<'_> {
 
     /// pulse.md belongs to renn while runs execute: only its owned lines change.
     pub(super) fn record(&mut self, p: &execute::Progress, state: &StageRun) -> Result<()> {
-        let Some(text) = self.read(PULSE_PATH) else {
+        let Some(text) = self.try_read(PULSE_PATH)? else {
             return Ok(());
         };
         let track = self.read(TRACK_PATH);
@@ -399,7 +415,7 @@ impl Host<'_> {
     }
 
     pub(super) fn update_track(&mut self) -> Result<()> {
-        let Some(text) = self.read(TRACK_PATH) else {
+        let Some(text) = self.try_read(TRACK_PATH)? else {
             return Ok(());
         };
         let runs: Vec<(RunId, bool)> = self

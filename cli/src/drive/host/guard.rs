@@ -62,7 +62,7 @@ impl Host<'_> {
                 continue;
             }
             match &kept {
-                Some(text) => write_atomic(&self.root.join(path), text.as_bytes())?,
+                Some(text) => write_atomic(&self.root, path, text.as_bytes())?,
                 None => {
                     let _ = std::fs::remove_file(self.root.join(path));
                 }

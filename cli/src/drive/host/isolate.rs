@@ -75,6 +75,12 @@ impl Host<'_> {
         self.root.join(WORKTREE_DIR)
     }
 
+    /// `run`'s worktree, refused when it or a directory on the way is a symlink: git
+    /// would create the worktree wherever the link points.
+    fn worktree_path(&self, run: &RunId) -> Result<PathBuf> {
+        crate::fsio::safe_path(&self.root, format!("{WORKTREE_DIR}/{run}"))
+    }
+
     /// Reads the `renn/run-*` branches and renn's worktrees an earlier execution left:
     /// those on a branch belong to its run; the others are spares. Finds the runs whose
     /// branch already holds their recap.
@@ -85,7 +91,11 @@ impl Host<'_> {
             .filter_map(|r| r.strip_prefix("refs/heads/"))
             .map(str::to_string)
             .collect();
-        if let Ok(dir) = self.worktree_dir().canonicalize() {
+        // Spares only in renn's own directory, never where a link would take them.
+        let dir = crate::fsio::safe_path(&self.root, WORKTREE_DIR)
+            .ok()
+            .and_then(|d| d.canonicalize().ok());
+        if let Some(dir) = dir {
             for WorktreeEntry { path, branch } in self.git.worktrees()? {
                 let taken = branch.is_some_and(|b| self.iso.branches.contains(&b));
                 if path.starts_with(&dir) && !taken {
@@ -128,7 +138,7 @@ impl Host<'_> {
         }
         let branch = branch_of(run);
         if self.iso.branches.contains(&branch) {
-            let path = self.worktree_dir().join(run.to_string());
+            let path = self.worktree_path(run)?;
             let path = self.git.worktree_resume(&path, &branch)?;
             self.adopt(run, path.clone(), None);
             return Ok(path);

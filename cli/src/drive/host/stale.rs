@@ -45,20 +45,8 @@ impl Host<'_> {
     /// live, and a power cut ends them too. Two fsyncs per agent sat on the path of
     /// every spawn and every exit.
     fn save(&self, r: &Registry) -> Result<()> {
-        let path = self.root.join(self.registry_path());
-        let tmp = path.with_file_name(format!(".agents.json.renn-tmp-{}", std::process::id()));
         let text = serde_json::to_string_pretty(r).unwrap_or_default();
-        let dir = path.parent().unwrap_or(&self.root);
-        let written = std::fs::create_dir_all(dir)
-            .and_then(|()| std::fs::write(&tmp, text))
-            .and_then(|()| std::fs::rename(&tmp, &path));
-        written.map_err(|source| {
-            let _ = std::fs::remove_file(&tmp);
-            Error::Io {
-                path: path.display().to_string(),
-                source,
-            }
-        })
+        crate::fsio::write_atomic_unsynced(&self.root, self.registry_path(), text.as_bytes())
     }
 
     /// Records the agent `label` is about to become: before it can do any work, so a

@@ -113,14 +113,17 @@ impl Host<'_> {
     /// A recap renn does not commit (`commit_docs` off, `.renn` ignored) would go with
     /// the worktree when it is cleaned: it is copied into the project first.
     fn keep_uncommitted_recap(&self, run: &RunId, w: &Worktree) -> Result<()> {
+        use crate::fsio::{read_bounded, Contents};
         let Some(recap_path) = self.recap_path(run) else {
             return Ok(());
         };
-        let from = w.path.join(self.git.prefix()).join(&recap_path);
-        let to = self.root.join(&recap_path);
-        match std::fs::read(&from) {
-            Ok(bytes) if std::fs::read(&to).ok().as_ref() != Some(&bytes) => {
-                crate::fsio::write_atomic(&to, &bytes)
+        let read = |root: &Path| match read_bounded(root, &recap_path, MAX_FILE_BYTES) {
+            Ok(Some(Contents::Bytes(b))) => Some(b),
+            _ => None,
+        };
+        match read(&w.path.join(self.git.prefix())) {
+            Some(bytes) if read(&self.root).as_ref() != Some(&bytes) => {
+                crate::fsio::write_atomic(&self.root, &recap_path, &bytes)
             }
             _ => Ok(()),
         }

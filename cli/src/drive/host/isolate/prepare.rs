@@ -72,10 +72,15 @@ impl Host<'_> {
         self.finish_preparing();
         self.finish_cleaning();
         let base = self.base()?;
-        let dir = self.worktree_dir();
         let (mut jobs, mut added) = (Vec::new(), Ok(()));
         for run in runs {
-            let own = dir.join(run.to_string());
+            let own = match self.worktree_path(&run) {
+                Ok(own) => own,
+                Err(e) => {
+                    added = Err(e);
+                    break;
+                }
+            };
             let job = match self.take_spare(&own) {
                 Some(spare) => Job {
                     run,

@@ -64,10 +64,12 @@ impl Host<'_> {
         let label = run.to_string();
         let stage_dir = self.root.join(&self.plan.stage.dir);
         let attempt = act::earlier_attempts(&stage_dir, &label);
-        let log = stage_dir
-            .join("logs")
-            .join(format!("{label}-{attempt}.log"));
-        let output = std::fs::read_to_string(log).unwrap_or_default();
+        let log = format!("{}/logs/{label}-{attempt}.log", self.plan.stage.dir);
+        // Bounded and regular files only: a log planted as a FIFO must not hang renn.
+        let output = match crate::fsio::read_bounded(&self.root, &log, LOG_LIMIT) {
+            Ok(Some(crate::fsio::Contents::Bytes(b))) => String::from_utf8_lossy(&b).into_owned(),
+            _ => String::new(),
+        };
         match returns::parse(&output) {
             Ok(returns::AgentReturn::Complete(c)) if &c.run == run => output,
             _ => {
@@ -78,10 +80,11 @@ impl Host<'_> {
                     .find(|r| &r.id == run)
                     .map_or(0, |r| r.tasks);
                 let recap = self.iso.worktrees.get(run).and_then(|w| {
-                    let path = w.path.join(self.git.prefix()).join(path_for_run(
-                        &self.plan.runs.iter().find(|r| &r.id == run)?.path,
-                    ));
-                    std::fs::read_to_string(path).ok()
+                    let root = w.path.join(self.git.prefix());
+                    let path = path_for_run(&self.plan.runs.iter().find(|r| &r.id == run)?.path);
+                    crate::fsio::read_text(&root, path, MAX_FILE_BYTES)
+                        .ok()
+                        .flatten()
                 });
                 let table = recap.as_deref().map(task_table).unwrap_or_default();
                 format!("## RUN COMPLETE\n\n**Run:** {run}\n**Tasks:** {tasks}/{tasks}\n\n{table}")
@@ -89,6 +92,9 @@ impl Host<'_> {
         }
     }
 }
+
+/// The most of an agent's log renn reads back to find its last block.
+const LOG_LIMIT: u64 = 64 << 20;
 
 /// The recap's task table (`| Task | Name | Commit | Files |`), as its lines.
 fn task_table(recap: &str) -> String {
