@@ -4,6 +4,7 @@
 //! files, commits, the JSON event stream, and the agents' own timestamps.
 
 mod agents;
+mod chaos;
 mod evidence;
 mod guard;
 mod lock;
@@ -158,11 +159,17 @@ impl Project {
 
     /// `renn --json run-stage 3` in the background (for interrupting it).
     pub fn spawn_run_stage(&self) -> std::process::Child {
+        self.spawn_run_stage_with(&[])
+    }
+
+    /// `renn --json run-stage 3 ARGS` in the background.
+    pub fn spawn_run_stage_with(&self, args: &[&str]) -> std::process::Child {
         Command::new(env!("CARGO_BIN_EXE_renn"))
             .current_dir(self.path())
             .env("RENN_TODAY", "2026-11-24")
             .env("RENN_TRUST", "1")
             .args(["--json", "run-stage", "3"])
+            .args(args)
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped())
             .spawn()

@@ -215,3 +215,47 @@ fn an_interrupted_worktree_run_goes_on_from_its_branch() {
     assert_eq!(task_commits(&p, "03-01", 1), 1, "task 1 is not done twice");
     assert_eq!(task_commits(&p, "03-01", 2), 1);
 }
+
+/// Found by the chaos test: a `kill -9` between the fast-forward of a batch's merges and
+/// the deletion of the merged branches left `renn/run-*` branches and their worktrees
+/// for good. The next renn deletes such a branch (its tip is in the stage) and removes
+/// its worktree; the run is not executed again.
+#[test]
+fn a_merged_branch_left_by_a_kill_is_removed_with_its_worktree() {
+    let p = Project::new(
+        &[spec(1, 1), spec(2, 1), spec(3, 2)],
+        json!({ "isolation": "worktree" }),
+    );
+    p.run_stage(&["--batch", "1"]).expect(0);
+    // The state such a kill leaves: the merged branch and its worktree still there.
+    let tip = git(
+        p.path(),
+        &["log", "--format=%H", "--grep=docs(03-01): recap"],
+    );
+    let tip = tip.trim();
+    git(
+        p.path(),
+        &[
+            "worktree",
+            "add",
+            "-q",
+            ".renn/worktrees/03-01",
+            "-b",
+            "renn/run-03-01",
+            tip,
+        ],
+    );
+
+    let r = p.run_stage(&[]);
+    r.expect(0);
+    assert_eq!(r.spawned(), ["03-03", "auditor"], "03-01 is not run again");
+    assert_eq!(r.named("leftover_removed")[0]["branch"], "renn/run-03-01");
+    assert_eq!(git(p.path(), &["branch", "--list", "renn/*"]), "");
+    assert_eq!(
+        git(p.path(), &["worktree", "list"]).lines().count(),
+        1,
+        "only the main tree"
+    );
+    assert!(!p.path().join(".renn/worktrees/03-01").exists());
+    assert!(git(p.path(), &["merge-base", "--is-ancestor", tip, "HEAD"]).is_empty());
+}

@@ -728,12 +728,9 @@ fn ctrl_c_stops_the_agents_and_leaves_a_resumable_stage() {
         String::from_utf8_lossy(&out.stderr)
     );
     let registry = p.read(".renn/stages/03-auth/logs/agents.json");
-    let pid: u32 = registry
-        .split(|c: char| !c.is_ascii_digit())
-        .find(|s| s.len() > 2)
-        .unwrap()
-        .parse()
-        .unwrap();
+    // The pid field itself: the random token can hold digits too.
+    let registry: Value = serde_json::from_str(&registry).unwrap();
+    let pid = registry["agents"]["03-01"]["pid"].as_u64().unwrap() as u32;
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     assert!(
         stat.is_empty() || stat.contains(") Z "),

@@ -85,7 +85,8 @@ impl Host<'_> {
     /// those on a branch belong to its run; the others are spares. Finds the runs whose
     /// branch already holds their recap.
     pub(super) fn scan_worktrees(&mut self) -> Result<()> {
-        let refs = self.git.refs("refs/heads/renn/")?;
+        let mut refs = self.git.refs("refs/heads/renn/")?;
+        self.drop_merged_branches(&mut refs)?;
         self.iso.branches = refs
             .keys()
             .filter_map(|r| r.strip_prefix("refs/heads/"))
@@ -105,6 +106,47 @@ impl Host<'_> {
             }
         }
         self.iso.recovered = self.recoverable_runs()?;
+        Ok(())
+    }
+
+    /// A renn killed between the fast-forward of a merge and the deletion of the merged
+    /// branches leaves them: a `renn/run-<id>` branch of a run with nothing left to do
+    /// whose tip the stage already holds is deleted (only if still at that tip), so its
+    /// worktree becomes a spare, removed when renn stops. Nothing is lost: every commit
+    /// of the branch is in HEAD. Branches of runs left to execute are never touched.
+    fn drop_merged_branches(
+        &mut self,
+        refs: &mut std::collections::BTreeMap<String, String>,
+    ) -> Result<()> {
+        let left: HashSet<String> = (self.plan.batches.iter())
+            .flat_map(|b| &b.runs)
+            .map(|r| format!("refs/heads/{}", branch_of(r)))
+            .collect();
+        let mut merged = Vec::new();
+        for (name, tip) in refs.iter() {
+            if !name.starts_with("refs/heads/renn/run-") || left.contains(name) {
+                continue;
+            }
+            if self.git.is_ancestor(tip, "HEAD")? {
+                merged.push(crate::git::RefUpdate::Delete {
+                    name: name.clone(),
+                    old: tip.clone(),
+                });
+            }
+        }
+        self.git.update_refs(&merged)?;
+        for update in merged {
+            let crate::git::RefUpdate::Delete { name, .. } = update else {
+                continue;
+            };
+            refs.remove(&name);
+            let branch = name.trim_start_matches("refs/heads/");
+            self.ui.text(&format!(
+                "Removed branch {branch}, already merged, left by an interrupted renn."
+            ));
+            self.ui
+                .event("leftover_removed", json!({ "branch": branch }));
+        }
         Ok(())
     }
 
