@@ -164,3 +164,23 @@ impl Git {
         Ok(out.trim().to_string())
     }
 }
+
+impl Git {
+    /// `git stash push --include-untracked` of every change outside `dir` (relative to
+    /// ROOT), with `message`: kept in `git stash list`, nothing lost.
+    pub fn stash_outside(&self, dir: &str, message: &str) -> Result<()> {
+        let exclude = format!(":(exclude){}", dir.trim_end_matches('/'));
+        let args = [
+            "stash",
+            "push",
+            "--include-untracked",
+            "--quiet",
+            "-m",
+            message,
+            "--",
+            ".",
+            exclude.as_str(),
+        ];
+        self.ok(args).map(drop)
+    }
+}

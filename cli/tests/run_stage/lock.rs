@@ -160,3 +160,32 @@ fn leftovers_of_a_killed_renn_and_its_agent_are_cleaned_before_the_stage_goes_on
         .join(".renn/stages/03-auth/03-01-recap.md")
         .exists());
 }
+
+#[test]
+fn half_done_edits_of_a_killed_agent_are_stashed_and_the_stage_goes_on() {
+    let p = Project::new(&[spec(1, 1)], json!({ "auditor": false }));
+    p.scenario("03-01", "edit-then-hang");
+    let mut renn = p.spawn_run_stage();
+    wait_until("the agent edits", || {
+        p.path().join("half-03-01.txt").exists()
+    });
+    renn.kill().unwrap();
+    renn.wait().unwrap();
+
+    p.scenario("03-01", "complete");
+    let r = p.run_stage(&[]);
+    r.expect(0);
+    let stashed = r.named("edits_stashed");
+    assert_eq!(stashed.len(), 1, "{:?}", r.names());
+    let files = stashed[0]["files"].to_string();
+    assert!(
+        files.contains(".gitignore") && files.contains("half-03-01.txt"),
+        "{files}"
+    );
+    let list = git(p.path(), &["stash", "list"]);
+    assert!(
+        list.contains("renn: half-done edits of an interrupted agent"),
+        "{list}"
+    );
+    assert!(!p.path().join("half-03-01.txt").exists());
+}

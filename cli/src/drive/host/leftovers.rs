@@ -1,6 +1,8 @@
 //! What a killed renn or a killed agent leaves behind, cleaned before the stage goes on:
-//! renn's own temporary files (`.<name>.renn-tmp-…`, from a write cut short) and a
-//! `.git/index.lock` a killed agent's git held. Both are safe to remove only because
+//! renn's own temporary files (`.<name>.renn-tmp-…`, from a write cut short), a
+//! `.git/index.lock` a killed agent's git held, and the half-done edits of an agent
+//! stopped mid-task in the main tree (stashed, so nothing is lost; renn started that
+//! execution on a clean tree, so they are the agent's). Both are safe to remove only because
 //! renn holds the project's lock (no other renn writes here) and has just stopped the
 //! agents left running (no git of theirs still works).
 
@@ -24,6 +26,9 @@ impl Host<'_> {
             })?;
             removed.push(index_lock);
         }
+        if agents_stopped {
+            self.stash_half_done_edits()?;
+        }
         for path in removed {
             let shown = rel(&self.root, &path);
             self.ui.text(&format!(
@@ -31,6 +36,26 @@ impl Host<'_> {
             ));
             self.ui.event("leftover_removed", json!({ "path": shown }));
         }
+        Ok(())
+    }
+}
+
+impl Host<'_> {
+    fn stash_half_done_edits(&mut self) -> Result<()> {
+        let dirty = self.git.dirty_outside(".renn/")?;
+        if dirty.is_empty() {
+            return Ok(());
+        }
+        let message = "renn: half-done edits of an interrupted agent";
+        self.git.stash_outside(".renn", message)?;
+        self.ui.text(&format!(
+            "Stashed the half-done edits an interrupted agent left ({}): `git stash list` shows them as \"{message}\"; its run goes on from its commits.",
+            dirty.join(", ")
+        ));
+        self.ui.event(
+            "edits_stashed",
+            json!({ "files": dirty, "message": message }),
+        );
         Ok(())
     }
 }

@@ -82,8 +82,9 @@ impl Host<'_> {
     }
 
     /// Stops agents an interrupted renn left behind — all at once, one grace period for
-    /// all — and says so. Returns whether any was still running (its run may have
-    /// changed on disk since the plan was read).
+    /// all — and says so. Returns whether an earlier renn was interrupted while agents
+    /// worked (still running or not, their runs may have changed on disk since the plan
+    /// was read, and what they left half-done is theirs).
     pub(super) fn stop_stale_agents(&mut self) -> Result<bool> {
         let r = self.registry();
         if r.agents.is_empty() {
@@ -100,6 +101,6 @@ impl Host<'_> {
             }
         }
         self.save(&Registry::default())?;
-        Ok(!stopped.is_empty())
+        Ok(true)
     }
 }
