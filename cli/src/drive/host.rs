@@ -53,6 +53,8 @@ pub struct Host<'u> {
     tx: Sender<AgentDone>,
     rx: Receiver<AgentDone>,
     running: HashMap<String, Running>,
+    /// HEAD's recent commits as the execution started (`act.rs`, earlier attempts).
+    recent: Option<Vec<(String, String)>>,
     /// Runners to start again once their backoff is over (a retry).
     delayed: Vec<(Instant, RunId, PromptSpec)>,
     /// The commit each run started from: its work is what was committed after it.
@@ -105,6 +107,7 @@ impl<'u> Host<'u> {
             rx,
             running: HashMap::new(),
             delayed: Vec::new(),
+            recent: None,
             starts: HashMap::new(),
             attempts: HashMap::new(),
             outputs: HashMap::new(),

@@ -216,6 +216,10 @@ impl Host<'_> {
     }
 
     pub(super) fn spawn_runner(&mut self, run: &RunId, spec: &PromptSpec) -> Result<()> {
+        let earlier = match spec {
+            PromptSpec::Runner => self.earlier_commits(run)?,
+            PromptSpec::Continuation { .. } => Vec::new(),
+        };
         let snap = self.project.snapshot();
         let r = self
             .plan
@@ -226,10 +230,6 @@ impl Host<'_> {
         let run_text = snap.text(&r.path)?.unwrap_or_default().to_string();
         let pulse = self.read(PULSE_PATH);
         let config = snap.text(CONFIG_PATH)?.map(str::to_string);
-        let earlier = match spec {
-            PromptSpec::Runner => self.earlier_commits(run)?,
-            PromptSpec::Continuation { .. } => Vec::new(),
-        };
         let ctx = RunnerContext {
             stage: &self.plan.stage,
             run: r,
@@ -271,21 +271,41 @@ impl Host<'_> {
     /// and not yet merged (worktree isolation), or on HEAD with the run's id in the
     /// subject (`feat(03-02): …`; the shared tree). A run without a recap has no
     /// commits of a finished attempt, so these are an interrupted one's.
-    fn earlier_commits(&self, run: &RunId) -> Result<Vec<EarlierCommit>> {
+    fn earlier_commits(&mut self, run: &RunId) -> Result<Vec<EarlierCommit>> {
         let branch = isolate::branch_of(run);
-        let found = if self.git.branch_exists(&branch)? {
-            self.git.commits(&format!("HEAD..{branch}"), 100)?
-        } else {
-            let tag = format!("({run})");
-            let mut c = self.git.commits("HEAD", 300)?;
-            c.retain(|(_, subject)| subject.contains(&tag));
-            c
+        // A branch renn made in this execution holds no earlier attempt's work.
+        let made_now = self
+            .iso
+            .worktrees
+            .get(run)
+            .is_some_and(|w| w.fork.is_some());
+        let found = match (self.iso.branches.contains(&branch), made_now) {
+            (true, false) => self.git.commits(&format!("HEAD..{branch}"), 100)?,
+            (true, true) => Vec::new(),
+            (false, _) => {
+                let tag = format!("({run})");
+                let recent = self.recent_commits()?;
+                recent
+                    .iter()
+                    .filter(|(_, s)| s.contains(&tag))
+                    .cloned()
+                    .collect()
+            }
         };
         Ok(found
             .into_iter()
             .rev()
             .map(|(hash, subject)| EarlierCommit { hash, subject })
             .collect())
+    }
+
+    /// HEAD's last commits as the execution started, read once: a run spawned for the
+    /// first time in this execution can only find an earlier attempt's commits there.
+    fn recent_commits(&mut self) -> Result<&[(String, String)]> {
+        if self.recent.is_none() {
+            self.recent = Some(self.git.commits("HEAD", 300)?);
+        }
+        Ok(self.recent.as_deref().unwrap_or_default())
     }
 
     pub(super) fn spawn_auditor(&mut self) -> Result<()> {

@@ -48,7 +48,7 @@ pub(super) struct Isolation {
     /// Spares being cleaned.
     cleaning: Option<prepare::Cleaning>,
     /// The `renn/run-*` branches that exist (short names).
-    branches: HashSet<String>,
+    pub branches: HashSet<String>,
     /// The commit new worktrees start from; read again once HEAD may have moved.
     base: Option<String>,
     /// Runs whose branch already holds their committed recap: merged, not run again.
