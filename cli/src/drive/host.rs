@@ -121,9 +121,9 @@ impl<'u> Host<'u> {
         // Agents a killed renn left running may still change their runs: stop them,
         // then plan from what is on disk now.
         if !opts.dry_run {
-            let stopped = host.stop_stale_agents()?;
-            host.clean_leftovers(stopped)?;
-            if stopped {
+            let interrupted = host.stop_stale_agents()?;
+            host.clean_leftovers(&interrupted)?;
+            if !interrupted.is_empty() {
                 let (project, plan, templates) = load(&host.root, &host.git, opts)?;
                 (host.project, host.plan, host.templates) = (project, plan, templates);
             }

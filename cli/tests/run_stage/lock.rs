@@ -189,3 +189,42 @@ fn half_done_edits_of_a_killed_agent_are_stashed_and_the_stage_goes_on() {
     );
     assert!(!p.path().join("half-03-01.txt").exists());
 }
+
+#[test]
+fn an_uncommitted_recap_of_a_killed_runner_does_not_make_its_run_complete() {
+    let p = Project::new(&[spec(1, 1)], json!({ "auditor": false }));
+    p.scenario("03-01", "recap-then-hang");
+    let recap = p.path().join(".renn/stages/03-auth/03-01-recap.md");
+    let mut renn = p.spawn_run_stage();
+    wait_until("the recap is written", || recap.exists());
+    renn.kill().unwrap();
+    renn.wait().unwrap();
+
+    p.scenario("03-01", "complete");
+    let r = p.run_stage(&[]);
+    r.expect(0);
+    assert_eq!(r.named("recap_set_aside")[0]["run"], "03-01");
+    assert_eq!(
+        r.spawned(),
+        ["03-01"],
+        "the run goes on: it was not complete"
+    );
+    let subjects = p.subjects();
+    assert_eq!(
+        subjects
+            .iter()
+            .filter(|s| *s == "docs(03-01): recap")
+            .count(),
+        1
+    );
+    assert_eq!(
+        subjects
+            .iter()
+            .filter(|s| *s == "feat(03-01): task 1")
+            .count(),
+        1
+    );
+    assert_eq!(git(p.path(), &["status", "--porcelain"]), "");
+    let aside = ".renn/stages/03-auth/logs/03-01-recap.rejected.md";
+    assert!(p.path().join(aside).exists());
+}

@@ -264,9 +264,10 @@ impl Run {
         assert_eq!(
             self.code,
             code,
-            "exit code; stderr: {}\nevents: {:#?}",
+            "exit code; stderr: {}\nevents: {:#?}\nfailures: {:?}",
             self.stderr,
-            self.names()
+            self.names(),
+            self.failures()
         );
         self
     }

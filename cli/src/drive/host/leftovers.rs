@@ -10,9 +10,10 @@ use super::*;
 use std::path::Path;
 
 impl Host<'_> {
-    /// Removes the leftovers and says what went. `agents_stopped`: agents of a killed
-    /// renn were stopped just now, so an index lock is theirs.
-    pub(super) fn clean_leftovers(&mut self, agents_stopped: bool) -> Result<()> {
+    /// Removes the leftovers and says what went. `interrupted`: the agents a killed renn
+    /// had working (their index lock, half-done edits and unbelieved recaps).
+    pub(super) fn clean_leftovers(&mut self, interrupted: &[String]) -> Result<()> {
+        let agents_stopped = !interrupted.is_empty();
         let mut removed = Vec::new();
         collect_temp_files(&self.root.join(".renn"), 0, &mut removed);
         for path in &removed {
@@ -28,6 +29,7 @@ impl Host<'_> {
         }
         if agents_stopped {
             self.stash_half_done_edits()?;
+            self.set_aside_unbelieved_recaps(interrupted)?;
         }
         for path in removed {
             let shown = rel(&self.root, &path);
@@ -41,6 +43,38 @@ impl Host<'_> {
 }
 
 impl Host<'_> {
+    /// A recap an interrupted runner wrote but did not commit was never checked: its RUN
+    /// COMPLETE never came. Left in place it would make the run count as complete. It
+    /// is moved to the stage's (git-excluded) `logs/` as `NN-MM-recap.rejected.md`, and
+    /// the run goes on from its commits.
+    fn set_aside_unbelieved_recaps(&mut self, interrupted: &[String]) -> Result<()> {
+        for label in interrupted {
+            let Some(run) = self.plan.runs.iter().find(|r| r.id.to_string() == *label) else {
+                continue;
+            };
+            let recap = renn_core::recap::path_for_run(&run.path);
+            if !self.root.join(&recap).exists() || !self.git.is_changed(&recap)? {
+                continue;
+            }
+            let aside = format!("{}/logs/{label}-recap.rejected.md", self.plan.stage.dir);
+            let _ = std::fs::create_dir_all(self.root.join(&self.plan.stage.dir).join("logs"));
+            std::fs::rename(self.root.join(&recap), self.root.join(&aside)).map_err(|source| {
+                Error::Io {
+                    path: recap.clone(),
+                    source,
+                }
+            })?;
+            self.ui.text(&format!(
+                "{label}: its runner was interrupted after writing {recap} but before committing it; set aside as {aside}, the run goes on from its commits."
+            ));
+            self.ui.event(
+                "recap_set_aside",
+                json!({ "run": label, "path": recap, "rejected": aside, "commit": null }),
+            );
+        }
+        Ok(())
+    }
+
     fn stash_half_done_edits(&mut self) -> Result<()> {
         let dirty = self.git.dirty_outside(".renn/")?;
         if dirty.is_empty() {

@@ -82,13 +82,13 @@ impl Host<'_> {
     }
 
     /// Stops agents an interrupted renn left behind — all at once, one grace period for
-    /// all — and says so. Returns whether an earlier renn was interrupted while agents
-    /// worked (still running or not, their runs may have changed on disk since the plan
-    /// was read, and what they left half-done is theirs).
-    pub(super) fn stop_stale_agents(&mut self) -> Result<bool> {
+    /// all — and says so. Returns the labels of the agents an interrupted renn had
+    /// working (still running or not: their runs may have changed on disk since the
+    /// plan was read, and what they left half-done is theirs).
+    pub(super) fn stop_stale_agents(&mut self) -> Result<Vec<String>> {
         let r = self.registry();
         if r.agents.is_empty() {
-            return Ok(false);
+            return Ok(Vec::new());
         }
         let tokens: Vec<&str> = r.agents.values().map(|e| e.token.as_str()).collect();
         let stopped = agent::stop_marked(&tokens, agent::GRACE);
@@ -101,6 +101,6 @@ impl Host<'_> {
             }
         }
         self.save(&Registry::default())?;
-        Ok(true)
+        Ok(r.agents.into_keys().collect())
     }
 }
