@@ -6,9 +6,7 @@ codex ignores OPENAI_BASE_URL: a user reaches a local endpoint with a provider o
 `-c model_providers.local={…base_url…}` `-c model_provider=local`, which is what `agent.args`
 carries here; the key is read from the variable the provider's `env_key` names.
 
-Tests marked xfail(strict=False, "needs main: …") wait for features being built on main
-(failure classification, process-tree kill, the profile's model table); the profile itself and
-a custom `agent.command` are tested plainly.
+Every scenario is a plain test: the profile, a custom `agent.command`, and each failure.
 """
 from __future__ import annotations
 
@@ -53,10 +51,6 @@ def command_agent(url: str, codex_retries: int | None = None, **more) -> dict:
 
 # The process environment holds no endpoint: everything a user adds is in the config.
 CODEX = Vendor("codex", "openai", lambda url: dict(KEY), {})
-
-
-def needs_main(what: str):
-    return pytest.mark.xfail(strict=False, reason=f"needs main: {what}")
 
 
 @pytest.fixture

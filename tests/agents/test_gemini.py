@@ -7,9 +7,7 @@ and a logged-in CLI, i.e. `~/.gemini/settings.json` selecting API-key auth (with
 exits 41 "Invalid auth method selected."). `login()` writes that file into the test's HOME, as
 choosing "Use Gemini API key" in the CLI once would.
 
-Tests marked xfail(strict=False, "needs main: …") wait for features being built on main
-(failure classification, process-tree kill, the profile's model table); the profile itself and
-a custom `agent.command` are tested plainly.
+Every scenario is a plain test: the profile, a custom `agent.command`, and each failure.
 """
 from __future__ import annotations
 
@@ -64,10 +62,6 @@ def login(home: Path, max_attempts: int | None = None) -> None:
         settings["general"] = {"maxAttempts": max_attempts, "retryFetchErrors": False}
     (home / ".gemini").mkdir(parents=True, exist_ok=True)
     (home / ".gemini/settings.json").write_text(json.dumps(settings, indent=2))
-
-
-def needs_main(what: str):
-    return pytest.mark.xfail(strict=False, reason=f"needs main: {what}")
 
 
 @pytest.fixture

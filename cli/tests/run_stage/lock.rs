@@ -165,12 +165,9 @@ fn leftovers_of_a_killed_renn_and_its_agent_are_cleaned_before_the_stage_goes_on
 fn half_done_edits_of_a_killed_agent_are_stashed_and_the_stage_goes_on() {
     let p = Project::new(&[spec(1, 1)], json!({ "auditor": false }));
     p.scenario("03-01", "edit-then-hang");
-    let mut renn = p.spawn_run_stage();
-    wait_until("the agent edits", || {
+    p.kill_9_when("the agent edits", || {
         p.path().join("half-03-01.txt").exists()
     });
-    renn.kill().unwrap();
-    renn.wait().unwrap();
 
     p.scenario("03-01", "complete");
     let r = p.run_stage(&[]);
@@ -195,10 +192,7 @@ fn an_uncommitted_recap_of_a_killed_runner_does_not_make_its_run_complete() {
     let p = Project::new(&[spec(1, 1)], json!({ "auditor": false }));
     p.scenario("03-01", "recap-then-hang");
     let recap = p.path().join(".renn/stages/03-auth/03-01-recap.md");
-    let mut renn = p.spawn_run_stage();
-    wait_until("the recap is written", || recap.exists());
-    renn.kill().unwrap();
-    renn.wait().unwrap();
+    p.kill_9_when("the recap is written", || recap.exists());
 
     p.scenario("03-01", "complete");
     let r = p.run_stage(&[]);

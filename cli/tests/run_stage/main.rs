@@ -176,6 +176,15 @@ impl Project {
             .unwrap()
     }
 
+    /// Starts `renn --json run-stage 3`, waits until `ready` holds (`what` names it if it
+    /// never does), then kills renn with SIGKILL: no cleanup of any kind.
+    pub fn kill_9_when(&self, what: &str, ready: impl FnMut() -> bool) {
+        let mut renn = self.spawn_run_stage();
+        wait_until(what, ready);
+        renn.kill().unwrap();
+        renn.wait().unwrap();
+    }
+
     pub fn subjects(&self) -> Vec<String> {
         git(self.path(), &["log", "--format=%s"])
             .lines()

@@ -22,12 +22,9 @@ fn docs_commit(p: &Project) -> usize {
 fn kill_9_during_the_auditor_then_the_auditor_runs_again_and_the_stage_completes() {
     let p = Project::new(&[spec(1, 1), spec(2, 1)], json!({}));
     p.scenario("auditor", "hang");
-    let mut renn = p.spawn_run_stage();
-    wait_until("the auditor works", || {
+    p.kill_9_when("the auditor works", || {
         p.read(".fake-agent/times").contains("auditor start")
     });
-    renn.kill().unwrap();
-    renn.wait().unwrap();
     assert_eq!(docs_commit(&p), 0);
 
     p.scenario("auditor", "passed");
@@ -104,12 +101,9 @@ fn a_gaps_found_proof_older_than_the_gap_closure_recaps_is_audited_again() {
     git(p.path(), &["add", "."]);
     git(p.path(), &["commit", "-qm", "gap closure planned"]);
     p.scenario("auditor", "hang");
-    let mut renn = p.spawn_run_stage();
-    wait_until("the auditor works", || {
+    p.kill_9_when("the auditor works", || {
         p.read(".fake-agent/times").matches("auditor start").count() == 2
     });
-    renn.kill().unwrap();
-    renn.wait().unwrap();
 
     p.scenario("auditor", "passed");
     let r = p.run_stage(&[]);
@@ -181,10 +175,7 @@ fn task_commits(p: &Project, run: &str, task: u32) -> usize {
 fn an_interrupted_run_goes_on_from_its_committed_tasks_in_the_shared_tree() {
     let p = Project::new(&[spec(1, 1)], json!({ "auditor": false }));
     p.scenario("03-01", "first-then-hang");
-    let mut renn = p.spawn_run_stage();
-    wait_until("task 1 is committed", || task_commits(&p, "03-01", 1) == 1);
-    renn.kill().unwrap();
-    renn.wait().unwrap();
+    p.kill_9_when("task 1 is committed", || task_commits(&p, "03-01", 1) == 1);
 
     p.scenario("03-01", "complete");
     p.run_stage(&[]).expect(0);
@@ -199,16 +190,13 @@ fn an_interrupted_worktree_run_goes_on_from_its_branch() {
         json!({ "auditor": false, "isolation": "worktree" }),
     );
     p.scenario("03-01", "first-then-hang");
-    let mut renn = p.spawn_run_stage();
     let wt = p.path().join(".renn/worktrees/03-01");
-    wait_until("task 1 is committed on the run's branch", || {
+    p.kill_9_when("task 1 is committed on the run's branch", || {
         wt.exists()
             && git(&wt, &["log", "--format=%s"])
                 .lines()
                 .any(|s| s == "feat(03-01): task 1")
     });
-    renn.kill().unwrap();
-    renn.wait().unwrap();
 
     p.scenario("03-01", "complete");
     p.run_stage(&[]).expect(0);
