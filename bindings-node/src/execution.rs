@@ -22,6 +22,12 @@ impl StageExecution {
 
 #[napi]
 impl StageExecution {
+    /// An execution saved as its `state()` (by any front door), to go on where it was.
+    #[napi(factory)]
+    pub fn restore(env: Env, #[napi(ts_arg_type = "any")] state: Value) -> napi::Result<Self> {
+        Ok(Self::new(StageRun::restore(state).or_throw(&env)?))
+    }
+
     /// Feeds one event (`{event: "start"}`, …) and returns the actions to perform.
     /// An event that does not apply now throws (`rejected-event`) and changes nothing.
     #[napi(ts_return_type = "any[]")]
@@ -30,7 +36,7 @@ impl StageExecution {
         Ok(Json(self.run.step(event).or_throw(&env)?))
     }
 
-    /// The whole state: runs, phase, choices.
+    /// The whole state: runs, phase, choices. Plain data: save it, and `restore` it.
     #[napi(ts_return_type = "any")]
     pub fn state(&self) -> Json<&StageRun> {
         Json(&self.run)

@@ -6,6 +6,7 @@ use crate::execution::StageExecution;
 use napi::bindgen_prelude::{Either3, Null, Uint8Array};
 use napi::Env;
 use napi_derive::napi;
+use renn_core::execute::StageOnDisk;
 use renn_core::inventory::Inventory;
 use renn_core::models::Models;
 use renn_core::next::Next;
@@ -179,6 +180,22 @@ impl Project {
         let options = stage_options(options)?;
         let run = self.inner.start_stage(&stage, &options).or_throw(&env)?;
         Ok(StageExecution::new(run))
+    }
+
+    /// `startStage` from what the host found on disk: `{gates: [{path, text}], proof,
+    /// track, proof_predates_a_recap, docs_dirty}` (every key optional).
+    #[napi]
+    pub fn resume_stage(
+        &self,
+        env: Env,
+        stage: String,
+        #[napi(ts_arg_type = "any")] on_disk: serde_json::Value,
+        options: Option<StartStageOptions>,
+    ) -> napi::Result<StageExecution> {
+        let options = stage_options(options)?;
+        let disk = StageOnDisk::from_json(on_disk).or_throw(&env)?;
+        let run = self.inner.resume_stage(&stage, &options, &disk);
+        Ok(StageExecution::new(run.or_throw(&env)?))
     }
 }
 

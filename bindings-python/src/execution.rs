@@ -20,6 +20,13 @@ impl StageExecution {
 
 #[pymethods]
 impl StageExecution {
+    /// An execution saved as its `state()` (by any front door), to go on where it was.
+    #[staticmethod]
+    fn restore(state: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let run = StageRun::restore(convert::to_json(state)?).map_err(Failure::from)?;
+        Ok(Self::new(run))
+    }
+
     /// The actions for an event; a rejected event leaves the state unchanged.
     fn next<'py>(
         &mut self,

@@ -7,7 +7,7 @@ use crate::execution::StageExecution;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyType;
-use renn_core::execute::OnFailure;
+use renn_core::execute::{OnFailure, StageOnDisk};
 use renn_core::project::StageOptions;
 use renn_core::{PlanOptions, Snapshot};
 use std::path::PathBuf;
@@ -130,16 +130,25 @@ impl Project {
         only_batch: Option<u32>,
         on_failure: Option<&str>,
     ) -> PyResult<StageExecution> {
-        let opts = StageOptions {
-            gaps_only,
-            only_batch,
-            on_failure: on_failure.map(parse_on_failure).transpose()?,
-        };
-        let run = self
-            .inner
-            .start_stage(stage, &opts)
-            .map_err(Failure::from)?;
-        Ok(StageExecution::new(run))
+        let opts = stage_options(gaps_only, only_batch, on_failure)?;
+        let run = self.inner.start_stage(stage, &opts);
+        Ok(StageExecution::new(run.map_err(Failure::from)?))
+    }
+
+    /// `start_stage` from what the host found on disk.
+    #[pyo3(signature = (stage, on_disk, *, gaps_only = false, only_batch = None, on_failure = None))]
+    fn resume_stage(
+        &self,
+        stage: &str,
+        on_disk: &Bound<'_, PyAny>,
+        gaps_only: bool,
+        only_batch: Option<u32>,
+        on_failure: Option<&str>,
+    ) -> PyResult<StageExecution> {
+        let opts = stage_options(gaps_only, only_batch, on_failure)?;
+        let disk = StageOnDisk::from_json(convert::to_json(on_disk)?).map_err(Failure::from)?;
+        let run = self.inner.resume_stage(stage, &opts, &disk);
+        Ok(StageExecution::new(run.map_err(Failure::from)?))
     }
 }
 
@@ -147,4 +156,18 @@ impl Project {
 fn parse_on_failure(text: &str) -> PyResult<OnFailure> {
     serde_json::from_value(serde_json::Value::from(text))
         .map_err(|e| PyValueError::new_err(format!("on_failure: {e}")))
+}
+
+fn stage_options(
+    gaps_only: bool,
+    only_batch: Option<u32>,
+    on_failure: Option<&str>,
+) -> PyResult<StageOptions> {
+    Ok(StageOptions {
+        gaps_only,
+        only_batch,
+        on_failure: on_failure.map(parse_on_failure).transpose()?,
+        // The script drives the execution and answers `ask_failure` itself.
+        unattended: false,
+    })
 }

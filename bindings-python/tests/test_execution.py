@@ -3,6 +3,7 @@ asserting the actions the core asks for after every event."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -135,6 +136,27 @@ def test_the_whole_stage_to_the_auditor(execution: renn.StageExecution) -> None:
     assert {"action": "spawn_auditor"} in actions
     assert execution.state()["phase"] == {"phase": "auditing"}
     assert execution.progress()["runs_done"] == 6
+
+
+def test_a_saved_state_restores_and_goes_on_the_same_way(
+    execution: renn.StageExecution,
+) -> None:
+    execution.next({"event": "start"})
+    finish_run(execution, "02-02")
+    exited = {"exit": "success"}
+    execution.next(
+        {"event": "runner_exited", "run": "02-04", "output": gate_output("02-04"), "exit": exited}
+    )
+    # What a script keeps between two invocations: plain JSON.
+    saved = json.loads(json.dumps(execution.state()))
+    restored = renn.StageExecution.restore(saved)
+    assert restored.state() == execution.state()
+    answer = {"event": "gate_answered", "run": "02-04", "response": {"kind": "approved"}}
+    assert restored.next(answer) == execution.next(answer)
+    assert restored.state() == execution.state()
+    with pytest.raises(renn.InvalidFileError) as bad:
+        renn.StageExecution.restore({**saved, "runs": "no"})
+    assert bad.value.code == "bad-state"
 
 
 def test_only_batch_and_on_failure_options(demo: renn.Project) -> None:

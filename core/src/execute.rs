@@ -22,7 +22,7 @@ use crate::run::{GateKind, RunId, Task};
 use serde::{Deserialize, Serialize};
 
 pub use branch::RunBranch;
-pub use resume::{after_runs, AfterRuns, StageOnDisk};
+pub use resume::{after_runs, resume, AfterRuns, FileOnDisk, StageOnDisk};
 pub use step::{next, progress};
 
 /// What to do when a run fails (`--on-failure`).
@@ -54,7 +54,7 @@ pub struct Settings {
     pub retries: crate::config::Retries,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "snake_case")]
 pub enum RunStatus {
@@ -84,7 +84,7 @@ impl RunStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct RunState {
     pub id: RunId,
@@ -114,7 +114,7 @@ pub struct RunState {
     pub rows: Vec<CompletedTask>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "phase", rename_all = "snake_case")]
 pub enum Phase {
@@ -135,12 +135,14 @@ pub enum Phase {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
     /// Every run done, goal verified (or auditor off), track updated.
     Completed,
+    /// The plan left nothing to execute ("No matching incomplete runs").
+    NothingToRun,
     /// `--batch N` finished its batch.
     BatchDone { batch: u32 },
     /// The auditor found gaps (or the user reported issues at verification).
@@ -187,6 +189,17 @@ pub enum GiveUp {
 pub enum Verification {
     Approved,
     Issues(String),
+}
+
+impl Verification {
+    /// Reads what the user typed at the proof's human verification: approval as at a
+    /// human-verify gate, anything else the issues they found. Empty text is `None`.
+    pub fn read(text: &str) -> Option<Self> {
+        match GateResponse::interpret(GateKind::HumanVerify, text)? {
+            GateResponse::Approved => Some(Self::Approved),
+            _ => Some(Self::Issues(text.trim().to_string())),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -265,7 +278,7 @@ pub enum Event {
 /// What a runner is started with; the host renders it with the prompt templates.
 // A handful of these exist at a time; boxing would only add noise at every match.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "prompt", rename_all = "snake_case")]
 pub enum PromptSpec {
@@ -307,6 +320,12 @@ pub enum Notice {
         run: RunId,
         response: GateResponse,
     },
+    /// A gate the user answered before the last execution was cut short: its
+    /// continuation starts again with that answer.
+    ContinuationResumed {
+        run: RunId,
+        response: GateResponse,
+    },
     RunSkipped {
         run: RunId,
     },
@@ -314,6 +333,12 @@ pub enum Notice {
         batch: u32,
     },
     StageSummary,
+    /// Every run was complete before this execution: it resumes at the step an
+    /// interrupted one did not finish.
+    Resumed {
+        #[serde(flatten)]
+        at: AfterRuns,
+    },
     ProofRouted {
         proof: Proof,
     },
@@ -386,7 +411,7 @@ pub enum Action {
 }
 
 /// What pulse.md's renn-owned lines should say now.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Progress {
     pub current_batch: Option<u32>,
@@ -398,7 +423,7 @@ pub struct Progress {
 }
 
 /// The state: the plan's runs and where each one is.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct StageRun {
     pub stage: StageInfo,
@@ -413,12 +438,16 @@ pub struct StageRun {
     pub not_selected: usize,
     pub last_completed: Option<RunId>,
     pub phase: Phase,
+    /// Every run of the stage was complete before this execution: it starts at this
+    /// step ([`resume`]).
+    #[serde(default)]
+    pub after_runs: Option<AfterRuns>,
     /// Every answer the user gave, in order (for the report and for pulse.md).
     pub choices: Vec<Choice>,
 }
 
 /// One answer of the user's.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Choice {
@@ -469,27 +498,9 @@ impl StageRun {
             batches,
             runs,
             phase: Phase::Ready,
+            after_runs: None,
             choices: Vec::new(),
         }
-    }
-
-    /// Resumption: a gate recorded by an earlier, interrupted execution.
-    pub fn with_pending_gate(mut self, gate: GateReached) -> Self {
-        if let Some(r) = self.runs.iter_mut().find(|r| r.id == gate.run) {
-            r.status = RunStatus::AtGate;
-            r.spawns = 1;
-            evidence::remember_rows(&mut r.earlier_rows, &gate.completed);
-            r.gate = Some(gate);
-        }
-        self
-    }
-
-    /// Resumption after the runs are done: the proof waits for the user's check.
-    pub fn with_pending_verification(mut self) -> Self {
-        if self.runs.iter().all(|r| r.status == RunStatus::Done) {
-            self.phase = Phase::HumanVerification;
-        }
-        self
     }
 
     pub fn run(&self, id: &RunId) -> Option<&RunState> {
@@ -518,6 +529,22 @@ impl From<Rejected> for crate::Error {
 }
 
 impl Event {
+    /// The event for what the user answered at `run`'s gate.
+    pub fn answered(run: RunId, answer: crate::gate::Answer) -> Self {
+        use crate::gate::Answer;
+        match answer {
+            Answer::Respond { response } => Self::GateAnswered { run, response },
+            Answer::Skip => Self::GateUnresolved {
+                run,
+                give_up: GiveUp::Skip,
+            },
+            Answer::Abort => Self::GateUnresolved {
+                run,
+                give_up: GiveUp::Abort,
+            },
+        }
+    }
+
     /// An event handed in by a binding as plain data (`{"event": "start"}`).
     pub fn from_json(value: serde_json::Value) -> Result<Self, crate::Error> {
         serde_json::from_value(value).map_err(|e| {
@@ -529,6 +556,21 @@ impl Event {
 }
 
 impl StageRun {
+    /// The state as JSON, for a host that saves an execution (an editor closing while
+    /// a gate waits) and restores it later with [`StageRun::restore`].
+    pub fn save(&self) -> serde_json::Value {
+        serde_json::to_value(self).expect("a stage state is plain data")
+    }
+
+    /// A state saved by [`StageRun::save`] (by any front door: the JSON is the same).
+    pub fn restore(value: serde_json::Value) -> Result<Self, crate::Error> {
+        serde_json::from_value(value).map_err(|e| {
+            crate::Diagnostic::error("bad-state", format!("not a saved stage state: {e}"))
+                .with_hint("pass back exactly what `save` (or `state`) returned")
+                .into()
+        })
+    }
+
     /// One step for a host that keeps the state in place (the bindings): the
     /// actions to perform, or an error when the event does not apply now (the
     /// state is then unchanged).

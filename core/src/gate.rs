@@ -1,8 +1,38 @@
 //! A human gate: what the user's answer means for each gate type, and what the
 //! continuation runner is told to do about it.
 
+mod record;
+
 use crate::run::GateKind;
 use serde::{Deserialize, Serialize};
+
+pub use record::GateRecord;
+
+/// What the user typed at a gate, read: an answer for the continuation runner, or
+/// one of the two ways to give up on the run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[serde(tag = "answer", rename_all = "snake_case")]
+pub enum Answer {
+    Respond {
+        response: GateResponse,
+    },
+    /// `skip`: the run is skipped; the batch goes on.
+    Skip,
+    /// `abort`: the stage stops.
+    Abort,
+}
+
+impl Answer {
+    /// Reads free text typed at a gate of `kind`; empty text is `None`: ask again.
+    pub fn read(kind: GateKind, text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "skip" => Some(Self::Skip),
+            "abort" => Some(Self::Abort),
+            _ => GateResponse::interpret(kind, text).map(|response| Self::Respond { response }),
+        }
+    }
+}
 
 /// The user's answer at a gate, interpreted for the gate's type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,5 +134,32 @@ mod tests {
         assert!(GateResponse::Approved
             .resume_instructions(GateKind::HumanVerify)
             .contains("Continue"));
+    }
+
+    #[test]
+    fn skip_and_abort_give_up_and_anything_else_answers() {
+        let read = |k, t| Answer::read(k, t);
+        assert_eq!(read(GateKind::Decision, " Skip "), Some(Answer::Skip));
+        assert_eq!(read(GateKind::HumanVerify, "abort"), Some(Answer::Abort));
+        assert_eq!(read(GateKind::HumanVerify, "  "), None, "ask again");
+        assert_eq!(
+            read(GateKind::HumanAction, "done."),
+            Some(Answer::Respond {
+                response: GateResponse::Done
+            })
+        );
+        assert_eq!(
+            read(GateKind::Decision, "skip the cache"),
+            Some(Answer::Respond {
+                response: GateResponse::Choice("skip the cache".into())
+            })
+        );
+        use crate::execute::Verification;
+        assert_eq!(Verification::read("LGTM"), Some(Verification::Approved));
+        assert_eq!(
+            Verification::read(" the logo is cut off "),
+            Some(Verification::Issues("the logo is cut off".into()))
+        );
+        assert_eq!(Verification::read(""), None);
     }
 }

@@ -128,6 +128,14 @@ impl Serialize for StageNumber {
     }
 }
 
+/// A saved execution state names its stage as a string.
+impl<'de> serde::Deserialize<'de> for StageNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// A stage directory name split into its number and slug: `03-authentication`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]

@@ -135,6 +135,27 @@ for (const impl of impls) {
       assert.throws(() => project.startStage('2', { onFailure: 'sometimes' }), /sometimes/)
     })
 
+    test('a state saved at a gate restores, in this front door and in every other', () => {
+      const ex = project.startStage('2')
+      ex.next({ event: 'start' })
+      ex.next(exited('02-02', complete('02-02')))
+      ex.next(evidence('02-02'))
+      ex.next(exited('02-04', gate('02-04')))
+      // The editor closes: what it keeps is plain JSON.
+      const saved = JSON.parse(JSON.stringify(ex.state()))
+      const answer = { event: 'gate_answered', run: '02-04', response: { kind: 'approved' } }
+      const expected = ex.next(answer)
+      for (const other of impls) {
+        const back = other.renn.StageExecution.restore(saved)
+        assert.deepStrictEqual(back.state(), saved, `${impl.name} → ${other.name}`)
+        assert.deepStrictEqual(back.next(answer), expected, `${impl.name} → ${other.name}: the same next step`)
+        assert.deepStrictEqual(back.state(), ex.state())
+      }
+      const e = thrown(() => renn.StageExecution.restore({ ...saved, runs: 'no' }))
+      assert.equal(e.code, 'bad-state')
+      assert.ok(e instanceof renn.InvalidFileError, e.message)
+    })
+
     test('a stage with plan errors cannot start', () => {
       const e = thrown(() => renn.Project.fromFiles(readProject(join(FIXTURES, 'bad-cycle'))).startStage('3'))
       assert.ok(e instanceof renn.PlanError, e.message)

@@ -11,12 +11,12 @@ use crate::lock::ProjectLock;
 use crate::{Error, Result};
 use renn_core::config::{ArgvVars, Config};
 use renn_core::execute::{
-    self, render, Action, AfterRuns, Event, OnFailure, Outcome, PromptSpec, Settings, StageOnDisk,
-    StageRun,
+    self, render, Action, Event, FileOnDisk, Outcome, PromptSpec, Settings, StageOnDisk, StageRun,
 };
-use renn_core::gate::GateResponse;
+use renn_core::gate::{Answer, GateRecord};
 use renn_core::models::Agent;
 use renn_core::plan::{Plan, PlanOptions};
+use renn_core::project::StageOptions;
 use renn_core::prompt::{
     self, AuditorContext, ContinuationContext, EarlierCommit, RunnerContext, Templates,
 };
@@ -183,9 +183,11 @@ impl<'u> Host<'u> {
         if self.opts.dry_run {
             return Ok(StageExit::Done);
         }
-        let after_runs = self.after_runs()?;
+        // Where the stage stands is the core's to decide, from what is on disk.
+        let on_disk = self.on_disk()?;
+        let state = execute::resume(&self.plan, self.settings(), &on_disk);
         // The seed: nothing left to run is reported (by the plan) and not an error.
-        if self.plan.batches.is_empty() && after_runs.is_none() {
+        if !state.has_work() {
             return Ok(StageExit::Done);
         }
         // Once, before any agent starts: an old git would fail the first merge after
@@ -196,7 +198,7 @@ impl<'u> Host<'u> {
         if let Some(batch) = parallel {
             self.git.check_version(batch)?;
         }
-        if !self.plan.batches.is_empty() || after_runs == Some(AfterRuns::Audit) {
+        if state.starts_agents() {
             self.check_trust()?;
             self.preflight()?;
         }
@@ -209,19 +211,9 @@ impl<'u> Host<'u> {
         self.branch()?;
         self.guard_start()?;
         self.scan_worktrees()?;
-        let mut state = StageRun::new(&self.plan, self.settings());
-        for gate in self.recorded_gates()? {
-            state = state.with_pending_gate(gate);
-        }
+        let mut state = state;
         let interrupt = agent::Interrupt::install();
         let mut queue = VecDeque::from([Event::Start]);
-        if let Some(at) = after_runs {
-            self.say_resumed(&at);
-            let (resumed, actions) = state.resume_after_runs(at);
-            state = resumed;
-            queue.clear();
-            self.perform_all(actions, &state, &mut queue)?;
-        }
         loop {
             while let Some(event) = queue.pop_front() {
                 let (next, actions) =
@@ -265,21 +257,12 @@ impl<'u> Host<'u> {
     }
 
     fn settings(&self) -> Settings {
-        let c = self.config();
-        let on_failure = match (self.opts.on_failure, self.opts.interactive) {
-            // A script cannot answer "continue or stop?": stopping loses nothing.
-            (OnFailure::Ask, false) => OnFailure::Stop,
-            (policy, _) => policy,
-        };
-        Settings {
-            parallel: c.parallelization.enabled,
-            max_concurrent: c.max_concurrent(),
-            on_failure,
-            auditor: c.auditor,
-            commit_docs: c.commit_docs,
+        self.project.settings(&StageOptions {
+            gaps_only: self.opts.gaps_only,
             only_batch: self.opts.only_batch,
-            retries: c.agent.retries,
-        }
+            on_failure: Some(self.opts.on_failure),
+            unattended: !self.opts.interactive,
+        })
     }
 
     /// Runners commit their work: uncommitted changes would be swept into their commits.
@@ -321,23 +304,24 @@ impl<'u> Host<'u> {
         Ok(())
     }
 
-    /// Where a stage whose runs are all complete stands (`None` while runs are left, or
-    /// when `--batch` asks for one batch): read from the proof, the track and git.
-    fn after_runs(&self) -> Result<Option<AfterRuns>> {
-        let all_done = self.plan.batches.is_empty()
-            && !self.plan.runs.is_empty()
-            && self.plan.runs.iter().all(|r| r.complete);
-        if !all_done || self.opts.only_batch.is_some() {
-            return Ok(None);
+    /// What the core needs to know to decide where the execution picks up: the gate
+    /// records, the proof and the track as they are now, and two facts from git and
+    /// the clock.
+    fn on_disk(&mut self) -> Result<StageOnDisk> {
+        let mut gates = Vec::new();
+        for run in self.plan.runs.iter().filter(|r| !r.complete) {
+            let path = GateRecord::path(&self.plan.stage.dir, &run.id);
+            if let Some(text) = self.try_read(&path)? {
+                if let Some(start) = GateRecord::parse(&text).start {
+                    self.starts.insert(run.id.clone(), start);
+                }
+                gates.push(FileOnDisk { path, text });
+            }
         }
         let path = proof::path(&self.plan.stage);
-        let proof = self
-            .read(&path)
-            .map(|t| proof::parse(&path, &t).map_err(|d| d.one_line()));
-        let marked = self.read(TRACK_PATH).is_some_and(|t| {
-            track::stages(&t)
-                .iter()
-                .any(|s| s.number == self.plan.stage.number && s.complete)
+        let proof = self.try_read(&path)?.map(|text| FileOnDisk {
+            path: path.clone(),
+            text,
         });
         let mut docs_dirty = false;
         if self.config().commit_docs {
@@ -355,47 +339,13 @@ impl<'u> Host<'u> {
             let recap = renn_core::recap::path_for_run(&r.path);
             matches!((modified(&recap), proof_time), (Some(r), Some(p)) if r > p)
         });
-        Ok(Some(execute::after_runs(StageOnDisk {
+        Ok(StageOnDisk {
+            gates,
             proof,
+            track: self.try_read(TRACK_PATH)?,
             proof_predates_a_recap,
-            marked,
             docs_dirty,
-        })))
-    }
-
-    fn say_resumed(&mut self, at: &AfterRuns) {
-        let stage = &self.plan.stage.number;
-        let text = match at {
-            AfterRuns::Finished => format!("Stage {stage} is already complete."),
-            AfterRuns::Audit => format!("Every run of stage {stage} is complete, but its goal is not verified: the auditor runs."),
-            AfterRuns::Route { .. } => format!("Every run of stage {stage} is complete and its proof is written: it is routed."),
-            AfterRuns::Commit => format!("Stage {stage} is marked complete but not committed: committing it."),
-        };
-        self.ui.text(&text);
-        self.ui
-            .event("resumed", serde_json::to_value(at).unwrap_or_default());
-    }
-
-    /// Gates an earlier execution stopped at, from the agent outputs it kept (and where
-    /// each of those runs started).
-    fn recorded_gates(&mut self) -> Result<Vec<renn_core::returns::GateReached>> {
-        let mut gates = Vec::new();
-        let runs: Vec<RunId> = (self.plan.runs.iter())
-            .filter(|r| !r.complete)
-            .map(|r| r.id.clone())
-            .collect();
-        for id in runs {
-            let Some(record) = self.try_read(&gate_path(&self.plan, &id))? else {
-                continue;
-            };
-            if let Ok(returns::AgentReturn::Gate(g)) = returns::parse(&record) {
-                if g.run == id {
-                    self.remember_start(&id, &record);
-                    gates.push(g);
-                }
-            }
-        }
-        Ok(gates)
+        })
     }
 
     fn finished(&mut self, done: AgentDone) -> Result<Event> {
@@ -454,8 +404,7 @@ impl<'u> Host<'u> {
 
     fn interrupted(&mut self, state: &StageRun) -> StageExit {
         self.stop_agents();
-        let progress = execute::progress(state);
-        let _ = self.record(&progress, state);
+        let _ = self.record(state);
         self.ui
             .text("Interrupted: agents stopped. Run the same command again to resume.");
         StageExit::Stopped
@@ -482,7 +431,7 @@ fn load(root: &Path, git: &Git, opts: &Options) -> Result<(Project, Plan, Templa
 
 fn exit_for(outcome: &Outcome) -> StageExit {
     match outcome {
-        Outcome::Completed | Outcome::BatchDone { .. } => StageExit::Done,
+        Outcome::Completed | Outcome::NothingToRun | Outcome::BatchDone { .. } => StageExit::Done,
         Outcome::GapsFound => StageExit::GapsFound,
         Outcome::Incomplete => StageExit::Incomplete,
         Outcome::Systemic { .. } | Outcome::Stopped { .. } => StageExit::Stopped,
@@ -501,11 +450,6 @@ fn exit_word(exit: &execute::Exit) -> String {
 
 fn internal(msg: &str) -> Error {
     renn_core::Error::from(Diagnostic::error("internal", format!("renn bug: {msg}"))).into()
-}
-
-/// Where a runner's output is kept while its gate waits for an answer.
-fn gate_path(plan: &Plan, run: &RunId) -> String {
-    format!("{}/{run}-gate.md", plan.stage.dir)
 }
 
 fn rel(root: &Path, p: &Path) -> String {

@@ -28,9 +28,11 @@ pub fn notice_event(notice: &Notice) -> (&'static str, Value) {
         Notice::RunRetrying { .. } => "run_retrying",
         Notice::GateReached { .. } => "gate_reached",
         Notice::GateResolved { .. } => "gate_resolved",
+        Notice::ContinuationResumed { .. } => "continuation_resumed",
         Notice::RunSkipped { .. } => "run_skipped",
         Notice::BatchCompleted { .. } => "batch_completed",
         Notice::StageSummary => "stage_summary",
+        Notice::Resumed { .. } => "resumed",
         Notice::ProofRouted { .. } => "proof_routed",
         Notice::DocsCommitSkipped => "docs_commit_skipped",
     };

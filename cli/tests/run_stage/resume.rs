@@ -150,7 +150,10 @@ fn kill_9_during_a_continuation_keeps_the_answer_and_runs_the_continuation_again
     let r = p.run_stage(&[]);
     r.expect(0);
     assert_eq!(r.spawned(), ["03-01"]);
-    assert!(r.named("gate_resolved").len() == 1, "{:?}", r.names());
+    let resumed = r.named("continuation_resumed");
+    assert_eq!(resumed.len(), 1, "{:?}", r.names());
+    assert_eq!(resumed[0]["response"]["kind"], "approved");
+    assert!(r.named("gate_resolved").is_empty(), "not asked again");
     assert!(
         !p.path().join(".renn/stages/03-auth/03-01-gate.md").exists(),
         "gone once complete"

@@ -1,7 +1,7 @@
 //! Turning the machine's notices and progress into what people read and what
 //! pulse.md records. Pure, so the CLI and the bindings show the same texts.
 
-use super::{Notice, Outcome, Progress, StageRun};
+use super::{AfterRuns, Notice, Outcome, Progress, StageRun};
 use crate::inventory::Run;
 use crate::plan::Plan;
 use crate::pulse::{self, Execution, PendingGate, PulseUpdate};
@@ -22,6 +22,7 @@ pub fn stop_text(outcome: &Outcome) -> Option<String> {
             "Stopped: every run of batch {batch} failed — something systemic (git, permissions, the agent CLI), not one run's problem; fix it, then run the same command again."
         )),
         Outcome::Completed
+        | Outcome::NothingToRun
         | Outcome::BatchDone { .. }
         | Outcome::GapsFound
         | Outcome::Incomplete => None,
@@ -75,6 +76,19 @@ pub fn notice_text(notice: &Notice, state: &StageRun, plan: &Plan) -> Option<Str
             gate_text(gate, plan)
         }
         Notice::RunSkipped { run } => format!("– Run {run} skipped at its gate\n"),
+        Notice::Resumed { at } => {
+            let stage = &state.stage.number;
+            match at {
+                AfterRuns::Finished => format!("Stage {stage} is already complete.\n"),
+                AfterRuns::Audit => format!("Every run of stage {stage} is complete, but its goal is not verified: the auditor runs.\n"),
+                AfterRuns::Route { .. } => format!("Every run of stage {stage} is complete and its proof is written: it is routed.\n"),
+                AfterRuns::Commit => format!("Stage {stage} is marked complete but not committed: committing it.\n"),
+            }
+        }
+        Notice::ContinuationResumed { run, response } => format!(
+            "{run}: its gate was answered before renn stopped ({:?}); its continuation runs again.\n",
+            response.text()
+        ),
         Notice::StageSummary => report::aggregate(&state.stage, &outcomes(state)),
         Notice::ProofRouted { proof } => {
             proof.render_markdown(&state.stage.number.unpadded(), &state.stage.title)

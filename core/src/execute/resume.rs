@@ -1,15 +1,22 @@
-//! Where a stage stands once every run has its recap, decided from what is on disk. An
-//! execution interrupted after the last recap — Ctrl-C during the auditor, a `kill -9`
-//! before the docs commit — must not leave the stage unfinished for ever: the next
-//! execution has no run left to execute, so it resumes at the step that was cut short.
+//! Where an execution picks up, decided from what is on disk (docs/spec.md,
+//! "Resumption"). The host reads the files and a few facts only it can know; this
+//! module decides. Runs with recaps are skipped (the plan already did that); a gate an
+//! earlier execution stopped at is asked again, or, when the user had answered it, its
+//! continuation starts with that answer; a stage whose runs are all complete resumes at
+//! the step that was cut short — Ctrl-C during the auditor, a `kill -9` before the docs
+//! commit must not leave it unfinished for ever.
 
 use super::step::{complete_stage, route_proof};
-use super::{Action, Outcome, Phase, StageRun};
-use crate::proof::Proof;
-use serde::Serialize;
+use super::{Action, Notice, Outcome, Phase, Settings, StageRun};
+use crate::gate::{GateRecord, GateResponse};
+use crate::plan::Plan;
+use crate::proof::{self, Proof};
+use crate::track;
+use serde::{Deserialize, Serialize};
 
 /// The step a stage whose runs are all complete resumes at.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "at", rename_all = "snake_case")]
 pub enum AfterRuns {
     /// The track marks the stage complete and its documents are committed.
@@ -24,168 +31,152 @@ pub enum AfterRuns {
     Commit,
 }
 
-/// What the host found on disk about a stage whose runs are all complete.
-#[derive(Debug, Clone, Default)]
+/// A file of the stage as the host found it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+pub struct FileOnDisk {
+    /// Project-relative path.
+    pub path: String,
+    pub text: String,
+}
+
+/// What the host found on disk about the stage: texts, and facts only it can know.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[serde(default)]
 pub struct StageOnDisk {
-    /// The stage's proof, if one exists; `Err` when it cannot be read.
-    pub proof: Option<Result<Proof, String>>,
+    /// The gate records (`NN-MM-gate.md`, [`GateRecord`]) of the stage's runs.
+    pub gates: Vec<FileOnDisk>,
+    /// The stage's proof, if one exists and could be read.
+    pub proof: Option<FileOnDisk>,
+    /// track.md.
+    pub track: Option<String>,
     /// The proof is older than a recap: written before gap-closure runs, it judged
     /// another state of the stage.
     pub proof_predates_a_recap: bool,
-    /// track.md marks the stage complete.
-    pub marked: bool,
     /// The documents renn commits at the end (track, pulse, proof) have uncommitted
     /// changes (always false when renn does not commit them).
     pub docs_dirty: bool,
 }
 
-/// The step to resume at.
-pub fn after_runs(disk: StageOnDisk) -> AfterRuns {
-    match (disk.marked, disk.docs_dirty, disk.proof) {
+impl StageOnDisk {
+    /// What a binding's host found on disk, handed in as plain data.
+    pub fn from_json(value: serde_json::Value) -> Result<Self, crate::Error> {
+        serde_json::from_value(value).map_err(|e| {
+            crate::Diagnostic::error("bad-on-disk", format!("not what a stage has on disk: {e}"))
+                .with_hint("{gates: [{path, text}], proof: {path, text} | null, track: string | null, proof_predates_a_recap: bool, docs_dirty: bool}, every key optional")
+                .into()
+        })
+    }
+}
+
+/// The starting state of an execution of `plan`, from what is on disk: drive it with
+/// [`super::next`] and `Start` like any new execution. Recorded gates are set on their
+/// runs; a stage whose runs are all complete starts at the step that was cut short
+/// ([`StageRun::after_runs`]); a plan with nothing to run finishes at once.
+pub fn resume(plan: &Plan, settings: Settings, disk: &StageOnDisk) -> StageRun {
+    let all_done = plan.batches.is_empty()
+        && !plan.runs.is_empty()
+        && plan.runs.iter().all(|r| r.complete)
+        && settings.only_batch.is_none();
+    let mut state = StageRun::new(plan, settings);
+    if all_done {
+        state.after_runs = Some(after_runs(plan, disk));
+        return state;
+    }
+    for file in &disk.gates {
+        let record = GateRecord::parse(&file.text);
+        let run = state
+            .runs
+            .iter()
+            .find(|r| GateRecord::path(&plan.stage.dir, &r.id) == file.path && r.gate.is_none());
+        let Some(gate) = run.and_then(|r| record.gate(&r.id)) else {
+            continue;
+        };
+        let answer = (record.answer.as_deref()).and_then(|a| GateResponse::interpret(gate.gate, a));
+        state = state.with_recorded_gate(gate, answer);
+    }
+    state
+}
+
+/// The step a stage whose runs are all complete resumes at.
+pub fn after_runs(plan: &Plan, disk: &StageOnDisk) -> AfterRuns {
+    let marked = disk.track.as_deref().is_some_and(|t| {
+        track::stages(t)
+            .iter()
+            .any(|s| s.number == plan.stage.number && s.complete)
+    });
+    let proof = (disk.proof.as_ref())
+        .filter(|_| !disk.proof_predates_a_recap)
+        .and_then(|f| proof::parse(&f.path, &f.text).ok());
+    match (marked, disk.docs_dirty, proof) {
         (true, false, _) => AfterRuns::Finished,
         (true, true, _) => AfterRuns::Commit,
-        (false, _, Some(Ok(proof))) if !disk.proof_predates_a_recap => AfterRuns::Route { proof },
-        (false, _, _) => AfterRuns::Audit,
+        (false, _, Some(proof)) => AfterRuns::Route { proof },
+        (false, _, None) => AfterRuns::Audit,
     }
 }
 
 impl StageRun {
-    /// The state and first actions of an execution that resumes after the runs: call it
-    /// on a fresh [`StageRun`] of a plan with nothing left to run.
-    pub fn resume_after_runs(mut self, at: AfterRuns) -> (StageRun, Vec<Action>) {
-        let mut out = Vec::new();
-        match at {
-            AfterRuns::Finished => {
-                self.phase = Phase::Finished {
-                    outcome: Outcome::Completed,
-                };
-                out.extend([Action::OfferNext, Action::Finish(Outcome::Completed)]);
-            }
-            AfterRuns::Audit if self.settings.auditor => {
-                self.phase = Phase::Auditing;
-                out.push(Action::SpawnAuditor);
-            }
-            AfterRuns::Route { proof } => {
-                self.phase = Phase::ReadingProof;
-                route_proof(&mut self, Ok(proof), &mut out);
-            }
-            AfterRuns::Audit | AfterRuns::Commit => complete_stage(&mut self, &mut out),
+    /// Whether `Start` has anything to do: runs to execute, or a step after them.
+    pub fn has_work(&self) -> bool {
+        self.after_runs.is_some() || !self.batches.is_empty()
+    }
+
+    /// Whether the execution will start agents: runners, or the auditor (the host
+    /// checks that it may run the agent command first).
+    pub fn starts_agents(&self) -> bool {
+        match &self.after_runs {
+            None => !self.batches.is_empty(),
+            Some(at) => *at == AfterRuns::Audit && self.settings.auditor,
         }
-        (self, out)
+    }
+
+    /// A gate an earlier execution stopped at, with the user's answer if they gave
+    /// one: unanswered, it is asked again when its batch starts; answered, its
+    /// continuation starts with that answer.
+    pub fn with_recorded_gate(
+        mut self,
+        gate: crate::returns::GateReached,
+        answer: Option<GateResponse>,
+    ) -> Self {
+        let Some(r) = self.runs.iter_mut().find(|r| r.id == gate.run) else {
+            return self;
+        };
+        r.spawns = 1;
+        super::evidence::remember_rows(&mut r.earlier_rows, &gate.completed);
+        match answer {
+            None => {
+                r.status = super::RunStatus::AtGate;
+                r.gate = Some(gate);
+            }
+            Some(response) => {
+                r.gates_passed += 1;
+                r.resume = Some((gate, response));
+            }
+        }
+        self
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::super::tests::{plan_of, settings};
-    use super::super::{Event, Exit, Settings};
-    use super::*;
-    use crate::proof;
-
-    fn proof(status: &str) -> Option<Result<Proof, String>> {
-        Some(proof::parse("p.md", &format!("---\nstatus: {status}\n---\n")).map_err(|d| d.message))
-    }
-
-    fn done_stage(settings: Settings) -> StageRun {
-        StageRun::new(&plan_of(&[(1, 1), (2, 2)], &[1, 2]), settings)
-    }
-
-    fn disk(proof: Option<Result<Proof, String>>, marked: bool, docs_dirty: bool) -> StageOnDisk {
-        StageOnDisk {
-            proof,
-            proof_predates_a_recap: false,
-            marked,
-            docs_dirty,
+/// `Start` of an execution whose runs were all complete before it began.
+pub(super) fn start_after_runs(state: &mut StageRun, at: AfterRuns, out: &mut Vec<Action>) {
+    out.push(Action::Notify(Notice::Resumed { at: at.clone() }));
+    match at {
+        AfterRuns::Finished => {
+            state.phase = Phase::Finished {
+                outcome: Outcome::Completed,
+            };
+            out.extend([Action::OfferNext, Action::Finish(Outcome::Completed)]);
         }
-    }
-
-    #[test]
-    fn the_facts_decide_the_step() {
-        assert_eq!(after_runs(disk(None, false, false)), AfterRuns::Audit);
-        assert_eq!(
-            after_runs(disk(Some(Err("bad".into())), false, true)),
-            AfterRuns::Audit
-        );
-        assert!(matches!(
-            after_runs(disk(proof("passed"), false, false)),
-            AfterRuns::Route { .. }
-        ));
-        assert_eq!(
-            after_runs(disk(proof("passed"), true, true)),
-            AfterRuns::Commit
-        );
-        assert_eq!(after_runs(disk(None, true, false)), AfterRuns::Finished);
-        let stale = StageOnDisk {
-            proof_predates_a_recap: true,
-            ..disk(proof("gaps_found"), false, false)
-        };
-        assert_eq!(
-            after_runs(stale),
-            AfterRuns::Audit,
-            "gap closure ran after that proof"
-        );
-    }
-
-    #[test]
-    fn an_interrupted_auditor_runs_again_and_the_stage_completes() {
-        let (state, actions) = done_stage(settings()).resume_after_runs(AfterRuns::Audit);
-        assert_eq!(actions, [Action::SpawnAuditor]);
-        let (state, actions) = super::super::next(
-            state,
-            Event::AuditorExited {
-                output: String::new(),
-                exit: Exit::Success,
-                stderr: String::new(),
-            },
-        )
-        .unwrap();
-        assert_eq!(actions, [Action::ReadProof]);
-        let (_, actions) = super::super::next(
-            state,
-            Event::ProofRead {
-                proof: proof("passed").unwrap(),
-            },
-        )
-        .unwrap();
-        assert!(actions.contains(&Action::UpdateTrack));
-        assert!(actions.iter().any(|a| matches!(a, Action::Commit { .. })));
-    }
-
-    #[test]
-    fn a_proof_written_before_the_kill_is_routed_not_audited_again() {
-        let (_, actions) = done_stage(settings()).resume_after_runs(after_runs(disk(
-            proof("passed"),
-            false,
-            false,
-        )));
-        assert!(!actions.contains(&Action::SpawnAuditor));
-        assert!(actions.contains(&Action::UpdateTrack));
-        assert!(actions.contains(&Action::Finish(Outcome::Completed)));
-        let (state, actions) = done_stage(settings()).resume_after_runs(after_runs(disk(
-            proof("human_needed"),
-            false,
-            false,
-        )));
-        assert!(actions
-            .iter()
-            .any(|a| matches!(a, Action::AskVerification { .. })));
-        assert_eq!(state.phase, Phase::HumanVerification);
-    }
-
-    #[test]
-    fn a_marked_but_uncommitted_stage_is_committed_and_a_finished_one_left_alone() {
-        let (_, actions) = done_stage(settings()).resume_after_runs(AfterRuns::Commit);
-        assert!(actions.iter().any(|a| matches!(a, Action::Commit { .. })));
-        let (_, actions) = done_stage(settings()).resume_after_runs(AfterRuns::Finished);
-        assert_eq!(
-            actions,
-            [Action::OfferNext, Action::Finish(Outcome::Completed)]
-        );
-        let no_auditor = Settings {
-            auditor: false,
-            ..settings()
-        };
-        let (_, actions) = done_stage(no_auditor).resume_after_runs(AfterRuns::Audit);
-        assert!(actions.contains(&Action::UpdateTrack) && !actions.contains(&Action::SpawnAuditor));
+        AfterRuns::Audit if state.settings.auditor => {
+            state.phase = Phase::Auditing;
+            out.push(Action::SpawnAuditor);
+        }
+        AfterRuns::Route { proof } => {
+            state.phase = Phase::ReadingProof;
+            route_proof(state, Ok(proof), out);
+        }
+        AfterRuns::Audit | AfterRuns::Commit => complete_stage(state, out),
     }
 }

@@ -220,8 +220,16 @@ fn start(state: &mut StageRun, out: &mut Vec<Action>) -> Result<(), String> {
     if state.phase != Phase::Ready {
         return Err("already started".into());
     }
+    if let Some(at) = state.after_runs.clone() {
+        super::resume::start_after_runs(state, at, out);
+        return Ok(());
+    }
     if state.batches.is_empty() {
-        finish(state, Outcome::Incomplete, out);
+        // Nothing happened, so nothing is recorded.
+        state.phase = Phase::Finished {
+            outcome: Outcome::NothingToRun,
+        };
+        out.push(Action::Finish(Outcome::NothingToRun));
         return Ok(());
     }
     begin_batch(state, 0, out);
@@ -238,6 +246,15 @@ fn begin_batch(state: &mut StageRun, index: usize, out: &mut Vec<Action>) {
         .map(|r| r.id.clone())
         .collect();
     out.push(Action::Notify(Notice::BatchStarted { batch, runs }));
+    // Gates answered before an interrupted execution ended: their continuations go on.
+    for r in state.runs.iter().filter(|r| r.batch == batch) {
+        if let (RunStatus::Pending, Some((_, response))) = (r.status, &r.resume) {
+            out.push(Action::Notify(Notice::ContinuationResumed {
+                run: r.id.clone(),
+                response: response.clone(),
+            }));
+        }
+    }
     out.push(Action::RecordProgress(progress(state)));
     // Gates recorded by an interrupted execution are asked again, not re-run.
     for r in state
@@ -611,6 +628,7 @@ pub fn progress(state: &StageRun) -> Progress {
         Phase::HumanVerification => "Awaiting human verification".to_string(),
         Phase::Finished { outcome } => match outcome {
             Outcome::Completed => "Stage complete".to_string(),
+            Outcome::NothingToRun => "Nothing to run".to_string(),
             Outcome::BatchDone { batch } => format!("Batch {batch} executed"),
             Outcome::GapsFound => "Gaps found; plan gap closure".to_string(),
             Outcome::Incomplete => "Executed with failed or skipped runs".to_string(),

@@ -4,6 +4,7 @@ mod evidence;
 mod failures;
 mod merges;
 mod properties;
+mod resume;
 
 use super::*;
 use crate::gate::GateResponse;
@@ -543,7 +544,7 @@ fn resumption_skips_completed_runs_and_asks_recorded_gates_again() {
         _ => unreachable!(),
     };
     let mut d = Driver {
-        state: StageRun::new(&plan, settings()).with_pending_gate(gate),
+        state: StageRun::new(&plan, settings()).with_recorded_gate(gate, None),
     };
     assert_eq!(d.state.already_complete, [id(1)]);
     let a = d.send(Event::Start);

@@ -5,11 +5,12 @@
 use super::Project;
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
-use crate::execute::{OnFailure, Settings, StageRun};
+use crate::execute::{self, FileOnDisk, OnFailure, Settings, StageOnDisk, StageRun};
+use crate::gate::GateRecord;
 use crate::gate::GateResponse;
 use crate::inventory::{Inventory, Run};
 use crate::next::{self, Next};
-use crate::plan::{PlanOptions, StageInfo};
+use crate::plan::{Plan, PlanOptions, StageInfo};
 use crate::prompt::{self, AuditorContext, ContinuationContext, RunnerContext, Templates};
 use crate::returns::{self, AgentReturn, GateReached};
 use crate::run::RunId;
@@ -24,6 +25,9 @@ pub struct StageOptions {
     pub only_batch: Option<u32>,
     /// What to do when a run fails; `None` means ask.
     pub on_failure: Option<OnFailure>,
+    /// No one can answer questions (a script, CI): "ask" after a failure becomes
+    /// "stop", which loses nothing.
+    pub unattended: bool,
 }
 
 impl Project {
@@ -103,7 +107,10 @@ impl Project {
         Settings {
             parallel: c.parallelization.enabled,
             max_concurrent: c.max_concurrent(),
-            on_failure: opts.on_failure.unwrap_or(OnFailure::Ask),
+            on_failure: match (opts.on_failure.unwrap_or(OnFailure::Ask), opts.unattended) {
+                (OnFailure::Ask, true) => OnFailure::Stop,
+                (policy, _) => policy,
+            },
             auditor: c.auditor,
             commit_docs: c.commit_docs,
             only_batch: opts.only_batch,
@@ -111,16 +118,44 @@ impl Project {
         }
     }
 
-    /// The starting state of the stage's execution; drive it with
+    /// The starting state of the stage's execution, resumed from the project's files:
+    /// gates recorded by an interrupted execution (`NN-MM-gate.md`), and for a stage
+    /// whose runs are all complete, its proof and track. Drive it with
     /// [`crate::execute::next`] and the `Start` event.
     pub fn start_stage(&self, stage_arg: &str, opts: &StageOptions) -> Result<StageRun> {
-        let plan = self.plan(
-            stage_arg,
-            PlanOptions {
-                gaps_only: opts.gaps_only,
-            },
-        )?;
-        Ok(StageRun::new(&plan, self.settings(opts)))
+        let plan = self.plan(stage_arg, plan_options(opts))?;
+        let disk = self.stage_on_disk(&plan)?;
+        Ok(execute::resume(&plan, self.settings(opts), &disk))
+    }
+
+    /// [`Project::start_stage`] from what the host found on disk — including what only
+    /// it can know (uncommitted documents, file times).
+    pub fn resume_stage(
+        &self,
+        stage_arg: &str,
+        opts: &StageOptions,
+        disk: &StageOnDisk,
+    ) -> Result<StageRun> {
+        let plan = self.plan(stage_arg, plan_options(opts))?;
+        Ok(execute::resume(&plan, self.settings(opts), disk))
+    }
+
+    /// The stage's gate records, proof and track as the project's files hold them.
+    fn stage_on_disk(&self, plan: &Plan) -> Result<StageOnDisk> {
+        let file = |path: String| -> Result<Option<FileOnDisk>> {
+            let text = self.snapshot.text(&path)?.map(str::to_string);
+            Ok(text.map(|text| FileOnDisk { path, text }))
+        };
+        let mut gates = Vec::new();
+        for run in plan.runs.iter().filter(|r| !r.complete) {
+            gates.extend(file(GateRecord::path(&plan.stage.dir, &run.id))?);
+        }
+        Ok(StageOnDisk {
+            gates,
+            proof: file(crate::proof::path(&plan.stage))?,
+            track: self.snapshot.text(TRACK_PATH)?.map(str::to_string),
+            ..StageOnDisk::default()
+        })
     }
 
     fn templates(&self) -> Result<Templates> {
@@ -223,5 +258,11 @@ fn gate_of(output: &str, source: &str, id: &RunId) -> Result<GateReached> {
             format!("the gate in this output is for run {}, not {id}", g.run),
         )),
         Ok(AgentReturn::Gate(g)) => Ok(g),
+    }
+}
+
+fn plan_options(opts: &StageOptions) -> PlanOptions {
+    PlanOptions {
+        gaps_only: opts.gaps_only,
     }
 }

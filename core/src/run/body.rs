@@ -68,7 +68,21 @@ impl Serialize for TaskKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A saved execution state holds its runs' tasks as written.
+impl<'de> Deserialize<'de> for TaskKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        match s.strip_prefix("checkpoint:") {
+            Some(gate) => GateKind::parse(gate).map(Self::Gate),
+            None if s == "auto" => Some(Self::Auto),
+            None if s == "tdd" => Some(Self::Tdd),
+            None => None,
+        }
+        .ok_or_else(|| serde::de::Error::custom(format!("'{s}' is not a task type")))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Task {
     /// 1-based position among the run's tasks.
@@ -76,7 +90,7 @@ pub struct Task {
     #[serde(rename = "type")]
     pub kind: TaskKind,
     /// `human-verify`, `decision` or `human-action` for gate tasks.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gate: Option<GateKind>,
     /// `<name>`; for gates without one, what the gate is about (`<decision>`,
     /// `<what-built>`, `<action>`), first line only.

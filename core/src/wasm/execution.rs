@@ -18,6 +18,18 @@ pub struct StartOptions {
     pub on_failure: Option<OnFailure>,
 }
 
+impl From<StartOptions> for crate::project::StageOptions {
+    fn from(o: StartOptions) -> Self {
+        Self {
+            gaps_only: o.gaps_only,
+            only_batch: o.only_batch,
+            on_failure: o.on_failure,
+            // The editor's user can answer.
+            unattended: false,
+        }
+    }
+}
+
 #[wasm_bindgen]
 pub struct StageExecution {
     run: StageRun,
@@ -31,6 +43,15 @@ impl StageExecution {
 
 #[wasm_bindgen]
 impl StageExecution {
+    /// An execution saved as its `state()` (by any front door), to go on where it was.
+    pub fn restore(
+        #[wasm_bindgen(unchecked_param_type = "StageRun")] state: JsValue,
+    ) -> Result<StageExecution, JsValue> {
+        let value: serde_json::Value = serde_wasm_bindgen::from_value(state)
+            .map_err(|e| type_error(&format!("a saved state is plain data: {e}")))?;
+        Ok(Self::new(StageRun::restore(value).map_err(throw)?))
+    }
+
     /// Feeds one event; returns the actions to perform. An event that does not fit
     /// the current state throws (code `rejected-event`) and changes nothing.
     #[wasm_bindgen(unchecked_return_type = "Action[]")]

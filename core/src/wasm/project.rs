@@ -1,9 +1,8 @@
 //! The `Project` class: every method of [`crate::Project`] that needs no disk.
 
-use super::errors::throw;
+use super::errors::{throw, type_error};
 use super::execution::{StageExecution, StartOptions};
 use super::{files, options, to_js, PlanFilter};
-use crate::project::StageOptions;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
@@ -141,12 +140,23 @@ impl WasmProject {
         #[wasm_bindgen(unchecked_optional_param_type = "StartOptions")] opts: JsValue,
     ) -> Result<StageExecution, JsValue> {
         let opts: StartOptions = options(opts)?;
-        let opts = StageOptions {
-            gaps_only: opts.gaps_only,
-            only_batch: opts.only_batch,
-            on_failure: opts.on_failure,
-        };
-        let run = self.inner.start_stage(stage, &opts).map_err(throw)?;
+        let run = self.inner.start_stage(stage, &opts.into()).map_err(throw)?;
         Ok(StageExecution::new(run))
+    }
+
+    /// `startStage` from what the host found on disk.
+    #[wasm_bindgen(js_name = resumeStage)]
+    pub fn resume_stage(
+        &self,
+        stage: &str,
+        #[wasm_bindgen(js_name = onDisk, unchecked_param_type = "StageOnDisk")] on_disk: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "StartOptions")] opts: JsValue,
+    ) -> Result<StageExecution, JsValue> {
+        let opts: StartOptions = options(opts)?;
+        let value: serde_json::Value = serde_wasm_bindgen::from_value(on_disk)
+            .map_err(|e| type_error(&format!("what is on disk is plain data: {e}")))?;
+        let disk = crate::execute::StageOnDisk::from_json(value).map_err(throw)?;
+        let run = self.inner.resume_stage(stage, &opts.into(), &disk);
+        Ok(StageExecution::new(run.map_err(throw)?))
     }
 }

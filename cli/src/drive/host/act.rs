@@ -108,8 +108,8 @@ impl Host<'_> {
                 queue.push_back(Event::ProofRead { proof });
             }
             Action::AskVerification { checklist } => self.ask_verification(&checklist, queue),
-            Action::RecordProgress(p) => self.record(&p, state)?,
-            Action::UpdateTrack => self.update_track()?,
+            Action::RecordProgress(_) => self.record(state)?,
+            Action::UpdateTrack => self.update_track(state)?,
             Action::Commit {
                 files,
                 if_changed,
@@ -343,25 +343,17 @@ impl Host<'_> {
         gate: &returns::GateReached,
         queue: &mut VecDeque<Event>,
     ) -> Result<()> {
-        if let Some(output) = self.outputs.get(&run.to_string()) {
-            let record = self.gate_record(run, output);
-            self.write(&gate_path(&self.plan, run), &record)?;
+        if let Some(output) = self.outputs.get(&run.to_string()).cloned() {
+            self.record_gate(run, &output)?;
         }
-        let answer = match (self.respond.take(), self.recorded_answer(run)) {
-            (Some((id, text)), _) if RunId::parse(&id).as_ref() == Some(run) => Some(text),
-            (other, Some(text)) => {
-                self.respond = other;
-                self.ui.text(&format!(
-                    "{run}: its gate was answered before renn stopped ({text:?}); its continuation runs again."
-                ));
-                Some(text)
-            }
-            (other, None) => {
+        let answer = match self.respond.take() {
+            Some((id, text)) if RunId::parse(&id).as_ref() == Some(run) => Some(text),
+            other => {
                 self.respond = other;
                 self.ui.ask(&format!("Your answer for {run} (\"approved\", \"done\", a choice, the issues; or skip / abort):"))
             }
         };
-        let Some(answer) = answer else {
+        let Some(text) = answer else {
             self.parked = true;
             self.ui.text(&format!(
                 "Gate waiting: resume with `renn run-stage {} --respond {run} \"approved\"` (or the issues, or the chosen option).",
@@ -369,27 +361,15 @@ impl Host<'_> {
             ));
             return Ok(());
         };
-        let event = match answer.trim() {
-            "skip" => Event::GateUnresolved {
-                run: run.clone(),
-                give_up: execute::GiveUp::Skip,
-            },
-            "abort" => Event::GateUnresolved {
-                run: run.clone(),
-                give_up: execute::GiveUp::Abort,
-            },
-            text => match GateResponse::interpret(gate.gate, text) {
-                Some(response) => {
-                    self.record_answer(run, text)?;
-                    Event::GateAnswered {
-                        run: run.clone(),
-                        response,
-                    }
-                }
-                None => return self.ask_gate(run, gate, queue),
-            },
+        let Some(answer) = Answer::read(gate.gate, &text) else {
+            return self.ask_gate(run, gate, queue);
         };
-        queue.push_back(event);
+        if let Answer::Respond { .. } = answer {
+            // Kept until the continuation has finished: a renn killed meanwhile
+            // starts it again with this answer.
+            self.record_answer(run, &text)?;
+        }
+        queue.push_back(Event::answered(run.clone(), answer));
         Ok(())
     }
 
@@ -404,7 +384,7 @@ impl Host<'_> {
                 ))
             }
         };
-        let Some(answer) = answer else {
+        let Some(verification) = answer.as_deref().and_then(execute::Verification::read) else {
             self.parked = true;
             self.ui.text(&format!(
                 "Human verification waiting: resume with `renn run-stage {} --respond verification \"approved\"` (or the issues).",
@@ -412,41 +392,28 @@ impl Host<'_> {
             ));
             return;
         };
-        let verification =
-            match GateResponse::interpret(renn_core::run::GateKind::HumanVerify, &answer) {
-                Some(GateResponse::Approved) => execute::Verification::Approved,
-                _ => execute::Verification::Issues(answer),
-            };
         queue.push_back(Event::HumanVerified { verification });
     }
 
     /// pulse.md belongs to renn while runs execute: only its owned lines change.
-    pub(super) fn record(&mut self, p: &execute::Progress, state: &StageRun) -> Result<()> {
+    pub(super) fn record(&mut self, state: &StageRun) -> Result<()> {
         let Some(text) = self.try_read(PULSE_PATH)? else {
             return Ok(());
         };
         let track = self.read(TRACK_PATH);
-        let update = render::pulse_update(p, state, track.as_deref(), &self.opts.today);
-        let updated = pulse::update(&text, &update);
+        let updated = state.pulse_text(&text, track.as_deref(), &self.opts.today);
         if updated != text {
             self.write(PULSE_PATH, &updated)?;
         }
         Ok(())
     }
 
-    pub(super) fn update_track(&mut self) -> Result<()> {
+    pub(super) fn update_track(&mut self, state: &StageRun) -> Result<()> {
         let Some(text) = self.try_read(TRACK_PATH)? else {
             return Ok(());
         };
-        let runs: Vec<(RunId, bool)> = self
-            .plan
-            .runs
-            .iter()
-            .map(|r| (r.id.clone(), true))
-            .collect();
         let updated =
-            track::mark_stage_complete(&text, &self.plan.stage.number, &runs, &self.opts.today)
-                .map_err(renn_core::Error::from)?;
+            (state.track_text(&text, &self.opts.today)).map_err(renn_core::Error::from)?;
         self.write(TRACK_PATH, &updated)
     }
 

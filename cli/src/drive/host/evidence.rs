@@ -9,9 +9,6 @@
 use super::*;
 use crate::git::CommitFacts;
 
-/// The first line of a gate record: where the run started, for the continuation's check.
-const START_MARK: &str = "<!-- renn: run started at ";
-
 impl Host<'_> {
     /// Records the commit `run` starts from, unless an earlier runner of it did: its
     /// branch's fork point in a worktree, HEAD in the shared tree.
@@ -33,26 +30,6 @@ impl Host<'_> {
             self.starts.insert(run.clone(), start);
         }
         Ok(())
-    }
-
-    /// The gate record: the runner's output, after a line saying where the run started.
-    pub(super) fn gate_record(&self, run: &RunId, output: &str) -> String {
-        match self.starts.get(run) {
-            Some(start) => format!("{START_MARK}{start} -->\n\n{output}"),
-            None => output.to_string(),
-        }
-    }
-
-    /// Takes the start a gate record kept back into memory.
-    pub(super) fn remember_start(&mut self, run: &RunId, record: &str) {
-        let start = record
-            .strip_prefix(START_MARK)
-            .and_then(|rest| rest.split_once(" -->"))
-            .map(|(hash, _)| hash)
-            .filter(|h| h.len() >= 40 && h.bytes().all(|b| b.is_ascii_hexdigit()));
-        if let Some(start) = start {
-            self.starts.insert(run.clone(), start.to_string());
-        }
     }
 
     /// The spot-check of a run in the shared tree: its recap committed if the runner left

@@ -229,7 +229,7 @@ fn rows_from_before_a_gate_count() {
         panic!()
     };
     let mut d = Driver {
-        state: StageRun::new(&plan, settings()).with_pending_gate(gate),
+        state: StageRun::new(&plan, settings()).with_recorded_gate(gate, None),
     };
     d.send(Event::Start);
     continue_after_gate(d);

@@ -210,8 +210,13 @@ proptest! {
         let plan = plan_of(&runs, &[]);
         let mut state = StageRun::new(&plan, s.settings.clone());
         for &c in &s.choices {
+            // A host may save the state at any step and go on from the restored copy.
+            let restored = StageRun::restore(state.save()).expect("a saved state restores");
+            prop_assert_eq!(&restored, &state);
             let event = pick(&state, c);
+            let again = next(restored, event.clone()).map(|(s, a)| (s.save(), a));
             if let Ok((after, actions)) = next(state.clone(), event) {
+                prop_assert_eq!(again.as_ref().ok(), Some(&(after.save(), actions.clone())));
                 check(&state, &after, &actions);
                 let finishes = actions.iter().filter(|a| matches!(a, Action::Finish(_))).count();
                 prop_assert_eq!(finishes > 0, after.is_finished() && !state.is_finished());
