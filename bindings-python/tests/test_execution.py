@@ -159,6 +159,28 @@ def test_a_saved_state_restores_and_goes_on_the_same_way(
     assert bad.value.code == "bad-state"
 
 
+def test_resume_stage_continues_a_gate_answered_before_the_host_stopped(
+    demo: renn.Project,
+) -> None:
+    record = {
+        "path": ".renn/stages/02-accounts/02-02-gate.md",
+        "text": gate_output("02-02") + "\n<!-- renn: the user's answer -->\napproved\n",
+    }
+    execution = demo.resume_stage("2", {"gates": [record]})
+    actions = execution.next({"event": "start"})
+    assert {
+        "action": "notify",
+        "notice": "continuation_resumed",
+        "run": "02-02",
+        "response": {"kind": "approved"},
+    } in actions
+    spawn = [a for a in actions if a["action"] == "spawn_runner"]
+    assert spawn[0]["prompt"]["prompt"] == "continuation"
+    with pytest.raises(renn.InvalidFileError) as bad:
+        demo.resume_stage("2", {"gates": "none"})
+    assert bad.value.code == "bad-on-disk"
+
+
 def test_only_batch_and_on_failure_options(demo: renn.Project) -> None:
     execution = demo.start_stage("2", only_batch=2, on_failure="stop")
     state = execution.state()

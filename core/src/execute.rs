@@ -173,6 +173,17 @@ pub enum FailureChoice {
     Stop,
 }
 
+impl FailureChoice {
+    /// Reads the answer to "continue with remaining batches, or stop?": only a clear
+    /// "continue" goes on; anything else (no answer included) stops, which loses nothing.
+    pub fn read(text: Option<&str>) -> Self {
+        match text.map(|t| t.trim().to_ascii_lowercase()).as_deref() {
+            Some("c" | "continue") => Self::Continue,
+            _ => Self::Stop,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "snake_case")]

@@ -161,5 +161,12 @@ mod tests {
             Some(Verification::Issues("the logo is cut off".into()))
         );
         assert_eq!(Verification::read(""), None);
+        use crate::execute::FailureChoice;
+        assert_eq!(
+            FailureChoice::read(Some(" Continue ")),
+            FailureChoice::Continue
+        );
+        assert_eq!(FailureChoice::read(Some("maybe")), FailureChoice::Stop);
+        assert_eq!(FailureChoice::read(None), FailureChoice::Stop);
     }
 }

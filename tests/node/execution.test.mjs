@@ -156,6 +156,25 @@ for (const impl of impls) {
       assert.ok(e instanceof renn.InvalidFileError, e.message)
     })
 
+    test('resumeStage: a gate answered before the host stopped continues with that answer', () => {
+      const record = {
+        path: '.renn/stages/02-accounts/02-02-gate.md',
+        text: gate('02-02') + '\n<!-- renn: the user\'s answer -->\nthe form is cut off\n',
+      }
+      const ex = project.resumeStage('2', { gates: [record] })
+      const actions = ex.next({ event: 'start' })
+      assert.deepEqual(kinds(actions), [
+        'notify batch_started', 'notify continuation_resumed 02-02', 'record_progress', 'spawn_runner 02-02',
+      ])
+      assert.deepStrictEqual(actions.at(-1).prompt.response, { kind: 'issues', text: 'the form is cut off' })
+      // The same record among the project's files: startStage finds it there.
+      const files = { ...readProject(DEMO), [record.path]: record.text }
+      const again = renn.Project.fromFiles(files).startStage('2').next({ event: 'start' })
+      assert.deepStrictEqual(again, actions)
+      const e = thrown(() => project.resumeStage('2', { gates: 'none' }))
+      assert.equal(e.code, 'bad-on-disk')
+    })
+
     test('a stage with plan errors cannot start', () => {
       const e = thrown(() => renn.Project.fromFiles(readProject(join(FIXTURES, 'bad-cycle'))).startStage('3'))
       assert.ok(e instanceof renn.PlanError, e.message)

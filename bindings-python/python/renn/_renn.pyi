@@ -55,6 +55,15 @@ class Project:
         only_batch: Optional[int] = None,
         on_failure: Optional[Literal["ask", "continue", "stop"]] = None,
     ) -> StageExecution: ...
+    def resume_stage(
+        self,
+        stage: str,
+        on_disk: Mapping[str, Any],
+        *,
+        gaps_only: bool = False,
+        only_batch: Optional[int] = None,
+        on_failure: Optional[Literal["ask", "continue", "stop"]] = None,
+    ) -> StageExecution: ...
 
 @final
 class StageExecution:

@@ -91,10 +91,7 @@ impl Host<'_> {
                     "Failed: {}. Continue with remaining batches or stop? [c/s]:",
                     list.join("; ")
                 ));
-                let choice = match answer.as_deref().map(str::trim) {
-                    Some("c" | "continue") => execute::FailureChoice::Continue,
-                    _ => execute::FailureChoice::Stop,
-                };
+                let choice = execute::FailureChoice::read(answer.as_deref());
                 queue.push_back(Event::FailureChosen { choice });
             }
             Action::SpawnAuditor => self.spawn_auditor()?,
