@@ -5,7 +5,10 @@
 //! checking evidence, asking the user, writing files — and feeds back what happened
 //! as events. The rules live here, once, tested exhaustively.
 
+mod action;
 mod branch;
+mod conclude;
+mod event;
 mod evidence;
 pub mod failure;
 pub mod render;
@@ -18,12 +21,15 @@ use crate::gate::GateResponse;
 use crate::plan::{Plan, StageInfo};
 use crate::proof::Proof;
 use crate::returns::{CompletedTask, GateReached};
-use crate::run::{GateKind, RunId, Task};
+use crate::run::{RunId, Task};
 use serde::{Deserialize, Serialize};
 
+pub use action::{Action, Notice, PromptSpec};
 pub use branch::RunBranch;
+pub use conclude::progress;
+pub use event::{Event, Exit, FailureChoice, GiveUp, Rejected, Verification};
 pub use resume::{after_runs, resume, AfterRuns, FileOnDisk, StageOnDisk};
-pub use step::{next, progress};
+pub use step::next;
 
 /// What to do when a run fails (`--on-failure`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,272 +161,6 @@ pub enum Outcome {
     Stopped { reason: String },
 }
 
-/// How an agent process ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
-#[serde(tag = "exit", rename_all = "snake_case")]
-pub enum Exit {
-    Success,
-    Failed { code: Option<i32> },
-    TimedOut { seconds: u64 },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
-#[serde(rename_all = "snake_case")]
-pub enum FailureChoice {
-    Continue,
-    Stop,
-}
-
-impl FailureChoice {
-    /// Reads the answer to "continue with remaining batches, or stop?": only a clear
-    /// "continue" goes on; anything else (no answer included) stops, which loses nothing.
-    pub fn read(text: Option<&str>) -> Self {
-        match text.map(|t| t.trim().to_ascii_lowercase()).as_deref() {
-            Some("c" | "continue") => Self::Continue,
-            _ => Self::Stop,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
-#[serde(rename_all = "snake_case")]
-pub enum GiveUp {
-    /// Skip this run; the batch goes on.
-    Skip,
-    /// Abort the stage.
-    Abort,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
-#[serde(tag = "answer", content = "issues", rename_all = "snake_case")]
-pub enum Verification {
-    Approved,
-    Issues(String),
-}
-
-impl Verification {
-    /// Reads what the user typed at the proof's human verification: approval as at a
-    /// human-verify gate, anything else the issues they found. Empty text is `None`.
-    pub fn read(text: &str) -> Option<Self> {
-        match GateResponse::interpret(GateKind::HumanVerify, text)? {
-            GateResponse::Approved => Some(Self::Approved),
-            _ => Some(Self::Issues(text.trim().to_string())),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
-#[serde(tag = "event", rename_all = "snake_case")]
-pub enum Event {
-    Start,
-    /// A runner process ended; `output` is everything it printed on stdout, `stderr`
-    /// the end of what it printed there (its error messages).
-    RunnerExited {
-        run: RunId,
-        output: String,
-        exit: Exit,
-        #[serde(default)]
-        stderr: String,
-    },
-    /// The host's spot-check after RUN COMPLETE, facts only: the recap's text if it
-    /// exists, the listed commits that do not exist in the repository, and those that
-    /// exist but were not made by this run (not on its branch after the commit it
-    /// started from). A host that cannot tell leaves `outside_run` empty. For a run that
-    /// worked on a branch of its own, `branch` says so and whether that branch still holds
-    /// the commit it was made from; the facts are then read from the branch, before it is
-    /// merged.
-    Evidence {
-        run: RunId,
-        recap: Option<String>,
-        missing_commits: Vec<String>,
-        #[serde(default)]
-        outside_run: Vec<String>,
-        #[serde(default)]
-        branch: Option<RunBranch>,
-    },
-    /// A believed run's branch was merged back into the stage (after `MergeBack`).
-    Merged {
-        run: RunId,
-    },
-    /// The runner did what is not its to do (switched the main tree's branch): the run
-    /// fails with `reason`, whatever it printed.
-    RunnerOverstepped {
-        run: RunId,
-        reason: String,
-    },
-    /// An isolated run's branch could not be merged back: the run fails, its branch
-    /// stays for the user.
-    MergeConflict {
-        run: RunId,
-        branch: String,
-        files: Vec<String>,
-    },
-    GateAnswered {
-        run: RunId,
-        response: GateResponse,
-    },
-    GateUnresolved {
-        run: RunId,
-        give_up: GiveUp,
-    },
-    FailureChosen {
-        choice: FailureChoice,
-    },
-    AuditorExited {
-        output: String,
-        exit: Exit,
-        #[serde(default)]
-        stderr: String,
-    },
-    /// The proof the auditor wrote, or why it could not be read.
-    ProofRead {
-        proof: Result<Proof, String>,
-    },
-    HumanVerified {
-        verification: Verification,
-    },
-}
-
-/// What a runner is started with; the host renders it with the prompt templates.
-// A handful of these exist at a time; boxing would only add noise at every match.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
-#[serde(tag = "prompt", rename_all = "snake_case")]
-pub enum PromptSpec {
-    Runner,
-    Continuation {
-        gate: GateReached,
-        response: GateResponse,
-    },
-}
-
-/// Things worth telling the user (and an editor's event stream), in order.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
-#[serde(tag = "notice", rename_all = "snake_case")]
-pub enum Notice {
-    BatchStarted {
-        batch: u32,
-        runs: Vec<RunId>,
-    },
-    RunCompleted {
-        run: RunId,
-    },
-    RunFailed {
-        run: RunId,
-        reason: String,
-    },
-    /// The API turned the runner away for the moment: it starts again after a wait.
-    RunRetrying {
-        run: RunId,
-        reason: String,
-        attempt: u32,
-        after_secs: u64,
-    },
-    GateReached {
-        run: RunId,
-        gate: GateKind,
-    },
-    GateResolved {
-        run: RunId,
-        response: GateResponse,
-    },
-    /// A gate the user answered before the last execution was cut short: its
-    /// continuation starts again with that answer.
-    ContinuationResumed {
-        run: RunId,
-        response: GateResponse,
-    },
-    RunSkipped {
-        run: RunId,
-    },
-    BatchCompleted {
-        batch: u32,
-    },
-    StageSummary,
-    /// Every run was complete before this execution: it resumes at the step an
-    /// interrupted one did not finish.
-    Resumed {
-        #[serde(flatten)]
-        at: AfterRuns,
-    },
-    ProofRouted {
-        proof: Proof,
-    },
-    DocsCommitSkipped,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
-#[serde(tag = "action", rename_all = "snake_case")]
-pub enum Action {
-    Notify(Notice),
-    /// Start a runner, `after_secs` from now (a retry's backoff; 0: at once).
-    SpawnRunner {
-        run: RunId,
-        prompt: PromptSpec,
-        #[serde(skip_serializing_if = "is_zero")]
-        after_secs: u64,
-    },
-    /// Check that the recap exists and that each listed commit exists and was made by
-    /// this run (on its branch, after the commit it started from); answer `Evidence`.
-    CheckEvidence {
-        run: RunId,
-        recap_path: String,
-        commits: Vec<String>,
-    },
-    /// Show the gate and ask the user; answer `GateAnswered` or `GateUnresolved`.
-    AskGate {
-        run: RunId,
-        gate: GateReached,
-    },
-    /// Merge the run's branch back into the stage; answer `Merged` or `MergeConflict`.
-    /// A host may wait to merge several runs of a batch together, in run-id order.
-    MergeBack {
-        run: RunId,
-        branch: String,
-    },
-    /// The run failed: nothing of it may make it count as complete later. The host
-    /// renames its recap, if the run's tree holds one, to `rejected_path` (committing the
-    /// rename when the recap was committed), and keeps a branch of the run's own under a
-    /// name no later execution resumes or merges, telling the user where it is.
-    SetAside {
-        run: RunId,
-        recap_path: String,
-        rejected_path: String,
-    },
-    /// Ask "continue with remaining batches, or stop?"; answer `FailureChosen`.
-    AskFailure {
-        failed: Vec<(RunId, String)>,
-    },
-    SpawnAuditor,
-    /// Read the stage's proof.md; answer `ProofRead`.
-    ReadProof,
-    /// Show the checklist; answer `HumanVerified`.
-    AskVerification {
-        checklist: Vec<String>,
-    },
-    /// Record the position in pulse.md (renn's own section).
-    RecordProgress(Progress),
-    /// Mark the stage complete in track.md.
-    UpdateTrack,
-    /// `git add` exactly `files` (and `if_changed` when git reports them modified),
-    /// then commit with `message`.
-    Commit {
-        files: Vec<String>,
-        if_changed: Vec<String>,
-        message: String,
-    },
-    OfferNext,
-    Finish(Outcome),
-}
-
 /// What pulse.md's renn-owned lines should say now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
@@ -523,49 +263,6 @@ impl StageRun {
     }
 }
 
-/// An event that does not fit the state (a host bug, or a stale answer).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("event {event} does not apply now: {reason}")]
-pub struct Rejected {
-    pub event: String,
-    pub reason: String,
-}
-
-impl From<Rejected> for crate::Error {
-    fn from(r: Rejected) -> Self {
-        crate::Diagnostic::error("rejected-event", r.to_string())
-            .with_hint("send the event the last actions asked for")
-            .into()
-    }
-}
-
-impl Event {
-    /// The event for what the user answered at `run`'s gate.
-    pub fn answered(run: RunId, answer: crate::gate::Answer) -> Self {
-        use crate::gate::Answer;
-        match answer {
-            Answer::Respond { response } => Self::GateAnswered { run, response },
-            Answer::Skip => Self::GateUnresolved {
-                run,
-                give_up: GiveUp::Skip,
-            },
-            Answer::Abort => Self::GateUnresolved {
-                run,
-                give_up: GiveUp::Abort,
-            },
-        }
-    }
-
-    /// An event handed in by a binding as plain data (`{"event": "start"}`).
-    pub fn from_json(value: serde_json::Value) -> Result<Self, crate::Error> {
-        serde_json::from_value(value).map_err(|e| {
-            crate::Diagnostic::error("bad-event", format!("not a stage event: {e}"))
-                .with_hint("events are objects tagged by \"event\", e.g. {\"event\": \"start\"}; see docs/api.md")
-                .into()
-        })
-    }
-}
-
 impl StageRun {
     /// The state as JSON, for a host that saves an execution (an editor closing while
     /// a gate waits) and restores it later with [`StageRun::restore`].
@@ -590,8 +287,4 @@ impl StageRun {
         *self = state;
         Ok(actions)
     }
-}
-
-fn is_zero(n: &u64) -> bool {
-    *n == 0
 }

@@ -6,7 +6,7 @@
 //! the step that was cut short — Ctrl-C during the auditor, a `kill -9` before the docs
 //! commit must not leave it unfinished for ever.
 
-use super::step::{complete_stage, route_proof};
+use super::conclude::{complete_stage, route_proof};
 use super::{Action, Notice, Outcome, Phase, Settings, StageRun};
 use crate::gate::{GateRecord, GateResponse};
 use crate::plan::Plan;

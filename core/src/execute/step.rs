@@ -1,11 +1,11 @@
 //! The transitions. Each event handler checks that the event fits the state, changes
 //! the state, and returns what the host must do; `advance` then moves batches along.
 
+use super::conclude::{complete_stage, finish, progress, route_proof};
 use super::evidence;
 use super::*;
-use crate::proof::{ProofStatus, Route};
+
 use crate::returns::{self, AgentReturn};
-use crate::snapshot::{PULSE_PATH, SPECS_PATH, TRACK_PATH};
 
 type Step = Result<(StageRun, Vec<Action>), Rejected>;
 
@@ -534,118 +534,11 @@ fn next_batch(state: &mut StageRun, index: usize, out: &mut Vec<Action>) {
     }
 }
 
-pub(super) fn route_proof(
-    state: &mut StageRun,
-    proof: Result<Proof, String>,
-    out: &mut Vec<Action>,
-) {
-    let proof = match proof {
-        Ok(p) => p,
-        Err(reason) => {
-            return finish(
-                state,
-                Outcome::Stopped {
-                    reason: format!("the proof cannot be read: {reason}"),
-                },
-                out,
-            )
-        }
-    };
-    let route = proof.route(&state.stage.number.unpadded());
-    let status = proof.status;
-    out.push(Action::Notify(Notice::ProofRouted { proof }));
-    match (status, route) {
-        (ProofStatus::Passed, _) => complete_stage(state, out),
-        (_, Route::AskHuman { checklist }) => {
-            state.phase = Phase::HumanVerification;
-            out.push(Action::AskVerification { checklist });
-        }
-        _ => finish(state, Outcome::GapsFound, out),
-    }
-}
-
-pub(super) fn complete_stage(state: &mut StageRun, out: &mut Vec<Action>) {
-    out.push(Action::UpdateTrack);
-    state.phase = Phase::Finished {
-        outcome: Outcome::Completed,
-    };
-    out.push(Action::RecordProgress(progress(state)));
-    if state.settings.commit_docs {
-        let message = format!(
-            "docs(stage-{}): complete stage execution",
-            state.stage.number
-        );
-        let mut files = vec![TRACK_PATH.to_string(), PULSE_PATH.to_string()];
-        if state.settings.auditor {
-            files.push(crate::proof::path(&state.stage));
-        }
-        let if_changed = vec![SPECS_PATH.to_string()];
-        out.push(Action::Commit {
-            files,
-            if_changed,
-            message,
-        });
-    } else {
-        out.push(Action::Notify(Notice::DocsCommitSkipped));
-    }
-    out.push(Action::OfferNext);
-    out.push(Action::Finish(Outcome::Completed));
-}
-
-fn finish(state: &mut StageRun, outcome: Outcome, out: &mut Vec<Action>) {
-    state.phase = Phase::Finished {
-        outcome: outcome.clone(),
-    };
-    out.push(Action::RecordProgress(progress(state)));
-    out.push(Action::Finish(outcome));
-}
-
 fn describe_exit(exit: &Exit) -> String {
     match exit {
         Exit::Success => "succeeded".into(),
         Exit::Failed { code: Some(c) } => format!("exited with status {c}"),
         Exit::Failed { code: None } => "was killed by a signal".into(),
         Exit::TimedOut { seconds } => format!("timed out after {seconds} s"),
-    }
-}
-
-/// The position pulse.md should record now.
-pub fn progress(state: &StageRun) -> Progress {
-    let done = state
-        .runs
-        .iter()
-        .filter(|r| r.status == RunStatus::Done)
-        .count();
-    let current_batch = match &state.phase {
-        Phase::Batch { index } | Phase::FailureChoice { index } => Some(state.batches[*index]),
-        _ => None,
-    };
-    let status = match &state.phase {
-        Phase::Ready => "Ready to execute".to_string(),
-        Phase::Batch { .. } => format!("Executing batch {}", current_batch.unwrap_or_default()),
-        Phase::FailureChoice { .. } => "Paused after a failed run".to_string(),
-        Phase::Auditing | Phase::ReadingProof => "Verifying stage goal".to_string(),
-        Phase::HumanVerification => "Awaiting human verification".to_string(),
-        Phase::Finished { outcome } => match outcome {
-            Outcome::Completed => "Stage complete".to_string(),
-            Outcome::NothingToRun => "Nothing to run".to_string(),
-            Outcome::BatchDone { batch } => format!("Batch {batch} executed"),
-            Outcome::GapsFound => "Gaps found; plan gap closure".to_string(),
-            Outcome::Incomplete => "Executed with failed or skipped runs".to_string(),
-            Outcome::Systemic { batch } => format!("Stopped: every run of batch {batch} failed"),
-            Outcome::Stopped { reason } => format!("Stopped: {reason}"),
-        },
-    };
-    Progress {
-        current_batch,
-        last_completed_run: state.last_completed.clone(),
-        runs_done: state.already_complete.len() + done,
-        runs_total: state.already_complete.len() + state.not_selected + state.runs.len(),
-        pending_gates: state
-            .runs
-            .iter()
-            .filter_map(|r| Some((r.id.clone(), r.gate.clone()?)))
-            .collect(),
-        status,
     }
 }
