@@ -171,7 +171,38 @@ fn stage_item(item: &str) -> Option<(StageNumber, String, Option<String>)> {
         Some((_, tail)) => (title, goal_text(tail)),
         None => split_goal(title),
     };
-    Some((number, title.trim().to_string(), goal))
+    Some((number, without_progress(title).to_string(), goal))
+}
+
+/// `Authentication (3/3 runs)` → `Authentication`: roadmaps append the stage's progress
+/// (`(2/3 plans)`, `(3/3 runs)`, `(1/1 run)`) to its title; it is not part of the name.
+fn without_progress(title: &str) -> &str {
+    let title = title.trim();
+    let Some(inner) = title
+        .strip_suffix(')')
+        .and_then(|t| t.rfind('(').map(|i| (i, &t[i + 1..])))
+    else {
+        return title;
+    };
+    let (open, inner) = inner;
+    let mut words = inner.split_whitespace();
+    let is_progress = words.next().is_some_and(|count| {
+        count
+            .split_once('/')
+            .is_some_and(|(a, b)| is_number(a) && is_number(b))
+    }) && words
+        .next()
+        .is_some_and(|w| w.chars().all(char::is_alphabetic))
+        && words.next().is_none();
+    if is_progress {
+        title[..open].trim_end()
+    } else {
+        title
+    }
+}
+
+fn is_number(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// `Stage 3: Authentication` → (3, "Authentication").
@@ -214,7 +245,7 @@ fn details(track: &str) -> Vec<(StageNumber, String, Option<String>)> {
     for (_, line) in lines(track) {
         if let Some(heading) = strip_heading(line) {
             current = stage_heading(heading).map(|(n, title)| {
-                out.push((n, title.trim().to_string(), None));
+                out.push((n, without_progress(title).to_string(), None));
                 out.len() - 1
             });
             continue;
