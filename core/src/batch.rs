@@ -229,7 +229,11 @@ fn dependency_problem(
         // Already done: nothing has to wait for it, so the order cannot go wrong.
         return Some(
             Diagnostic::warning("depends-on-batch", format!("{msg}; {dep} is complete"))
-                .with_hint(hint),
+                .with_hint(format!(
+                    "nothing waits for a complete run; to keep the plan consistent, move {} to batch {} or later",
+                    run.id,
+                    target.batch + 1
+                )),
         );
     }
     Some(Diagnostic::error("depends-on-batch", msg).with_hint(hint))
