@@ -235,6 +235,7 @@ fn progress_suffixes_are_not_part_of_titles() {
 - [ ] **Stage 3: Billing (0/1 run)** - Take payments
 - [ ] Stage 4: Search (beta)
 - [ ] Stage 5: Export (1/2)
+- [ ] **Stage 7: Sharing** (0/2 runs) - Share a note by link
 
 ### Stage 6: Reports (4/4 runs)
 ";
@@ -250,6 +251,7 @@ fn progress_suffixes_are_not_part_of_titles() {
             ("Billing".into(), Some("Take payments".into())),
             ("Search (beta)".into(), None),
             ("Export (1/2)".into(), None),
+            ("Sharing".into(), Some("Share a note by link".into())),
         ]
     );
     assert_eq!(stage_title(text, &n("6")).as_deref(), Some("Reports"));
