@@ -570,13 +570,8 @@ fn a_batch_that_is_not_a_number_points_at_the_value() {
 }
 
 #[test]
-fn batch_zero_negative_and_fractional_are_refused() {
-    for (value, found) in [
-        ("0", "`0`"),
-        ("-1", "`-1`"),
-        ("1.5", "`1.5`"),
-        ("[1]", "a list"),
-    ] {
+fn batch_negative_and_fractional_are_refused() {
+    for (value, found) in [("-1", "`-1`"), ("1.5", "`1.5`"), ("[1]", "a list")] {
         let (_, out) = validate_single(
             run_md("03-auth", "01", &format!("batch: {value}\n")),
             "batch-not-a-number",
@@ -594,6 +589,24 @@ fn batch_zero_negative_and_fractional_are_refused() {
             out.stdout
         );
     }
+}
+
+#[test]
+fn batch_zero_is_read_as_batch_one_with_a_warning() {
+    let p = Project::new();
+    p.write(RUN_03_01, run_md("03-auth", "01", "batch: 0\n"));
+    let out = p.renn(&["validate", "3"]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert!(
+        out.stdout
+            .contains("warning[batch-zero]: `batch` is 0: read as batch 1, the first"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains(&format!("--> {RUN_03_01}:4:8")));
+    let plan = p.renn(&["--json", "plan", "3"]);
+    assert_eq!(plan.code, 0, "{plan:#?}");
+    assert!(plan.stdout.contains("\"batch\": 1"), "{}", plan.stdout);
 }
 
 #[test]
@@ -1106,7 +1119,7 @@ fn validate_of_a_clean_stage() {
 }
 
 #[test]
-fn parallelization_off_turns_files_overlap_into_a_warning() {
+fn files_overlap_is_a_warning_worded_for_how_runs_share_the_project() {
     let p = Project::new();
     for run in ["01", "02"] {
         p.run_file(
@@ -1116,33 +1129,38 @@ fn parallelization_off_turns_files_overlap_into_a_warning() {
         );
     }
     p.write(".renn/stages/03-auth/03-07-recap.md", "**Stray.**\n");
-    let out = p.renn(&["validate", "3"]);
-    assert_eq!(out.code, 1, "{out:#?}");
-    assert!(
-        out.stdout.contains(
-            "error[files-overlap]: runs 03-01 and 03-02 are both in batch 1 and both modify src/x.rs"
+    for (config, says) in [
+        (
+            "{}",
+            "each works in its own worktree, so merging them may conflict",
         ),
-        "{}",
-        out.stdout
-    );
-    assert!(out
-        .stdout
-        .contains("--> .renn/stages/03-auth/03-02-run.md:5:17"));
-    assert!(out
-        .stdout
-        .contains("warning[orphan-recap]: recap has no matching run file"));
-    for config in [
-        r#"{"parallelization": false}"#,
-        r#"{"parallelization": {"enabled": false, "max_concurrent_agents": 2}}"#,
+        (
+            r#"{"isolation": "shared"}"#,
+            "they run at the same time in one checkout and may overwrite each other's edits",
+        ),
+        (r#"{"parallelization": false}"#, "both modify src/x.rs\n"),
+        (
+            r#"{"parallelization": {"enabled": false, "max_concurrent_agents": 2}}"#,
+            "both modify src/x.rs\n",
+        ),
     ] {
         p.config(config);
         let out = p.renn(&["validate", "3"]);
         assert_eq!(out.code, 0, "{config}: {out:#?}");
         assert!(
-            out.stdout.contains("warning[files-overlap]"),
+            out.stdout.contains(
+                "warning[files-overlap]: runs 03-01 and 03-02 are both in batch 1 and both modify src/x.rs"
+            ),
             "{}",
             out.stdout
         );
+        assert!(out.stdout.contains(says), "{config}: {}", out.stdout);
+        assert!(out
+            .stdout
+            .contains("--> .renn/stages/03-auth/03-02-run.md:5:17"));
+        assert!(out
+            .stdout
+            .contains("warning[orphan-recap]: recap has no matching run file"));
         assert!(out
             .stdout
             .contains("stage 03-auth is valid: 0 error(s), 2 warning(s)"));

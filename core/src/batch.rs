@@ -138,17 +138,40 @@ fn report_cycle(
     );
 }
 
-/// Checks `depends_on` against the batches, and file overlap within a batch.
-pub fn validate(runs: &[Run], stage: &StageNumber, parallel: bool, ds: &mut Vec<Diagnostic>) {
+/// How the runs of one batch share the project, which decides what it means for two of
+/// them to modify the same file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Concurrency {
+    /// `parallelization: false`: one run after the other.
+    Sequential,
+    /// Parallel runs in the one checkout (`isolation: shared`).
+    Shared,
+    /// Parallel runs, each in its own git worktree, merged back in run order.
+    #[default]
+    Worktrees,
+}
+
+/// Runs known without a usable run file: they count for `depends_on`, so one broken file
+/// does not make every run that depends on it report a missing dependency.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Known {
+    /// Run files that failed to parse (their errors are reported already).
+    pub broken: std::collections::BTreeSet<RunId>,
+    /// Every recap of the stage, with or without its run file: a run whose plan was
+    /// deleted after it completed is still done.
+    pub recapped: std::collections::BTreeSet<RunId>,
+}
+
+/// Checks `depends_on` against the batches.
+pub fn validate(runs: &[Run], stage: &StageNumber, known: &Known, ds: &mut Vec<Diagnostic>) {
     let by_id: HashMap<&RunId, &Run> = runs.iter().map(|r| (&r.id, r)).collect();
     for run in runs {
         for (dep, pos) in run.depends_on.iter().zip(&run.depends_on_pos) {
-            if let Some(d) = dependency_problem(run, dep, by_id.get(dep).copied(), stage) {
+            if let Some(d) = dependency_problem(run, dep, by_id.get(dep).copied(), stage, known) {
                 ds.push(d.in_file(&run.path).at(Some(*pos)));
             }
         }
     }
-    overlaps(runs, parallel, ds);
 }
 
 fn dependency_problem(
@@ -156,6 +179,7 @@ fn dependency_problem(
     dep: &RunId,
     target: Option<&Run>,
     stage: &StageNumber,
+    known: &Known,
 ) -> Option<Diagnostic> {
     if dep.stage != *stage {
         // Earlier stages are done before this one starts; later ones cannot be.
@@ -167,6 +191,9 @@ fn dependency_problem(
         });
     }
     let Some(target) = target else {
+        if known.broken.contains(dep) || known.recapped.contains(dep) {
+            return None;
+        }
         return Some(
             Diagnostic::error(
                 "depends-on-missing",
@@ -189,24 +216,38 @@ fn dependency_problem(
         std::cmp::Ordering::Equal => "the same batch",
         std::cmp::Ordering::Greater => "a later batch",
     };
-    Some(
-        Diagnostic::error(
-            "depends-on-batch",
-            format!(
-                "run {} (batch {}) depends on {dep}, which is in {how} (batch {})",
-                run.id, run.batch, target.batch
-            ),
-        )
-        .with_hint(format!(
-            "a run must come in a later batch than what it depends on: move {} to batch {} or later",
-            run.id,
-            target.batch + 1
-        )),
-    )
+    let msg = format!(
+        "run {} (batch {}) depends on {dep}, which is in {how} (batch {})",
+        run.id, run.batch, target.batch
+    );
+    let hint = format!(
+        "a run must come in a later batch than what it depends on: move {} to batch {} or later",
+        run.id,
+        target.batch + 1
+    );
+    if target.complete {
+        // Already done: nothing has to wait for it, so the order cannot go wrong.
+        return Some(
+            Diagnostic::warning("depends-on-batch", format!("{msg}; {dep} is complete"))
+                .with_hint(format!(
+                    "nothing waits for a complete run; to keep the plan consistent, move {} to batch {} or later",
+                    run.id,
+                    target.batch + 1
+                )),
+        );
+    }
+    Some(Diagnostic::error("depends-on-batch", msg).with_hint(hint))
 }
 
-/// Two runs of one batch writing the same file race when run in parallel.
-fn overlaps(runs: &[Run], parallel: bool, ds: &mut Vec<Diagnostic>) {
+/// Two runs of one batch that modify the same file: only the runs that will execute
+/// count (finished and filtered-out runs change nothing). A warning in every mode: in
+/// worktrees the merge may conflict, in a shared checkout the runs may overwrite each
+/// other's edits, one after the other they simply both edit it.
+pub fn overlaps<'a>(
+    runs: impl IntoIterator<Item = &'a Run>,
+    mode: Concurrency,
+    ds: &mut Vec<Diagnostic>,
+) {
     let mut owner: HashMap<(u32, &str), &RunId> = HashMap::new();
     for run in runs {
         for file in &run.files_modified {
@@ -215,18 +256,30 @@ fn overlaps(runs: &[Run], parallel: bool, ds: &mut Vec<Diagnostic>) {
                 owner.insert(key, &run.id);
                 continue;
             };
-            let msg = format!(
+            let both = format!(
                 "runs {first} and {} are both in batch {} and both modify {}",
                 run.id, run.batch, key.1
             );
-            let d = if parallel {
-                Diagnostic::error("files-overlap", msg).with_hint(
-                    "parallel runs would race on this file: move one to a later batch, or set parallelization to false",
-                )
-            } else {
-                Diagnostic::warning("files-overlap", msg)
+            let (msg, hint) = match mode {
+                Concurrency::Worktrees => (
+                    format!("{both}: each works in its own worktree, so merging them may conflict"),
+                    "if one builds on the other, move it to a later batch",
+                ),
+                Concurrency::Shared => (
+                    format!("{both}: they run at the same time in one checkout and may overwrite each other's edits"),
+                    "move one to a later batch, or use isolation \"worktree\"",
+                ),
+                Concurrency::Sequential => (
+                    both,
+                    "parallelization is off, so they run one after the other",
+                ),
             };
-            ds.push(d.in_file(&run.path).at(run.files_pos));
+            ds.push(
+                Diagnostic::warning("files-overlap", msg)
+                    .with_hint(hint)
+                    .in_file(&run.path)
+                    .at(run.files_pos),
+            );
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The seed's discover_runs step made exact: every run of a stage with its batch,
 //! flags, objective, gates and completion (a recap exists), plus every problem found.
 
-use crate::batch;
+use crate::batch::{self, Concurrency, Known};
 use crate::diagnostic::{Diagnostic, Position};
 use crate::error::{Error, Result};
 use crate::run::{self, RunFile, RunId, RunType, Task};
@@ -72,6 +72,9 @@ pub struct Inventory {
     pub batch_source: BatchSource,
     /// Errors and warnings, in file and line order.
     pub diagnostics: Vec<Diagnostic>,
+    /// How a batch's runs share the project (for `files-overlap` when a plan filters).
+    #[serde(skip)]
+    pub concurrency: Concurrency,
 }
 
 impl Inventory {
@@ -80,9 +83,9 @@ impl Inventory {
     }
 }
 
-/// Takes the inventory of `stage`. `parallel` says whether a batch's runs will run at
-/// the same time, which makes overlapping `files_modified` an error, not a warning.
-pub fn take(snapshot: &Snapshot, stage: &StageDir, parallel: bool) -> Result<Inventory> {
+/// Takes the inventory of `stage`. `concurrency` says how a batch's runs share the
+/// project, which words the `files-overlap` warnings (among the runs not yet complete).
+pub fn take(snapshot: &Snapshot, stage: &StageDir, concurrency: Concurrency) -> Result<Inventory> {
     let names = snapshot.children(&stage.dir);
     let run_names: Vec<&str> = names
         .iter()
@@ -100,12 +103,18 @@ pub fn take(snapshot: &Snapshot, stage: &StageDir, parallel: bool) -> Result<Inv
         .collect();
     let mut diagnostics = Vec::new();
     let mut files: Vec<RunFile> = Vec::with_capacity(paths.len());
-    for parsed in parse_all(snapshot, &paths) {
+    let mut known = Known::default();
+    for (parsed, name) in parse_all(snapshot, &paths).into_iter().zip(&run_names) {
         diagnostics.extend(parsed.diagnostics);
-        files.extend(parsed.run);
+        match parsed.run {
+            Some(run) => files.push(run),
+            None => known
+                .broken
+                .extend(RunId::from_file_name(name).filter(|id| id.stage == stage.number)),
+        }
     }
     check_stage_and_duplicates(stage, &mut files, &mut diagnostics);
-    let recaps = recaps(stage, &names, &files, &mut diagnostics);
+    let recaps = recaps(stage, &names, &files, &mut known, &mut diagnostics);
     let (batches, batch_source) = batch::assign(&files, &mut diagnostics);
     let runs: Vec<Run> = files
         .into_iter()
@@ -116,7 +125,12 @@ pub fn take(snapshot: &Snapshot, stage: &StageDir, parallel: bool) -> Result<Inv
         })
         .collect();
     if batches.is_some() {
-        batch::validate(&runs, &stage.number, parallel, &mut diagnostics);
+        batch::validate(&runs, &stage.number, &known, &mut diagnostics);
+        batch::overlaps(
+            runs.iter().filter(|r| !r.complete),
+            concurrency,
+            &mut diagnostics,
+        );
     }
     diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     Ok(Inventory {
@@ -124,6 +138,7 @@ pub fn take(snapshot: &Snapshot, stage: &StageDir, parallel: bool) -> Result<Inv
         runs,
         batch_source,
         diagnostics,
+        concurrency,
     })
 }
 
@@ -217,24 +232,32 @@ fn check_stage_and_duplicates(
     }
 }
 
+/// The recaps of the stage's runs. A recap whose run file exists but is broken is not
+/// an orphan (the file's own errors say what is wrong); every recap's id goes into
+/// `known.recapped`, which satisfies a `depends_on` on a run whose plan was deleted.
 fn recaps(
     stage: &StageDir,
     names: &std::collections::BTreeSet<&str>,
     files: &[RunFile],
+    known: &mut Known,
     ds: &mut Vec<Diagnostic>,
 ) -> BTreeMap<RunId, String> {
     let mut found = BTreeMap::new();
     for name in names.iter().filter(|n| n.ends_with("-recap.md")) {
         let path = format!("{}/{name}", stage.dir);
         let id = name.strip_suffix("-recap.md").and_then(RunId::parse);
+        if let Some(id) = id.as_ref().filter(|id| id.stage == stage.number) {
+            known.recapped.insert(id.clone());
+        }
         match id {
             Some(id) if files.iter().any(|f| f.id == id) => {
                 found.insert(id, path);
             }
+            Some(id) if known.broken.contains(&id) => {}
             _ => ds.push(
                 Diagnostic::warning("orphan-recap", "recap has no matching run file")
                     .in_file(path)
-                    .with_hint("a recap marks the run of the same number complete"),
+                    .with_hint("a recap marks the run of the same number complete; without its run file it still satisfies depends_on"),
             ),
         }
     }

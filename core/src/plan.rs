@@ -71,6 +71,18 @@ pub fn build(inventory: Inventory, title: String, opts: PlanOptions) -> Plan {
             }
         })
         .collect();
+    // Overlaps matter only among the runs that will execute: recompute them for the
+    // filters (the inventory already left out complete runs).
+    let mut diagnostics = inventory.diagnostics;
+    if opts.gaps_only {
+        diagnostics.retain(|d| d.code != "files-overlap");
+        batch::overlaps(
+            pending.iter().copied(),
+            inventory.concurrency,
+            &mut diagnostics,
+        );
+        diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    }
     let batches = batch::group(pending);
     let stage = inventory.stage;
     Plan {
@@ -82,12 +94,8 @@ pub fn build(inventory: Inventory, title: String, opts: PlanOptions) -> Plan {
         },
         message: batches.is_empty().then(|| NOTHING_TO_RUN.to_string()),
         batches,
-        warnings: inventory
-            .diagnostics
-            .iter()
-            .map(Diagnostic::one_line)
-            .collect(),
-        diagnostics: inventory.diagnostics,
+        warnings: diagnostics.iter().map(Diagnostic::one_line).collect(),
+        diagnostics,
         batch_source: inventory.batch_source,
         skipped,
         runs: inventory.runs,

@@ -1,7 +1,8 @@
 //! The API surface: a [`Project`] is a snapshot plus its parsed config, and every
 //! question renn answers about a plan is a method on it. Bindings wrap exactly this.
 
-use crate::config::Config;
+use crate::batch::Concurrency;
+use crate::config::{Config, Isolation};
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 use crate::inventory::{self, Inventory};
@@ -101,7 +102,16 @@ impl Project {
 
     pub fn inventory(&self, stage_arg: &str) -> Result<Inventory> {
         let stage = self.resolve_stage(stage_arg)?;
-        inventory::take(&self.snapshot, &stage, self.config.parallelization.enabled)
+        inventory::take(&self.snapshot, &stage, self.concurrency())
+    }
+
+    /// How a batch's runs share the project, from `parallelization` and `isolation`.
+    fn concurrency(&self) -> Concurrency {
+        match (self.config.parallelization.enabled, self.config.isolation) {
+            (false, _) => Concurrency::Sequential,
+            (true, Isolation::Shared) => Concurrency::Shared,
+            (true, Isolation::Worktree) => Concurrency::Worktrees,
+        }
     }
 
     /// The execution plan; fails with every error when the plan has any.

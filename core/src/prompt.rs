@@ -76,7 +76,7 @@ type AuditorSlot = (&'static str, fn(&AuditorContext<'_>) -> String);
 
 const RUNNER: &[RunnerSlot] = &[
     ("run_id", |c| c.run.id.to_string()),
-    ("run_number", |c| format!("{:02}", c.run.id.run)),
+    ("run_number", |c| c.run.id.run_number()),
     ("run_path", |c| c.run.path.clone()),
     ("stage_number", |c| c.stage.number.to_string()),
     ("stage_name", |c| c.stage.name.clone()),
@@ -352,7 +352,11 @@ fn must_haves_text(all: &[(RunId, MustHaves)]) -> String {
                 .as_deref()
                 .map(|v| format!(" via {v}"))
                 .unwrap_or_default();
-            let _ = writeln!(links, "- {} → {}{via} ({id})", l.from, l.to);
+            if l.to.is_empty() {
+                let _ = writeln!(links, "- {}{via} ({id})", l.from);
+            } else {
+                let _ = writeln!(links, "- {} → {}{via} ({id})", l.from, l.to);
+            }
         }
     }
     let sections = [

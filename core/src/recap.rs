@@ -118,7 +118,9 @@ fn run_id(path: &str, stage: Option<&str>, run: Option<&str>) -> Result<RunId, D
     let from_fields = stage
         .map(|s| s.split('-').next().unwrap_or(s))
         .zip(run)
-        .and_then(|(s, r)| RunId::parse(&format!("{s}-{r}")));
+        .and_then(|(s, r)| RunId::parse(&format!("{s}-{r}")))
+        // `run:` may be the full id, as in run files.
+        .or_else(|| run.and_then(|r| RunId::parse(r.trim())));
     from_fields.ok_or_else(|| {
         Diagnostic::error(
             "recap-file-name",

@@ -15,36 +15,59 @@ use std::fmt;
 
 pub use body::{GateKind, Task, TaskKind};
 
-/// `03-02`: a stage number and the run's number within it.
+/// `03-02`: a stage number and the run's number within it. Some projects prefix the
+/// run number with letters (`12-P01`, a run of a sub-plan): the letters are upper-cased
+/// and kept. Order: by stage, then runs without letters before runs with them, then by
+/// letters, then by number (`12-01` < `12-02` < `12-P01` < `12-P02` < `12-Q01`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(type = "string"))]
 pub struct RunId {
     pub stage: StageNumber,
+    /// Letters before the run number (`P` of `P01`); empty for ordinary runs.
+    pub prefix: String,
     pub run: u32,
 }
 
 impl RunId {
-    /// Parses `03-02`, `3-2`, `02.1-01`, `12A-03`.
+    /// Parses `03-02`, `3-2`, `02.1-01`, `12A-03`, `12-P01`.
     pub fn parse(s: &str) -> Option<Self> {
         let (stage, run) = s.rsplit_once('-')?;
-        if run.is_empty() || run.len() > 6 || !run.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
+        let (prefix, run) = Self::split_number(run)?;
         Some(Self {
             stage: StageNumber::parse(stage)?,
-            run: run.parse().ok()?,
+            prefix,
+            run,
         })
+    }
+
+    /// `P01` → `("P", 1)`, `01` → `("", 1)`: at most three letters, then digits.
+    pub fn split_number(run: &str) -> Option<(String, u32)> {
+        let letters = run.bytes().take_while(u8::is_ascii_alphabetic).count();
+        let digits = &run[letters..];
+        if letters > 3
+            || digits.is_empty()
+            || digits.len() > 6
+            || !digits.bytes().all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        Some((run[..letters].to_ascii_uppercase(), digits.parse().ok()?))
     }
 
     /// The id a run file's name gives it: `03-02-run.md` → `03-02`.
     pub fn from_file_name(name: &str) -> Option<Self> {
         Self::parse(name.strip_suffix("-run.md")?)
     }
+
+    /// The run's own part of the id, as its frontmatter writes it: `02`, `P01`.
+    pub fn run_number(&self) -> String {
+        format!("{}{:02}", self.prefix, self.run)
+    }
 }
 
 impl fmt::Display for RunId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}-{:02}", self.stage, self.run)
+        write!(f, "{}-{}{:02}", self.stage, self.prefix, self.run)
     }
 }
 
@@ -87,11 +110,64 @@ pub struct Artifact {
     pub provides: Option<String>,
 }
 
+impl Artifact {
+    /// An entry written as a string: `src/auth.rs: JWT helpers` (or ` — `, ` - `) is a
+    /// path and what it provides when the part before the separator looks like a path
+    /// (no spaces); anything else is kept whole as the path.
+    pub fn from_text(text: &str) -> Self {
+        let text = text.trim();
+        let cut = [": ", " — ", " – ", " - "]
+            .iter()
+            .filter_map(|sep| text.find(sep).map(|i| (i, sep.len())))
+            .min()
+            .filter(|&(i, _)| i > 0 && !text[..i].contains(char::is_whitespace));
+        match cut {
+            Some((i, len)) if !text[i + len..].trim().is_empty() => Self {
+                path: text[..i].trim_matches('`').to_string(),
+                provides: Some(text[i + len..].trim().to_string()),
+            },
+            _ => Self {
+                path: text.to_string(),
+                provides: None,
+            },
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct KeyLink {
     pub from: String,
+    /// Empty for a link written as one sentence that names no `→`.
     pub to: String,
     pub via: Option<String>,
+}
+
+impl KeyLink {
+    /// An entry written as a string: `LoginForm → /api/login via fetch` (or `->`) is
+    /// split into from, to and via; a sentence without an arrow is kept whole in `from`.
+    pub fn from_text(text: &str) -> Self {
+        let text = text.trim();
+        let arrow = ["→", "->"]
+            .iter()
+            .find_map(|a| text.split_once(a))
+            .filter(|(from, to)| !from.trim().is_empty() && !to.trim().is_empty());
+        let Some((from, to)) = arrow else {
+            return Self {
+                from: text.to_string(),
+                to: String::new(),
+                via: None,
+            };
+        };
+        let (to, via) = match to.split_once(" via ") {
+            Some((to, via)) => (to, Some(via.trim().to_string())),
+            None => (to, None),
+        };
+        Self {
+            from: from.trim().to_string(),
+            to: to.trim().to_string(),
+            via,
+        }
+    }
 }
 
 /// A `depends_on` entry as written, with where it was written.

@@ -168,10 +168,53 @@ fn stage_item(item: &str) -> Option<(StageNumber, String, Option<String>)> {
     let (number, title) = stage_heading(bold.map_or(item, |(head, _)| head))?;
     let (title, goal) = match bold {
         Some((_, tail)) if title.is_empty() => split_goal(tail.trim()),
-        Some((_, tail)) => (title, goal_text(tail)),
+        Some((_, tail)) => (title, goal_text(without_leading_progress(tail))),
         None => split_goal(title),
     };
-    Some((number, title.trim().to_string(), goal))
+    Some((number, without_progress(title).to_string(), goal))
+}
+
+/// `Authentication (3/3 runs)` → `Authentication`: roadmaps append the stage's progress
+/// (`(2/3 plans)`, `(3/3 runs)`, `(1/1 run)`) to its title; it is not part of the name.
+fn without_progress(title: &str) -> &str {
+    let title = title.trim();
+    let Some((open, inner)) = title
+        .strip_suffix(')')
+        .and_then(|t| t.rfind('(').map(|i| (i, &t[i + 1..])))
+    else {
+        return title;
+    };
+    if is_progress(inner) {
+        title[..open].trim_end()
+    } else {
+        title
+    }
+}
+
+/// `(3/3 runs) - goal` after a bold title → ` - goal`.
+fn without_leading_progress(tail: &str) -> &str {
+    tail.trim_start()
+        .strip_prefix('(')
+        .and_then(|r| r.split_once(')'))
+        .filter(|(inner, _)| is_progress(inner))
+        .map_or(tail, |(_, rest)| rest)
+}
+
+/// `3/3 runs`, `2/3 plans`, `1/1 run`.
+fn is_progress(inner: &str) -> bool {
+    let mut words = inner.split_whitespace();
+    words.next().is_some_and(|count| {
+        count
+            .split_once('/')
+            .is_some_and(|(a, b)| is_number(a) && is_number(b))
+    }) && words
+        .next()
+        .is_some_and(|w| w.chars().all(char::is_alphabetic))
+        && words.next().is_none()
+}
+
+fn is_number(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// `Stage 3: Authentication` → (3, "Authentication").
@@ -214,7 +257,7 @@ fn details(track: &str) -> Vec<(StageNumber, String, Option<String>)> {
     for (_, line) in lines(track) {
         if let Some(heading) = strip_heading(line) {
             current = stage_heading(heading).map(|(n, title)| {
-                out.push((n, title.trim().to_string(), None));
+                out.push((n, without_progress(title).to_string(), None));
                 out.len() - 1
             });
             continue;

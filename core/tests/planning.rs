@@ -357,22 +357,172 @@ fn overlapping() -> Snapshot {
     ])
 }
 
+/// The one diagnostic of a plan that succeeds, with its hint.
+fn only_warning(p: &Plan) -> (&'static str, Severity, &str, Option<u32>, &str) {
+    assert_eq!(p.diagnostics.len(), 1, "{:?}", p.diagnostics);
+    let d = &p.diagnostics[0];
+    (
+        d.code,
+        d.severity,
+        d.message.as_str(),
+        d.line,
+        d.hint.as_deref().unwrap_or(""),
+    )
+}
+
 #[test]
-fn overlapping_files_in_one_batch_are_an_error_when_parallel() {
-    let ds = plan_errors(overlapping());
-    assert_eq!(ds.len(), 1, "{ds:?}");
+fn overlapping_files_in_worktrees_may_conflict_when_merged() {
+    let p = plan(overlapping());
     assert_eq!(
-        diag(&ds[0]),
+        only_warning(&p),
         (
             "files-overlap",
-            Severity::Error,
-            "runs 03-01 and 03-02 are both in batch 1 and both modify src/a.rs",
-            Some(path("02").as_str()),
+            Severity::Warning,
+            "runs 03-01 and 03-02 are both in batch 1 and both modify src/a.rs: each works in its own worktree, so merging them may conflict",
             Some(6),
-            Some(3),
+            "if one builds on the other, move it to a later batch",
         )
     );
-    assert!(ds[0].hint.as_deref().unwrap().contains("parallelization"));
+    assert_eq!(p.diagnostics[0].file.as_deref(), Some(path("02").as_str()));
+    assert_eq!(p.diagnostics[0].column, Some(3));
+    assert_eq!(
+        batches(&p)[0],
+        (1, vec!["03-01".to_string(), "03-02".into()])
+    );
+}
+
+#[test]
+fn overlapping_files_in_a_shared_checkout_may_overwrite_each_other() {
+    let s = overlapping().with_file(".renn/config.json", r#"{"isolation": "shared"}"#);
+    let p = plan(s);
+    let (code, severity, message, _, hint) = only_warning(&p);
+    assert_eq!((code, severity), ("files-overlap", Severity::Warning));
+    assert!(
+        message.ends_with(
+            "they run at the same time in one checkout and may overwrite each other's edits"
+        ),
+        "{message}"
+    );
+    assert!(hint.contains("worktree"), "{hint}");
+}
+
+#[test]
+fn overlaps_count_only_the_runs_that_will_execute() {
+    // 03-01 is complete: its overlap with 03-02 changes nothing any more.
+    let done = overlapping().with_file(format!("{DIR}/03-01-recap.md"), "# done\n");
+    let p = plan(done.clone());
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    assert!(project(done).validate("3").unwrap().diagnostics.is_empty());
+    // --gaps-only: 03-02 is filtered out, so its overlap with the gap run is not reported.
+    let s = snapshot(&[
+        ("01", "gap_closure: true\nfiles_modified: [src/a.rs]\n"),
+        ("02", "files_modified: [src/a.rs]\n"),
+    ]);
+    assert_eq!(plan(s.clone()).diagnostics.len(), 1);
+    let p = plan_with(s, true);
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    assert!(p.warnings.is_empty());
+}
+
+// ---------------------------------------------------------------------------------
+// Long-lived stages: gap closure, deleted plans, broken files
+// ---------------------------------------------------------------------------------
+
+#[test]
+fn gap_closure_runs_with_batch_0_run_first_with_a_warning() {
+    let s = snapshot(&[
+        ("01", "batch: 1\nfiles_modified: [src/a.rs]\n"),
+        (
+            "02",
+            "batch: 2\ndepends_on: [\"03-01\"]\nfiles_modified: [src/a.rs]\n",
+        ),
+        (
+            "03",
+            "batch: 0\ngap_closure: true\ndepends_on: [\"03-02\"]\nfiles_modified: [src/a.rs]\n",
+        ),
+    ])
+    .with_file(format!("{DIR}/03-01-recap.md"), "")
+    .with_file(format!("{DIR}/03-02-recap.md"), "");
+    let p = plan_with(s, true);
+    assert_eq!(batches(&p), [(1, vec!["03-03".to_string()])]);
+    let found: Vec<(&str, Severity, Option<u32>)> = p
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.severity, d.line))
+        .collect();
+    // Read as batch 1; its dependency on 03-02 (batch 2) is complete, so nothing waits.
+    assert_eq!(
+        found,
+        [
+            ("batch-zero", Severity::Warning, Some(5)),
+            ("depends-on-batch", Severity::Warning, Some(7)),
+        ]
+    );
+    assert_eq!(
+        p.diagnostics[1].message,
+        "run 03-03 (batch 1) depends on 03-02, which is in a later batch (batch 2); 03-02 is complete"
+    );
+}
+
+#[test]
+fn a_dependency_on_an_incomplete_run_in_the_same_batch_is_still_an_error() {
+    let ds = plan_errors(snapshot(&[
+        ("01", "batch: 1\n"),
+        ("02", "batch: 1\ndepends_on: [\"03-01\"]\n"),
+    ]));
+    assert_eq!(
+        ds.iter().map(|d| (d.code, d.severity)).collect::<Vec<_>>(),
+        [("depends-on-batch", Severity::Error)]
+    );
+}
+
+#[test]
+fn a_deleted_plan_whose_recap_remains_satisfies_depends_on() {
+    let s = snapshot(&[("02", "depends_on: [\"03-01\"]\n")])
+        .with_file(format!("{DIR}/03-01-recap.md"), "# done\n");
+    let p = plan(s);
+    assert_eq!(batches(&p), [(1, vec!["03-02".to_string()])]);
+    assert_eq!(
+        only_warning(&p).0,
+        "orphan-recap",
+        "the recap is still reported as having no run file"
+    );
+}
+
+#[test]
+fn a_broken_run_file_does_not_cascade() {
+    let s = snapshot(&[("02", "depends_on: [\"03-01\"]\n")])
+        .with_file(path("01"), "---\nrun: 01\nbatch: [\n---\n")
+        .with_file(format!("{DIR}/03-01-recap.md"), "# done\n");
+    let ds = project(s).validate("3").unwrap().diagnostics;
+    let found: Vec<(&str, Option<&str>)> = ds.iter().map(|d| (d.code, d.file.as_deref())).collect();
+    assert_eq!(found, [("yaml-syntax", Some(path("01").as_str()))]);
+}
+
+#[test]
+fn letter_prefixed_runs_plan_after_numbered_ones() {
+    let s = Snapshot::new()
+        .with_file(
+            format!("{DIR}/03-P01-run.md"),
+            run_file("P01", "depends_on: [\"01\"]\n", BODY),
+        )
+        .with_file(
+            format!("{DIR}/03-P02-run.md"),
+            run_file("03-P02", "depends_on: [P01]\n", BODY),
+        )
+        .with_file(path("01"), run_file("01", "", BODY))
+        .with_file(format!("{DIR}/03-P01-recap.md"), "");
+    let p = plan(s);
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    assert_eq!(
+        batches(&p),
+        [(1, vec!["03-01".to_string()]), (3, vec!["03-P02".into()])]
+    );
+    assert_eq!(ids(&p.skipped.complete), ["03-P01"]);
+    assert_eq!(
+        p.runs[1].recap.as_deref(),
+        Some(".renn/stages/03-auth/03-P01-recap.md")
+    );
 }
 
 #[test]

@@ -221,6 +221,27 @@ fn auditor_prompt_aggregates_must_haves() {
 }
 
 #[test]
+fn must_haves_written_as_strings_reach_the_auditor() {
+    let run = "---\nrun: 02\nbatch: 2\nmust_haves:\n  artifacts:\n    - \"src/ttl.py: expiry sweeper\"\n    - a README section on cache sizing\n  key_links:\n    - \"src/notes.py -> src/ttl.py via import\"\n    - the sweeper runs from the scheduler\n---\n<objective>TTL</objective><tasks><task><name>t</name></task></tasks>\n";
+    let p = project(&[(&format!("{STAGE}/03-02-run.md"), run)]);
+    let plan = p.plan("3", PlanOptions::default()).unwrap();
+    let must = must_haves(p.snapshot(), &plan.runs).unwrap();
+    let text = Templates::embedded().auditor(&AuditorContext {
+        stage: &plan.stage,
+        goal: None,
+        must_haves: &must,
+    });
+    for line in [
+        "- src/ttl.py: expiry sweeper (03-02)\n",
+        "- a README section on cache sizing (03-02)\n",
+        "- src/notes.py → src/ttl.py via import (03-02)\n",
+        "- the sweeper runs from the scheduler (03-02)\n",
+    ] {
+        assert!(text.contains(line), "{line}{text}");
+    }
+}
+
+#[test]
 fn project_templates_override_the_embedded_ones() {
     let p = project(&[
         (

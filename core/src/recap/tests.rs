@@ -97,6 +97,13 @@ fn run_id_falls_back_to_the_frontmatter() {
         parse("notes/recap.md", text).unwrap().run.to_string(),
         "03-04"
     );
+    for (stage, run, id) in [
+        ("07-notify", "\"07-01\"", "07-01"),
+        ("12-ops", "P01", "12-P01"),
+    ] {
+        let text = format!("---\nstage: {stage}\nrun: {run}\n---\n**x**\n");
+        assert_eq!(parse("notes/recap.md", &text).unwrap().run.to_string(), id);
+    }
     let e = parse("notes/recap.md", "---\nsubsystem: a\n---\n").unwrap_err();
     assert_eq!(e.code, "recap-file-name");
 }

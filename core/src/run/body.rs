@@ -154,7 +154,70 @@ pub fn parse(body: &str, first_line: u32) -> Body {
         }
     }
     scan.finish_task(&mut out.tasks);
+    if out.tasks.is_empty() {
+        heading_tasks(body, first_line, &mut out);
+    }
     out
+}
+
+/// Runs written without `<task>` elements, as `### Task 1: Name` markdown headings
+/// (`##` to `####`, outside code fences): each heading is an `auto` task, with one
+/// warning that the XML form is expected (it carries the type, and so the gates).
+fn heading_tasks(body: &str, first_line: u32, out: &mut Body) {
+    let mut fenced = false;
+    for (i, line) in body.lines().enumerate() {
+        let t = line.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            fenced = !fenced;
+            continue;
+        }
+        let Some(name) = (!fenced).then(|| task_heading(t)).flatten() else {
+            continue;
+        };
+        let line = first_line + i as u32;
+        if out.tasks.is_empty() {
+            out.diagnostics.push(
+                Diagnostic::warning(
+                    "task-headings",
+                    "tasks are `### Task N` headings: each is read as an `auto` task",
+                )
+                .at(Some(Position::new(line, 1)))
+                .with_hint("write tasks as <task type=\"auto\"> elements in a <tasks> section, so gates and TDD tasks are recognised"),
+            );
+        }
+        out.tasks.push(Task {
+            number: out.tasks.len() as u32 + 1,
+            kind: TaskKind::Auto,
+            gate: None,
+            name,
+            line,
+        });
+    }
+}
+
+/// `### Task 2: Wire the form` → `Some(Some("Wire the form"))`; `## Task 3` →
+/// `Some(None)`; any other line → `None`.
+fn task_heading(t: &str) -> Option<Option<String>> {
+    let hashes = t.bytes().take_while(|&b| b == b'#').count();
+    if !(2..=4).contains(&hashes) {
+        return None;
+    }
+    let rest = t[hashes..].strip_prefix([' ', '\t'])?.trim_start();
+    let rest = rest
+        .get(..4)
+        .filter(|w| w.eq_ignore_ascii_case("task"))
+        .map(|_| &rest[4..])?;
+    let rest = rest.strip_prefix([' ', '\t'])?.trim_start();
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return None;
+    }
+    let name = rest[digits..]
+        .trim_start_matches([':', '.', ')', '-', '—', '–', ' ', '\t'])
+        .trim()
+        .trim_matches('*')
+        .trim();
+    Some((!name.is_empty()).then(|| name.to_string()))
 }
 
 /// Where a task's name comes from, best first: its own `<name>` (not an option's,

@@ -45,6 +45,15 @@ impl<'a> Reader<'a> {
             .push(Diagnostic::error(code, msg).at(Some(pos)));
     }
 
+    /// A value renn can do without: reported, and planning goes on with a default.
+    fn warn(&mut self, code: &'static str, msg: String, pos: Position, hint: &str) {
+        let mut d = Diagnostic::warning(code, msg).at(Some(pos));
+        if !hint.is_empty() {
+            d = d.with_hint(hint);
+        }
+        self.diagnostics.push(d);
+    }
+
     pub fn run_file(&mut self, id: RunId, path: &str, body: Body) -> RunFile {
         self.check_identity(&id);
         let gates = body.tasks.iter().any(|t| t.kind.gate().is_some());
@@ -72,29 +81,38 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The file name is the run id; `stage:` and `run:` must agree with it.
+    /// The file name is the run id; `stage:` and `run:` must agree with it. `run:` may
+    /// be the run's number (`01`, `1`, `P01`) or its full id (`07-01`). Without it the
+    /// file name still says which run this is, so its absence is only a warning.
     fn check_identity(&mut self, id: &RunId) {
         match self.root.get("run") {
-            None => self.error(
+            None => self.warn(
                 "field-missing",
                 format!(
-                    "frontmatter has no `run` field (expected `run: {:02}`)",
-                    id.run
+                    "frontmatter has no `run` field; the file name says this is run {}",
+                    id.run_number()
                 ),
                 self.top,
+                "the file name is the run id; add `run:` so the file says it too",
             ),
-            Some(n) => match n.scalar_text().and_then(|t| t.trim().parse::<u32>().ok()) {
-                Some(r) if r == id.run => {}
-                _ => self.error(
-                    "run-id-mismatch",
-                    format!(
-                        "`run` is {} but the file name says this is run {:02} ({id})",
-                        n.describe(),
-                        id.run
-                    ),
-                    n.pos,
-                ),
-            },
+            Some(n) => {
+                let text = n.scalar_text().unwrap_or_default();
+                let text = text.trim();
+                let agrees = RunId::split_number(text)
+                    .is_some_and(|(prefix, run)| prefix == id.prefix && run == id.run)
+                    || RunId::parse(text).as_ref() == Some(id);
+                if !agrees {
+                    self.error(
+                        "run-id-mismatch",
+                        format!(
+                            "`run` is {} but the file name says this is run {} ({id})",
+                            n.describe(),
+                            id.run_number()
+                        ),
+                        n.pos,
+                    );
+                }
+            }
         }
         let Some(n) = self.root.get("stage") else {
             return;
@@ -114,24 +132,32 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// `tdd` changes how the runner works; any other type (`auto`, `fix`…) runs as a
+    /// plain execute run, with a warning when renn does not know it.
     fn run_type(&mut self) -> RunType {
-        let Some(n) = self.root.get("type") else {
+        let Some(n) = self.root.get("type").filter(|n| n.value != Value::Null) else {
             return RunType::Execute;
         };
-        match n.scalar_text().as_deref() {
+        let text = n.scalar_text().map(|t| t.trim().to_ascii_lowercase());
+        match text.as_deref() {
             Some("execute") => RunType::Execute,
             Some("tdd") => RunType::Tdd,
             _ => {
-                self.error(
+                self.warn(
                     "run-type",
-                    format!("`type` must be execute or tdd, found {}", n.describe()),
+                    format!(
+                        "`type` is {}, which renn does not know: the run executes as `execute`",
+                        n.describe()
+                    ),
                     n.pos,
+                    "`type: tdd` marks a test-driven run; anything else is an ordinary run",
                 );
                 RunType::Execute
             }
         }
     }
 
+    /// `batch: 0` (gap-closure runs of the reference tool) is read as batch 1.
     fn batch(&mut self) -> Option<(u32, Position)> {
         let n = self.root.get("batch")?;
         let parsed = match &n.value {
@@ -141,8 +167,17 @@ impl<'a> Reader<'a> {
             _ => None,
         };
         match parsed {
-            Some(b) if b >= 1 => Some((b, n.pos)),
-            _ => {
+            Some(0) => {
+                self.warn(
+                    "batch-zero",
+                    "`batch` is 0: read as batch 1, the first".to_string(),
+                    n.pos,
+                    "batches are numbered 1, 2, 3… in execution order",
+                );
+                Some((1, n.pos))
+            }
+            Some(b) => Some((b, n.pos)),
+            None => {
                 self.diagnostics.push(
                     Diagnostic::error(
                         "batch-not-a-number",
@@ -169,10 +204,14 @@ impl<'a> Reader<'a> {
             _ => None,
         };
         if b.is_none() {
-            self.error(
+            self.warn(
                 "field-type",
-                format!("`{key}` must be true or false, found {}", n.describe()),
+                format!(
+                    "`{key}` must be true or false, found {}: ignored",
+                    n.describe()
+                ),
                 n.pos,
+                "",
             );
         }
         b.map(|b| (b, n.pos))
@@ -189,13 +228,14 @@ impl<'a> Reader<'a> {
         for item in items {
             match item.scalar_text() {
                 Some(s) => out.push(s),
-                None => self.error(
+                None => self.warn(
                     "field-type",
                     format!(
-                        "`{key}` must be a list of text values, found {}",
+                        "`{key}` must be a list of text values, found {}: ignored",
                         item.describe()
                     ),
                     item.pos,
+                    "",
                 ),
             }
         }
@@ -217,9 +257,10 @@ impl<'a> Reader<'a> {
             let text = item.scalar_text().unwrap_or_default();
             let text = text.trim();
             let id = RunId::parse(text).or_else(|| {
-                let run = text.parse::<u32>().ok()?;
+                let (prefix, run) = RunId::split_number(text)?;
                 Some(RunId {
                     stage: own.stage.clone(),
+                    prefix,
                     run,
                 })
             });
@@ -238,6 +279,8 @@ impl<'a> Reader<'a> {
         out
     }
 
+    /// `artifacts` and `key_links` entries are maps (`{path, provides}`, `{from, to,
+    /// via}`) or plain strings, which keep their text for the auditor.
     fn must_haves(&mut self) -> MustHaves {
         let Some(m) = self.root.get("must_haves") else {
             return MustHaves::default();
@@ -246,20 +289,22 @@ impl<'a> Reader<'a> {
             .get("truths")
             .map(|n| self.strings("must_haves.truths", n));
         let artifacts = list(m.get("artifacts"))
-            .filter_map(|a| {
-                Some(Artifact {
+            .filter_map(|a| match a.scalar_text() {
+                Some(text) => Some(Artifact::from_text(&text)),
+                None => Some(Artifact {
                     path: self.required(a, "path", "must_haves.artifacts")?,
                     provides: a.get("provides").and_then(Node::scalar_text),
-                })
+                }),
             })
             .collect();
         let key_links = list(m.get("key_links"))
-            .filter_map(|l| {
-                Some(KeyLink {
+            .filter_map(|l| match l.scalar_text() {
+                Some(text) => Some(KeyLink::from_text(&text)),
+                None => Some(KeyLink {
                     from: self.required(l, "from", "must_haves.key_links")?,
                     to: self.required(l, "to", "must_haves.key_links")?,
                     via: l.get("via").and_then(Node::scalar_text),
-                })
+                }),
             })
             .collect();
         MustHaves {
@@ -269,13 +314,15 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A map entry without a key it needs is left out of the auditor's list.
     fn required(&mut self, n: &Node, key: &str, within: &str) -> Option<String> {
         let v = n.get(key).and_then(Node::scalar_text);
         if v.is_none() {
-            self.error(
+            self.warn(
                 "field-missing",
-                format!("each `{within}` entry needs a `{key}`"),
+                format!("each `{within}` entry needs a `{key}`: this one is left out"),
                 n.pos,
+                "",
             );
         }
         v

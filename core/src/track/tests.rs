@@ -226,3 +226,33 @@ fn goal_lines_need_a_goal_label() {
     assert!(stages(text).is_empty());
     assert_eq!(details(text)[0].2.as_deref(), Some("The real goal"));
 }
+
+#[test]
+fn progress_suffixes_are_not_part_of_titles() {
+    let text = "\
+- [x] Stage 1: Foundation (3/3 runs)
+- [x] Stage 2: Accounts (2/3 plans) — completed 2026-01-15
+- [ ] **Stage 3: Billing (0/1 run)** - Take payments
+- [ ] Stage 4: Search (beta)
+- [ ] Stage 5: Export (1/2)
+- [ ] **Stage 7: Sharing** (0/2 runs) - Share a note by link
+
+### Stage 6: Reports (4/4 runs)
+";
+    let titles: Vec<(String, Option<String>)> = stages(text)
+        .into_iter()
+        .map(|s| (s.title, s.goal))
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            ("Foundation".to_string(), None),
+            ("Accounts".into(), Some("completed 2026-01-15".to_string())),
+            ("Billing".into(), Some("Take payments".into())),
+            ("Search (beta)".into(), None),
+            ("Export (1/2)".into(), None),
+            ("Sharing".into(), Some("Share a note by link".into())),
+        ]
+    );
+    assert_eq!(stage_title(text, &n("6")).as_deref(), Some("Reports"));
+}

@@ -1,4 +1,4 @@
-//! (c) stage numbers: round trip and a total order.
+//! (c) stage numbers and run ids: round trip and a total order.
 
 use super::*;
 
@@ -44,6 +44,34 @@ proptest! {
                     }
                 }
             }
+        }
+    }
+
+    /// Run ids, letter-prefixed ones (`12-P01`) included: what parses shows as text that
+    /// parses back to the same id, through serde too, and within a stage the numbered
+    /// runs order before the prefixed ones.
+    #[test]
+    fn run_id_round_trip_and_order(
+        a in (stage_number_text(), "[a-zA-Z]{0,4}[0-9]{0,7}").prop_map(|(s, r)| format!("{s}-{r}")),
+        b in (stage_number_text(), "[a-zA-Z]{0,4}[0-9]{0,7}").prop_map(|(s, r)| format!("{s}-{r}")),
+    ) {
+        let ids: Vec<RunId> = [&a, &b].iter().filter_map(|s| RunId::parse(s)).collect();
+        for id in &ids {
+            let text = id.to_string();
+            prop_assert_eq!(RunId::parse(&text), Some(id.clone()), "{}", text);
+            let json = serde_json::to_string(id).unwrap();
+            prop_assert_eq!(&serde_json::from_str::<RunId>(&json).unwrap(), id);
+            prop_assert_eq!(
+                RunId::split_number(&id.run_number()),
+                Some((id.prefix.clone(), id.run))
+            );
+            prop_assert_eq!(RunId::from_file_name(&format!("{text}-run.md")), Some(id.clone()));
+        }
+        if let [x, y] = &ids[..] {
+            if x.stage == y.stage && x.prefix.is_empty() && !y.prefix.is_empty() {
+                prop_assert!(x < y, "{} before {}", x, y);
+            }
+            prop_assert_eq!(x.cmp(y) == std::cmp::Ordering::Equal, x == y);
         }
     }
 }

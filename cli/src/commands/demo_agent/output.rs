@@ -150,7 +150,7 @@ pub fn recap(r: &RecapInput<'_>) -> String {
     let mut out = format!(
         "---\nstage: {}\nrun: {}\nsubsystem: demo\ntags: [demo]\nkey-files:\n  created: {}\n  modified: {}\nkey-decisions: {}\nduration: demo\ncompleted: {}\n---\n\n# Run {}: {} Recap\n\n**{}**\n\n## Accomplishments\n",
         r.stage,
-        quote(&format!("{:02}", r.id.run)),
+        quote(&r.id.run_number()),
         list(r.created),
         list(r.modified),
         list(r.decisions),
