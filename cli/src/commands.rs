@@ -40,8 +40,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
                 s.push_str(&format!(
                     "stage {} {verdict}: {} error(s), {} warning(s)\n",
                     v.stage.dir_name(),
-                    v.errors,
-                    v.warnings
+                    v.error_count,
+                    v.warning_count
                 ));
                 s
             })?;
@@ -118,10 +118,10 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Branch { stage } => {
             let project = open(cli, Some(stage))?;
             let branch = project.branch(stage)?;
-            let json = serde_json::json!({
-                "strategy": project.config().branching_strategy,
-                "branch": branch,
-            });
+            let json = renn_cli::json::BranchOutput {
+                strategy: project.config().branching_strategy,
+                branch: branch.clone(),
+            };
             emit(cli, &json, || {
                 branch.clone().map(|b| b + "\n").unwrap_or_default()
             })
@@ -144,9 +144,14 @@ fn open(cli: &Cli, stage: Option<&str>) -> Result<Project> {
     disk::open_project(cli.dir.as_deref(), stage)
 }
 
+/// Prints a command's answer: `human()` for people, or with `--json` the value with
+/// its `"schema"` version, pretty-printed (one JSON value; the `run-stage` stream is
+/// the one place that prints JSON lines).
 fn emit<T: Serialize>(cli: &Cli, value: &T, human: impl FnOnce() -> String) -> Result<ExitCode> {
     let text = if cli.json {
-        let mut s = serde_json::to_string_pretty(value).expect("plan values serialise");
+        let value = serde_json::to_value(value).expect("plan values serialise");
+        let mut s = serde_json::to_string_pretty(&renn_cli::json::stamp(value))
+            .expect("plan values serialise");
         s.push('\n');
         s
     } else {
@@ -158,15 +163,14 @@ fn emit<T: Serialize>(cli: &Cli, value: &T, human: impl FnOnce() -> String) -> R
     Ok(ExitCode::SUCCESS)
 }
 
+/// An error: its diagnostics for people, or with `--json` one line
+/// `{"schema": 1, "error": {…}}` on stderr (one line, so it never breaks the
+/// line-per-event stream of `run-stage`).
 pub fn report_error(e: &Error, json: bool) {
     let mut err = std::io::stderr().lock();
     if json {
-        let body = serde_json::json!({ "error": e.report() });
-        let _ = writeln!(
-            err,
-            "{}",
-            serde_json::to_string_pretty(&body).unwrap_or_default()
-        );
+        let body = renn_cli::json::error_value(&e.report());
+        let _ = writeln!(err, "{}", serde_json::to_string(&body).unwrap_or_default());
     } else {
         let _ = err.write_all(diagnostic::render(&e.diagnostics()).as_bytes());
     }

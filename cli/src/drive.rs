@@ -2,6 +2,7 @@
 //! git, agent processes, the terminal or a script. The machine decides; this module
 //! performs its actions and turns what happened back into events.
 
+pub mod event;
 mod host;
 mod live;
 mod ui;

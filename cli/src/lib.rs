@@ -6,6 +6,7 @@ pub mod disk;
 pub mod drive;
 pub mod fsio;
 pub mod git;
+pub mod json;
 pub mod lock;
 pub mod trust;
 

@@ -151,7 +151,8 @@ fn main() -> ExitCode {
 }
 
 /// A malformed command line exits 2 with clap's message. With `--json` in it, a script
-/// reads the error object every other error is (`{"error": {"code": "usage", …}}`);
+/// reads the error object every other error is (`{"schema": 1, "error": {"code":
+/// "usage", …}}`, one line);
 /// `--help` and `--version` are answers, not errors, and stay as they are.
 fn usage_error(e: clap::Error) -> ExitCode {
     let json = std::env::args_os()
@@ -186,10 +187,7 @@ fn usage_error(e: clap::Error) -> ExitCode {
     let hint = hint.join("; ");
     let diagnostic = renn_core::Diagnostic::error("usage", message.clone()).with_hint(hint);
     let report = renn_core::error::ErrorReport::new("usage", message, vec![diagnostic]);
-    let body = serde_json::json!({ "error": report });
-    eprintln!(
-        "{}",
-        serde_json::to_string_pretty(&body).unwrap_or_default()
-    );
+    let body = renn_cli::json::error_value(&report);
+    eprintln!("{}", serde_json::to_string(&body).unwrap_or_default());
     ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
 }

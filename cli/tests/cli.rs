@@ -1023,7 +1023,7 @@ fn validate_exits_1_and_lists_every_error_and_warning() {
     assert_eq!(v.code, 1);
     let v = v.json();
     assert_eq!(
-        (v["errors"].as_u64(), v["warnings"].as_u64()),
+        (v["error_count"].as_u64(), v["warning_count"].as_u64()),
         (Some(2), Some(1))
     );
     let codes: Vec<&str> = v["diagnostics"]
@@ -1079,8 +1079,8 @@ fn validate_exits_0_with_only_warnings() {
     let v = p.renn(&["--json", "validate", "3"]);
     assert_eq!(v.code, 0);
     let v = v.json();
-    assert_eq!(v["errors"], 0);
-    assert_eq!(v["warnings"], 1);
+    assert_eq!(v["error_count"], 0);
+    assert_eq!(v["warning_count"], 1);
     let d = &v["diagnostics"][0];
     assert_eq!(d["code"], "autonomous-mismatch");
     assert_eq!(d["severity"], "warning");
@@ -1092,10 +1092,9 @@ fn validate_exits_0_with_only_warnings() {
 
     // `plan` still plans, and carries the warning.
     let plan = p.renn(&["--json", "plan", "3"]).json();
-    assert_eq!(
-        plan["warnings"],
-        json!([".renn/stages/03-auth/03-01-run.md:5:13: run is marked `autonomous: true` but has 1 gate task(s)"])
-    );
+    assert_eq!(plan["diagnostics"].as_array().unwrap().len(), 1);
+    assert_eq!(plan["diagnostics"][0]["code"], "autonomous-mismatch");
+    assert_eq!(plan["diagnostics"][0]["line"], 5);
     let md = p.renn(&["plan", "3"]).stdout;
     assert!(md.contains("**Warnings:**"), "{md}");
     assert!(md.contains("03-01 [checkpoint]"), "{md}");
@@ -1113,8 +1112,8 @@ fn validate_of_a_clean_stage() {
         "stage 03-auth is valid: 0 error(s), 0 warning(s)\n"
     );
     let v = p.renn(&["--json", "validate", "3"]).json();
-    assert_eq!(v["errors"], 0);
-    assert_eq!(v["warnings"], 0);
+    assert_eq!(v["error_count"], 0);
+    assert_eq!(v["warning_count"], 0);
     assert_eq!(v["diagnostics"], json!([]));
 }
 
@@ -1257,7 +1256,7 @@ fn plan_json_has_the_documented_fields() {
             {"batch": 3, "runs": ["03-05"]},
         ])
     );
-    assert_eq!(plan["warnings"], json!([]));
+    assert_eq!(plan["diagnostics"], json!([]));
     assert_eq!(ids(&plan["skipped"]["complete"]), ["03-01"]);
     assert_eq!(plan["batch_source"], "frontmatter");
     assert!(plan.get("message").is_none(), "{plan:#}");
@@ -1495,7 +1494,7 @@ fn branch_with_strategy_none_prints_nothing() {
             (0, "", "")
         );
         let v = p.renn(&["--json", "branch", "3"]).json();
-        assert_eq!(v, json!({"strategy": "none", "branch": null}));
+        assert_eq!(v, json!({"schema": 1, "strategy": "none", "branch": null}));
     }
     // The stage must still exist.
     p.renn(&["branch", "9"]).expect_error("no-stage-directory");
@@ -1517,7 +1516,7 @@ fn branch_with_strategy_stage_slugs_the_directory_name() {
         assert_eq!(out.code, 0, "{out:#?}");
         assert_eq!(out.stdout, format!("{want}\n"));
         let v = p.renn(&["--json", "branch", arg]).json();
-        assert_eq!(v, json!({"strategy": "stage", "branch": want}));
+        assert_eq!(v, json!({"schema": 1, "strategy": "stage", "branch": want}));
         assert!(git_accepts_branch(want, p.root()), "git refuses {want:?}");
     }
 }
@@ -1541,7 +1540,7 @@ fn branch_with_strategy_milestone_reads_the_track() {
     let v = p.renn(&["--json", "branch", "03"]).json();
     assert_eq!(
         v,
-        json!({"strategy": "milestone", "branch": "renn/v1.1-accounts-billing"})
+        json!({"schema": 1, "strategy": "milestone", "branch": "renn/v1.1-accounts-billing"})
     );
     assert!(git_accepts_branch("renn/v1.1-accounts-billing", p.root()));
     // The track also names the stage in the plan.

@@ -135,22 +135,56 @@ fn via_binary(dir: &Path, case: &Case) -> Value {
         "{}: renn panicked:\n{stderr}",
         dir.display()
     );
-    if is_error {
+    let (stem, mut value): (&str, Value) = if is_error {
         assert_eq!(code, Some(1), "{}: errors exit 1", dir.display());
         assert!(
             stdout.is_empty(),
             "{}: nothing on stdout after an error",
             dir.display()
         );
-        serde_json::from_str(&stderr).unwrap_or_else(|e| panic!("{}: {e}\n{stderr}", dir.display()))
+        assert_eq!(
+            stderr.trim_end().lines().count(),
+            1,
+            "{}: a JSON error is one line",
+            dir.display()
+        );
+        let value = serde_json::from_str(&stderr)
+            .unwrap_or_else(|e| panic!("{}: {e}\n{stderr}", dir.display()));
+        ("error", value)
     } else {
         assert!(
             code == Some(0) || case.command == "validate",
             "{}: exit {code:?}",
             dir.display()
         );
-        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{}: {e}\n{stdout}", dir.display()))
-    }
+        let value = serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("{}: {e}\n{stdout}", dir.display()));
+        (case.command.as_str(), value)
+    };
+    // The JSON contract: the output is valid against the shipped schema, and carries
+    // the schema version, which the API's values (expected.json) do not.
+    let schema = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../schema/{stem}.json")),
+    )
+    .unwrap_or_else(|e| panic!("schema/{stem}.json: {e}"));
+    let validator = jsonschema::validator_for(&serde_json::from_str(&schema).unwrap()).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&value)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{}: not valid against schema/{stem}.json: {errors:?}",
+        dir.display()
+    );
+    let version = value.as_object_mut().and_then(|o| o.remove("schema"));
+    assert_eq!(
+        version,
+        Some(Value::from(renn_cli::json::SCHEMA_VERSION)),
+        "{}: the schema version",
+        dir.display()
+    );
+    value
 }
 
 fn check(front_door: &str, run: impl Fn(&Path, &Case) -> Value) {

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 /// One batch of the execution plan: runs that may execute at the same time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Batch {
     pub batch: u32,

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 /// How bad a finding is. Errors stop `plan` and make `validate` exit non-zero.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -28,6 +29,7 @@ impl Position {
 
 /// One finding about the plan: stable `code` for scripts, `message` for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Diagnostic {
     pub code: &'static str,

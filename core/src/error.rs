@@ -70,6 +70,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// The serialisable form of an error, identical across the CLI's `--json` and the
 /// bindings: `{"code": …, "message": …, "diagnostics": […]}`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErrorReport {
     pub code: String,
     pub message: String,

@@ -36,6 +36,7 @@ impl Answer {
 
 /// The user's answer at a gate, interpreted for the gate's type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "kind", content = "text", rename_all = "snake_case")]
 pub enum GateResponse {

@@ -25,6 +25,8 @@ pub mod recap;
 pub mod report;
 pub mod returns;
 pub mod run;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod snapshot;
 pub mod stage;
 pub mod track;

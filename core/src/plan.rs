@@ -16,6 +16,7 @@ pub struct PlanOptions {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct StageInfo {
     pub number: StageNumber,
@@ -27,6 +28,7 @@ pub struct StageInfo {
 
 /// Why runs are not in `batches`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Skipped {
     pub complete: Vec<crate::run::RunId>,
@@ -34,6 +36,7 @@ pub struct Skipped {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Plan {
     pub stage: StageInfo,
@@ -41,8 +44,7 @@ pub struct Plan {
     pub runs: Vec<Run>,
     /// Only the runs left to execute, by batch.
     pub batches: Vec<Batch>,
-    /// Warnings as one-line strings (`file:line:col: message`).
-    pub warnings: Vec<String>,
+    /// The plan's warnings (a plan with errors is refused), in file and line order.
     pub diagnostics: Vec<Diagnostic>,
     pub batch_source: BatchSource,
     pub skipped: Skipped,
@@ -94,7 +96,6 @@ pub fn build(inventory: Inventory, title: String, opts: PlanOptions) -> Plan {
         },
         message: batches.is_empty().then(|| NOTHING_TO_RUN.to_string()),
         batches,
-        warnings: diagnostics.iter().map(Diagnostic::one_line).collect(),
         diagnostics,
         batch_source: inventory.batch_source,
         skipped,
@@ -151,10 +152,10 @@ impl Plan {
             }
         }
         self.render_skipped(&mut out);
-        if !self.warnings.is_empty() {
+        if !self.diagnostics.is_empty() {
             out.push_str("\n**Warnings:**\n");
-            for w in &self.warnings {
-                let _ = writeln!(out, "- {w}");
+            for w in &self.diagnostics {
+                let _ = writeln!(out, "- {}", w.one_line());
             }
         }
         out

@@ -25,23 +25,27 @@ pub struct Project {
 
 /// What `validate` found: the stage and every diagnostic, errors first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Validation {
     pub stage: StageDir,
-    pub errors: usize,
-    pub warnings: usize,
+    /// How many of `diagnostics` are errors.
+    pub error_count: usize,
+    /// How many of `diagnostics` are warnings.
+    pub warning_count: usize,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Validation {
     pub fn ok(&self) -> bool {
-        self.errors == 0
+        self.error_count == 0
     }
 }
 
 /// A proof as `renn proof` shows it: the parsed proof, where it routes, and the
 /// seed's report for that route.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct ProofView {
     #[serde(flatten)]
@@ -133,8 +137,8 @@ impl Project {
         let errors = diagnostics.iter().filter(|d| d.is_error()).count();
         Ok(Validation {
             stage: inv.stage,
-            warnings: diagnostics.len() - errors,
-            errors,
+            warning_count: diagnostics.len() - errors,
+            error_count: errors,
             diagnostics,
         })
     }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// One row of a Completed Tasks table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct CompletedTask {
     pub task: u32,
@@ -22,6 +23,7 @@ pub struct CompletedTask {
 /// reason, that it legitimately changed nothing (a verification-only task); a blank
 /// cell is neither, so it cannot pass for evidence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TaskCommit {
@@ -116,6 +118,7 @@ fn no_changes_reason(cell: &str) -> Option<String> {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct RunComplete {
     pub run: RunId,
@@ -126,6 +129,7 @@ pub struct RunComplete {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct GateReached {
     pub gate: GateKind,
@@ -144,6 +148,7 @@ pub struct GateReached {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AgentReturn {

@@ -138,6 +138,7 @@ impl<'de> serde::Deserialize<'de> for StageNumber {
 
 /// A stage directory name split into its number and slug: `03-authentication`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct StageDir {
     pub number: StageNumber,

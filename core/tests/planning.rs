@@ -170,7 +170,7 @@ fn a_cycle_is_reported_once_with_its_path() {
     assert!(ds[0].hint.as_deref().unwrap().contains("cannot depend"));
     // validate lists the same single finding.
     let v = project(s).validate("3").unwrap();
-    assert_eq!((v.errors, v.warnings), (1, 0));
+    assert_eq!((v.error_count, v.warning_count), (1, 0));
     assert_eq!(v.diagnostics, ds);
 }
 
@@ -421,7 +421,7 @@ fn overlaps_count_only_the_runs_that_will_execute() {
     assert_eq!(plan(s.clone()).diagnostics.len(), 1);
     let p = plan_with(s, true);
     assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
-    assert!(p.warnings.is_empty());
+    assert!(p.diagnostics.is_empty());
 }
 
 // ---------------------------------------------------------------------------------
@@ -546,7 +546,7 @@ fn overlapping_files_are_a_warning_when_parallelization_is_off() {
             )
         );
         assert_eq!(
-            p.warnings,
+            p.diagnostics.iter().map(|d| d.one_line()).collect::<Vec<_>>(),
             [format!(
                 "{}:6:3: runs 03-01 and 03-02 are both in batch 1 and both modify src/a.rs",
                 path("02")
@@ -751,7 +751,7 @@ fn assert_too_large(content: FileContent) {
     );
     assert!(ds[0].hint.is_some());
     let v = project(s).validate("3").unwrap();
-    assert_eq!(v.errors, 1);
+    assert_eq!(v.error_count, 1);
     assert_eq!(v.diagnostics[0].code, "file-too-large");
 }
 

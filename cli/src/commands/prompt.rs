@@ -4,6 +4,7 @@
 
 use super::{emit, open};
 use crate::Cli;
+use renn_cli::json::{PromptKind, PromptOutput};
 use renn_cli::{Error, Result};
 use renn_core::run::RunId;
 use std::path::Path;
@@ -17,7 +18,7 @@ pub fn print(cli: &Cli, run_arg: &str, gate: Option<(&str, &Path)>) -> Result<Ex
     let stage_arg = id.as_ref().map(|id| id.stage.to_string());
     let project = open(cli, stage_arg.as_deref())?;
     let (kind, prompt) = match gate {
-        None => ("runner", project.runner_prompt(run_arg)?),
+        None => (PromptKind::Runner, project.runner_prompt(run_arg)?),
         Some((answer, file)) => {
             let shown = file.display().to_string();
             let output = std::fs::read_to_string(file).map_err(|source| Error::Io {
@@ -25,9 +26,20 @@ pub fn print(cli: &Cli, run_arg: &str, gate: Option<(&str, &Path)>) -> Result<Ex
                 source,
             })?;
             let text = project.continuation_prompt(run_arg, &output, &shown, answer)?;
-            ("continuation", text)
+            (PromptKind::Continuation, text)
         }
     };
-    let json = serde_json::json!({ "run": id, "prompt": kind, "text": prompt });
-    emit(cli, &json, || prompt.clone())
+    let Some(run) = id else {
+        return Err(renn_core::Error::from(renn_core::Diagnostic::error(
+            "internal",
+            "renn bug: a prompt for a run id that does not parse",
+        ))
+        .into());
+    };
+    let json = PromptOutput {
+        run,
+        prompt: kind,
+        text: prompt,
+    };
+    emit(cli, &json, || json.text.clone())
 }

@@ -1,6 +1,7 @@
 //! The host of one stage execution: performs the state machine's actions with real
 //! IO and feeds back what happened. Everything it decides is decided in the core.
 
+use super::event;
 use super::ui::{notice_event, Ui};
 use super::{Options, StageExit};
 use crate::agent::{self, AgentDone, AgentJob, Running};
@@ -23,7 +24,6 @@ use renn_core::prompt::{
 use renn_core::run::RunId;
 use renn_core::snapshot::{CONFIG_PATH, MAX_FILE_BYTES, PULSE_PATH, TRACK_PATH};
 use renn_core::{next, permissions, proof, pulse, returns, track, Diagnostic, Project};
-use serde_json::json;
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
@@ -130,8 +130,7 @@ impl<'u> Host<'u> {
         }
         host.check_pulse()?;
         host.ui.text(&host.plan.render_markdown());
-        host.ui
-            .event("plan", serde_json::to_value(&host.plan).unwrap_or_default());
+        host.ui.emit(&event::PlanEvent(&host.plan));
         Ok(host)
     }
 
@@ -297,10 +296,11 @@ impl<'u> Host<'u> {
         };
         self.ui
             .text(&format!("Branching: {strategy} → {name} ({how})"));
-        self.ui.event(
-            "branch",
-            json!({ "strategy": strategy, "branch": name, "created": switched.created }),
-        );
+        self.ui.emit(&event::Branch {
+            strategy,
+            branch: name.clone(),
+            created: switched.created,
+        });
         Ok(())
     }
 
@@ -358,10 +358,12 @@ impl<'u> Host<'u> {
         };
         self.runner_exited(&done.label);
         let _ = self.forget_agent(&done.label);
-        self.ui.event(
-            "run_exited",
-            json!({ "run": done.label, "exit": exit_word(&done.exit), "seconds": done.duration.as_secs_f64(), "log": rel(&self.root, &done.log_path) }),
-        );
+        self.ui.emit(&event::RunExited::new(
+            done.label.clone(),
+            &done.exit,
+            done.duration.as_secs_f64(),
+            rel(&self.root, &done.log_path),
+        ));
         if done.label == AUDITOR {
             return Ok(Event::AuditorExited {
                 output: done.output,
@@ -435,16 +437,6 @@ fn exit_for(outcome: &Outcome) -> StageExit {
         Outcome::GapsFound => StageExit::GapsFound,
         Outcome::Incomplete => StageExit::Incomplete,
         Outcome::Systemic { .. } | Outcome::Stopped { .. } => StageExit::Stopped,
-    }
-}
-
-fn exit_word(exit: &execute::Exit) -> String {
-    match exit {
-        execute::Exit::Success => "ok".into(),
-        execute::Exit::Failed { code } => {
-            format!("failed {}", code.map_or("signal".into(), |c| c.to_string()))
-        }
-        execute::Exit::TimedOut { seconds } => format!("timed out after {seconds}s"),
     }
 }
 

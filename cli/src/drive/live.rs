@@ -196,7 +196,7 @@ impl Ui for LiveUi {
             "run_spawned" if !run.is_empty() => self.spawned(&run, log),
             // A runner that did not exit cleanly has failed (run_failed follows); the
             // auditor has no other event that would say so.
-            "run_exited" if data["exit"].as_str() != Some("ok") => self.settle(&run, FAILED),
+            "run_exited" if data["reason"] != "ok" => self.settle(&run, FAILED),
             "run_exited" => self.set(&run, CHECKING),
             "gate_reached" => self.set(&run, AT_GATE),
             "gate_resolved" => self.set(&run, QUEUED),
@@ -261,10 +261,16 @@ mod tests {
         );
     }
 
+    /// `exit`: `ok`, `failed N` or `timed out…`, as the event's `reason` and `exit`.
     fn exited(ui: &mut LiveUi, run: &str, exit: &str) {
+        let (reason, code) = match exit.strip_prefix("failed ") {
+            Some(code) => ("failed", json!(code.parse::<i32>().ok())),
+            None if exit == "ok" => ("ok", json!(0)),
+            None => ("timed_out", json!(null)),
+        };
         ui.event(
             "run_exited",
-            json!({"run": run, "exit": exit, "seconds": 0.5, "log": format!("logs/{run}-1.log")}),
+            json!({"run": run, "exit": code, "reason": reason, "seconds": 0.5, "log": format!("logs/{run}-1.log")}),
         );
     }
 

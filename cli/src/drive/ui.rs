@@ -2,7 +2,7 @@
 //! editors and scripts. Questions go through here too, so a script never blocks.
 
 use renn_core::execute::Notice;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::io::{BufRead, Write};
 
 pub trait Ui {
@@ -18,9 +18,13 @@ pub trait Ui {
     }
 }
 
-/// The event name and payload of a notice, for the JSON-lines stream.
+/// The event name and payload of a notice, for the JSON-lines stream: the notice's
+/// fields without its `notice` tag (the event's name says it).
 pub fn notice_event(notice: &Notice) -> (&'static str, Value) {
-    let data = serde_json::to_value(notice).unwrap_or(Value::Null);
+    let mut data = serde_json::to_value(notice).unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut data {
+        m.remove("notice");
+    }
     let name = match notice {
         Notice::BatchStarted { .. } => "batch_started",
         Notice::RunCompleted { .. } => "run_completed",
@@ -63,7 +67,7 @@ impl Ui for PlainUi {
             "run_exited" => format!(
                 "← {} exited ({}, {})",
                 data["run"].as_str().unwrap_or("?"),
-                data["exit"].as_str().unwrap_or("?"),
+                exit_text(&data),
                 data["log"].as_str().unwrap_or("")
             ),
             _ => return,
@@ -86,25 +90,32 @@ impl Ui for PlainUi {
     }
 }
 
-/// One JSON object per line on stdout: `{"event": "...", ...data}`.
+/// How a `run_exited` event's agent ended, for people: `ok`, `failed 1`, `failed
+/// signal`, `timed out after 600s`.
+pub fn exit_text(data: &Value) -> String {
+    match data["reason"].as_str() {
+        Some("ok") => "ok".into(),
+        Some("failed") => format!("failed {}", data["exit"]),
+        Some("signal") => "failed signal".into(),
+        Some("timed_out") => format!("timed out after {}s", data["timeout_secs"]),
+        _ => "?".into(),
+    }
+}
+
+/// One JSON object per line on stdout, `{"event", "schema", "time", …data}`
+/// ([`crate::json::event_line`]).
 pub struct JsonUi;
 
 impl Ui for JsonUi {
     fn text(&mut self, text: &str) {
-        self.event("report", json!({ "markdown": text }));
+        let report = super::event::Report {
+            markdown: text.to_string(),
+        };
+        (self as &mut dyn Ui).emit(&report);
     }
 
     fn event(&mut self, name: &str, data: Value) {
-        let mut obj = match data {
-            Value::Object(m) => m,
-            other => {
-                let mut m = serde_json::Map::new();
-                m.insert("data".into(), other);
-                m
-            }
-        };
-        obj.insert("event".into(), Value::String(name.into()));
-        let line = serde_json::to_string(&Value::Object(obj)).unwrap_or_default();
+        let line = crate::json::event_line(name, data, &crate::json::now_rfc3339());
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{line}");
         let _ = out.flush();

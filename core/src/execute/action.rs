@@ -23,6 +23,7 @@ pub enum PromptSpec {
 
 /// Things worth telling the user (and an editor's event stream), in order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "notice", rename_all = "snake_case")]
 pub enum Notice {

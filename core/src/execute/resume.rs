@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 /// The step a stage whose runs are all complete resumes at.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "at", rename_all = "snake_case")]
 pub enum AfterRuns {

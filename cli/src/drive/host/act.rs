@@ -116,16 +116,16 @@ impl Host<'_> {
                 if let Some(track) = self.read(TRACK_PATH) {
                     let next = next::offer(&track, &self.plan.stage.number);
                     self.ui.text(&next.render_markdown());
-                    self.ui
-                        .event("next", serde_json::to_value(&next).unwrap_or_default());
+                    self.ui.emit(&event::NextEvent(&next));
                 }
             }
             Action::Finish(outcome) => {
                 if let Some(text) = render::stop_text(&outcome) {
                     self.ui.stop(&text);
                 }
-                self.ui
-                    .event("stage_completed", json!({ "outcome": outcome }));
+                self.ui.emit(&event::StageCompleted {
+                    outcome: outcome.clone(),
+                });
                 self.outcome = Some(outcome);
             }
         }
@@ -205,10 +205,13 @@ impl Host<'_> {
         let running = agent::start(job, self.tx.clone())?;
         self.remember_agent(label, running.pid())?;
         self.running.insert(label.to_string(), running);
-        self.ui.event(
-            "run_spawned",
-            json!({ "run": label, "agent": agent_kind.name(), "model": model, "attempt": self.attempts[label], "log": rel(&self.root, &log_path) }),
-        );
+        self.ui.emit(&event::RunSpawned {
+            run: label.to_string(),
+            agent: agent_kind.name().to_string(),
+            model: model.clone(),
+            attempt: self.attempts[label],
+            log: rel(&self.root, &log_path),
+        });
         Ok(())
     }
 
@@ -434,10 +437,11 @@ impl Host<'_> {
         let hash = self.git.commit(message)?;
         self.head_may_move();
         self.ui.text(&format!("Committed {hash}: {message}"));
-        self.ui.event(
-            "committed",
-            json!({ "commit": hash, "message": message, "files": add }),
-        );
+        self.ui.emit(&event::Committed {
+            commit: hash,
+            message: message.to_string(),
+            files: add.iter().map(|f| f.to_string()).collect(),
+        });
         Ok(())
     }
 }

@@ -90,10 +90,11 @@ impl Host<'_> {
         self.ui.text(&format!(
             "{run}: the runner left its recap uncommitted; renn committed it ({short})."
         ));
-        self.ui.event(
-            "recap_committed",
-            json!({ "run": run, "commit": commit, "path": recap_path }),
-        );
+        self.ui.emit(&event::RecapCommitted {
+            run: run.clone(),
+            commit,
+            path: recap_path.to_string(),
+        });
         Ok(true)
     }
 }

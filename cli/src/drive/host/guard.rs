@@ -70,8 +70,10 @@ impl Host<'_> {
             self.ui.text(&format!(
                 "warning: {label}'s agent changed {path}; renn restored it (pulse.md and track.md are renn's to edit)."
             ));
-            self.ui
-                .event("state_restored", json!({ "run": label, "path": path }));
+            self.ui.emit(&event::StateRestored {
+                run: label.to_string(),
+                path: path.to_string(),
+            });
         }
         let expected = self.guard.borrow().branch.clone();
         let now = self.git.current_branch()?;

@@ -144,8 +144,10 @@ impl Host<'_> {
             self.ui.text(&format!(
                 "Removed branch {branch}, already merged, left by an interrupted renn."
             ));
-            self.ui
-                .event("leftover_removed", json!({ "branch": branch }));
+            self.ui.emit(&event::LeftoverRemoved {
+                path: None,
+                branch: Some(branch.to_string()),
+            });
         }
         Ok(())
     }
@@ -201,10 +203,11 @@ impl Host<'_> {
     /// `run` works in the worktree at `path` on its branch (made from `fork`) from now on.
     fn adopt(&mut self, run: &RunId, path: PathBuf, fork: Option<String>) {
         let branch = branch_of(run);
-        self.ui.event(
-            "worktree_created",
-            json!({ "run": run, "path": path.display().to_string(), "branch": branch }),
-        );
+        self.ui.emit(&event::WorktreeCreated {
+            run: run.clone(),
+            path: path.display().to_string(),
+            branch: branch.clone(),
+        });
         self.iso.branches.insert(branch.clone());
         self.iso
             .worktrees

@@ -36,7 +36,10 @@ impl Host<'_> {
             self.ui.text(&format!(
                 "Removed {shown}, left by an interrupted renn or agent."
             ));
-            self.ui.event("leftover_removed", json!({ "path": shown }));
+            self.ui.emit(&event::LeftoverRemoved {
+                path: Some(shown),
+                branch: None,
+            });
         }
         Ok(())
     }
@@ -67,10 +70,12 @@ impl Host<'_> {
             self.ui.text(&format!(
                 "{label}: its runner was interrupted after writing {recap} but before committing it; set aside as {aside}, the run goes on from its commits."
             ));
-            self.ui.event(
-                "recap_set_aside",
-                json!({ "run": label, "path": recap, "rejected": aside, "commit": null }),
-            );
+            self.ui.emit(&event::RecapSetAside {
+                run: label.clone(),
+                path: recap,
+                rejected: aside,
+                commit: None,
+            });
         }
         Ok(())
     }
@@ -86,10 +91,10 @@ impl Host<'_> {
             "Stashed the half-done edits an interrupted agent left ({}): `git stash list` shows them as \"{message}\"; its run goes on from its commits.",
             dirty.join(", ")
         ));
-        self.ui.event(
-            "edits_stashed",
-            json!({ "files": dirty, "message": message }),
-        );
+        self.ui.emit(&event::EditsStashed {
+            files: dirty,
+            message: message.to_string(),
+        });
         Ok(())
     }
 }

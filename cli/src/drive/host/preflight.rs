@@ -26,10 +26,7 @@ impl Host<'_> {
         }
         for warning in found {
             self.ui.text(&format!("warning: {}", warning.one_line()));
-            self.ui.event(
-                "warning",
-                serde_json::to_value(&warning).unwrap_or_default(),
-            );
+            self.ui.emit(&event::Warning(&warning));
         }
         Ok(())
     }

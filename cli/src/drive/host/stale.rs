@@ -96,8 +96,10 @@ impl Host<'_> {
             if stopped.contains(&e.token) {
                 let pid = e.pid.map_or("?".into(), |p| p.to_string());
                 self.ui.text(&format!("Stopped {label}'s agent (pid {pid}), left running by an interrupted renn; it runs again."));
-                self.ui
-                    .event("stale_agent_stopped", json!({ "run": label, "pid": e.pid }));
+                self.ui.emit(&event::StaleAgentStopped {
+                    run: label.clone(),
+                    pid: e.pid,
+                });
             }
         }
         self.save(&Registry::default())?;

@@ -52,10 +52,11 @@ impl Host<'_> {
         self.ui.text(&format!(
             "{run}: its work is kept on branch {kept} (worktree {shown}); the next run-stage starts the run afresh. Take what you need, then `git worktree remove --force {shown} && git branch -D {kept}`."
         ));
-        self.ui.event(
-            "run_set_aside",
-            json!({ "run": run, "branch": kept, "worktree": shown }),
-        );
+        self.ui.emit(&event::RunSetAside {
+            run: run.clone(),
+            branch: kept,
+            worktree: shown,
+        });
         Ok(())
     }
 
@@ -91,10 +92,12 @@ impl Host<'_> {
         self.ui.text(&format!(
             "{run}: the run failed, so renn renamed its recap to {rejected_path}{how}; the next run-stage runs it again."
         ));
-        self.ui.event(
-            "recap_set_aside",
-            json!({ "run": run, "path": recap_path, "rejected": rejected_path, "commit": commit }),
-        );
+        self.ui.emit(&event::RecapSetAside {
+            run: run.to_string(),
+            path: recap_path.to_string(),
+            rejected: rejected_path.to_string(),
+            commit,
+        });
         Ok(())
     }
 }

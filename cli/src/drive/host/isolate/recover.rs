@@ -46,8 +46,10 @@ impl Host<'_> {
         self.ui.text(&format!(
             "{run}: its branch {branch} already holds its committed recap (renn stopped before merging it): it is merged, not run again."
         ));
-        self.ui
-            .event("run_recovered", json!({ "run": run, "branch": branch }));
+        self.ui.emit(&event::RunRecovered {
+            run: run.clone(),
+            branch: branch.clone(),
+        });
         self.record_start(run)?;
         Ok(Some(Event::RunnerExited {
             run: run.clone(),

@@ -1,0 +1,324 @@
+//! The JSON contract of `--json` (docs/spec.md, "JSON output"): every object renn
+//! prints carries `"schema": SCHEMA_VERSION`; every event of the `run-stage` stream is
+//! one line, `{"event", "schema", "time", …payload}`, with the host's clock in `time`
+//! (RFC 3339, UTC). The JSON Schemas of the outputs (`schema/*.json` in the repository)
+//! are generated here from the Rust types.
+
+use crate::drive::event;
+use renn_core::run::RunId;
+use schemars::generate::SchemaSettings;
+use schemars::{JsonSchema, SchemaGenerator};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The version of the JSON shapes renn prints; it changes when a shape changes in a
+/// way a reader could notice (a field removed, renamed or retyped).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The key holding [`SCHEMA_VERSION`] in every object renn prints.
+pub const SCHEMA_KEY: &str = "schema";
+
+/// `value` with `"schema": 1` first (a value that is not an object is wrapped as
+/// `{"schema": 1, "value": …}`; every output today is an object).
+pub fn stamp(value: Value) -> Value {
+    let mut out = Map::new();
+    out.insert(SCHEMA_KEY.into(), SCHEMA_VERSION.into());
+    match value {
+        Value::Object(m) => out.extend(m),
+        other => {
+            out.insert("value".into(), other);
+        }
+    }
+    Value::Object(out)
+}
+
+/// One event line (no newline): `{"event": name, "schema": 1, "time": …, …data}`.
+pub fn event_line(name: &str, data: Value, time: &str) -> String {
+    let mut out = Map::new();
+    out.insert("event".into(), name.into());
+    out.insert(SCHEMA_KEY.into(), SCHEMA_VERSION.into());
+    out.insert("time".into(), time.into());
+    match data {
+        Value::Object(m) => out.extend(m.into_iter().filter(|(k, _)| k != "event")),
+        Value::Null => {}
+        other => {
+            out.insert("data".into(), other);
+        }
+    }
+    serde_json::to_string(&Value::Object(out)).unwrap_or_default()
+}
+
+/// `{"schema": 1, "error": report}`: how every failure is printed with `--json`.
+pub fn error_value(report: &renn_core::error::ErrorReport) -> Value {
+    stamp(serde_json::json!({ "error": report }))
+}
+
+/// Now, as RFC 3339 in UTC with milliseconds: `2026-03-01T09:30:00.250Z`.
+pub fn now_rfc3339() -> String {
+    let d = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    rfc3339(d.as_secs(), d.subsec_millis())
+}
+
+/// `secs` after the epoch (and `millis`), as RFC 3339 in UTC.
+pub fn rfc3339(secs: u64, millis: u32) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{millis:03}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// `renn branch --json`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct BranchOutput {
+    pub strategy: renn_core::config::BranchingStrategy,
+    /// Null for branching strategy `none`.
+    pub branch: Option<String>,
+}
+
+/// Which prompt `renn prompt` printed.
+#[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PromptKind {
+    Runner,
+    Continuation,
+}
+
+/// `renn prompt --json`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PromptOutput {
+    pub run: RunId,
+    pub prompt: PromptKind,
+    pub text: String,
+}
+
+/// `{"error": …}`, on stderr, of every command that fails.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ErrorOutput {
+    pub error: renn_core::error::ErrorReport,
+}
+
+/// The shipped schemas: file stem (`schema/<stem>.json`) and schema.
+pub fn schemas() -> Vec<(&'static str, Value)> {
+    vec![
+        ("plan", output::<renn_core::Plan>("renn plan --json")),
+        (
+            "validate",
+            output::<renn_core::project::Validation>("renn validate --json"),
+        ),
+        (
+            "proof",
+            output::<renn_core::project::ProofView>("renn proof --json"),
+        ),
+        (
+            "models",
+            output::<renn_core::models::Models>("renn models --json"),
+        ),
+        ("next", output::<renn_core::next::Next>("renn next --json")),
+        ("branch", output::<BranchOutput>("renn branch --json")),
+        ("prompt", output::<PromptOutput>("renn prompt --json")),
+        (
+            "parse-return",
+            output::<renn_core::returns::AgentReturn>("renn parse-return --json"),
+        ),
+        // `renn status --json` joins here when the command lands.
+        (
+            "error",
+            output::<ErrorOutput>("renn --json: any command's error (stderr)"),
+        ),
+        ("events", events_schema()),
+    ]
+}
+
+fn generator() -> SchemaGenerator {
+    SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator()
+}
+
+/// The schema of `T` with the `schema` version key every output carries.
+fn output<T: JsonSchema>(title: &str) -> Value {
+    let mut generator = generator();
+    let root = generator.root_schema_for::<T>();
+    let mut value = root.to_value();
+    let obj = value.as_object_mut().expect("a schema object");
+    obj.insert("title".into(), title.into());
+    add_version(obj);
+    Value::Object(std::mem::take(obj))
+}
+
+fn version_schema() -> Value {
+    serde_json::json!({
+        "description": "The version of renn's JSON shapes (renn_cli::json::SCHEMA_VERSION).",
+        "const": SCHEMA_VERSION
+    })
+}
+
+/// Adds the required `schema` property: to an object schema, or to every branch of a
+/// `oneOf`/`anyOf` (an internally tagged enum); `allOf` parts can keep theirs.
+fn add_version(schema: &mut Map<String, Value>) {
+    let mut branched = false;
+    for key in ["oneOf", "anyOf"] {
+        if let Some(Value::Array(branches)) = schema.get_mut(key) {
+            branched = true;
+            for b in branches {
+                if let Value::Object(b) = b {
+                    add_version(b);
+                }
+            }
+        }
+    }
+    if branched {
+        return;
+    }
+    if let Some(Value::String(r)) = schema.get("$ref") {
+        // A transparent wrapper: the properties live in the referenced definition.
+        let r = r.clone();
+        schema.remove("$ref");
+        schema.insert(
+            "allOf".into(),
+            serde_json::json!([{ "$ref": r }, { "properties": { "schema": version_schema() }, "required": ["schema"] }]),
+        );
+        return;
+    }
+    let props = schema
+        .entry("properties")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if let Value::Object(p) = props {
+        p.insert(SCHEMA_KEY.into(), version_schema());
+    }
+    let req = schema
+        .entry("required")
+        .or_insert_with(|| Value::Array(Vec::new()));
+    if let Value::Array(r) = req {
+        r.push(SCHEMA_KEY.into());
+    }
+}
+
+/// One line of the `run-stage --json` stream: `oneOf` an event per name, each with
+/// `event` (its name), `schema`, `time` and its payload's fields.
+pub fn events_schema() -> Value {
+    let mut generator = generator();
+    let mut branches: Vec<(String, Value)> = event::host_event_schemas(&mut generator)
+        .into_iter()
+        .map(|(name, s)| (name.to_string(), s.to_value()))
+        .collect();
+    // The core's notices: `{"notice": NAME, …}` becomes `{"event": NAME, …}`.
+    let notice = generator
+        .subschema_for::<renn_core::execute::Notice>()
+        .to_value();
+    let notice = resolve(&generator, &notice);
+    for variant in notice["oneOf"].as_array().cloned().unwrap_or_default() {
+        let mut variant = variant;
+        let name = variant["properties"]["notice"]["const"]
+            .as_str()
+            .expect("notices are tagged")
+            .to_string();
+        let obj = variant.as_object_mut().expect("a variant object");
+        if let Some(Value::Object(p)) = obj.get_mut("properties") {
+            p.remove("notice");
+        }
+        if let Some(Value::Array(r)) = obj.get_mut("required") {
+            r.retain(|k| k != "notice");
+        }
+        branches.push((name, variant));
+    }
+    branches.sort_by(|a, b| a.0.cmp(&b.0));
+    let one_of: Vec<Value> = branches
+        .into_iter()
+        .map(|(name, payload)| {
+            serde_json::json!({
+                "title": name,
+                "allOf": [
+                    {
+                        "type": "object",
+                        "properties": {
+                            "event": { "const": name },
+                            "schema": version_schema(),
+                            "time": {
+                                "description": "When the host emitted the event: RFC 3339, UTC.",
+                                "type": "string",
+                                "format": "date-time"
+                            }
+                        },
+                        "required": ["event", "schema", "time"]
+                    },
+                    payload
+                ]
+            })
+        })
+        .collect();
+    let mut defs = Map::new();
+    for (k, v) in generator.definitions() {
+        defs.insert(k.clone(), v.clone());
+    }
+    defs.remove("Notice");
+    serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "renn --json run-stage: one event per line",
+        "oneOf": one_of,
+        "$defs": defs
+    })
+}
+
+/// `schema` itself when it is not a `$ref` to a definition; the definition otherwise.
+fn resolve(generator: &SchemaGenerator, schema: &Value) -> Value {
+    match schema["$ref"].as_str() {
+        Some(r) => {
+            let name = r.rsplit('/').next().unwrap_or_default();
+            generator
+                .definitions()
+                .get(name)
+                .cloned()
+                .unwrap_or(Value::Null)
+        }
+        None => schema.clone(),
+    }
+}
+
+/// `schema` as text, the way `schema/*.json` holds it.
+pub fn schema_text(schema: &Value) -> String {
+    serde_json::to_string_pretty(schema).expect("schemas serialise") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_of_known_instants() {
+        assert_eq!(rfc3339(0, 0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(rfc3339(951_782_400, 5), "2000-02-29T00:00:00.005Z");
+        assert_eq!(rfc3339(1_798_761_599, 999), "2026-12-31T23:59:59.999Z");
+    }
+
+    #[test]
+    fn an_event_is_one_line_with_name_version_and_time() {
+        let line = event_line(
+            "run_completed",
+            serde_json::json!({"run": "02-01", "text": "a\nb"}),
+            "2026-01-01T00:00:00.000Z",
+        );
+        assert!(!line.contains('\n'));
+        assert_eq!(
+            line,
+            r#"{"event":"run_completed","schema":1,"time":"2026-01-01T00:00:00.000Z","run":"02-01","text":"a\nb"}"#
+        );
+    }
+}
