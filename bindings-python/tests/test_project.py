@@ -114,8 +114,8 @@ def test_plan_markdown_is_the_execution_plan(demo: renn.Project) -> None:
 def test_validate_a_clean_stage(demo: renn.Project) -> None:
     assert demo.validate("2") == {
         "stage": demo.resolve_stage("2"),
-        "errors": 0,
-        "warnings": 0,
+        "error_count": 0,
+        "warning_count": 0,
         "diagnostics": [],
     }
 

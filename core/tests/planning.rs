@@ -546,7 +546,10 @@ fn overlapping_files_are_a_warning_when_parallelization_is_off() {
             )
         );
         assert_eq!(
-            p.diagnostics.iter().map(|d| d.one_line()).collect::<Vec<_>>(),
+            p.diagnostics
+                .iter()
+                .map(|d| d.one_line())
+                .collect::<Vec<_>>(),
             [format!(
                 "{}:6:3: runs 03-01 and 03-02 are both in batch 1 and both modify src/a.rs",
                 path("02")

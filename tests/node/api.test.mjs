@@ -84,8 +84,8 @@ for (const impl of impls) {
       test('validate: a clean stage', () => {
         assert.deepStrictEqual(project.validate('2'), {
           stage: { number: '02', name: 'accounts', dir: '.renn/stages/02-accounts' },
-          errors: 0,
-          warnings: 0,
+          error_count: 0,
+          warning_count: 0,
           diagnostics: [],
         })
       })
