@@ -77,7 +77,7 @@ pub fn notice_text(notice: &Notice, state: &StageRun, plan: &Plan) -> Option<Str
         }
         Notice::RunSkipped { run } => format!("– Run {run} skipped at its gate\n"),
         Notice::Resumed { at } => {
-            let stage = &state.stage.number;
+            let stage = state.stage.number.unpadded();
             match at {
                 AfterRuns::Finished => format!("Stage {stage} is already complete.\n"),
                 AfterRuns::Audit => format!("Every run of stage {stage} is complete, but its goal is not verified: the auditor runs.\n"),
