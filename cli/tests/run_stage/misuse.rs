@@ -119,3 +119,42 @@ fn renn(dir: &Path, args: &[&str]) -> String {
         .unwrap();
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+#[test]
+fn a_failed_runs_dependents_are_skipped_and_the_report_says_why() {
+    let p = Project::new(&[spec(1, 1), spec(2, 1), spec(3, 2), spec(4, 2)], json!({}));
+    // 03-03 needs 03-01's work; 03-04 needs only 03-02's.
+    let run3 = ".renn/stages/03-auth/03-03-run.md";
+    let text = p
+        .read(run3)
+        .replacen("batch: 2\n", "batch: 2\ndepends_on: [\"03-01\"]\n", 1);
+    p.write(run3, &text);
+    git(p.path(), &["commit", "-qam", "03-03 depends on 03-01"]);
+    p.scenario("03-01", "fail");
+    let r = p.run_stage(&["--on-failure", "continue"]);
+    r.expect(3);
+    let blocked = r.named("run_blocked");
+    assert_eq!(blocked.len(), 1, "{:?}", r.names());
+    assert_eq!(
+        (blocked[0]["run"].as_str(), blocked[0]["by"].as_str()),
+        (Some("03-03"), Some("03-01"))
+    );
+    let mut spawned = r.spawned();
+    spawned.sort();
+    assert_eq!(spawned, ["03-01", "03-02", "03-04"], "03-03 never starts");
+    // On the terminal: the failed run and its blocked dependent are the report's issues.
+    let plain = renn(p.path(), &["run-stage", "3", "--on-failure", "continue"]);
+    let issues = plain
+        .split("### Issues Encountered")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(issues.contains("**03-01**"), "{plain}");
+    assert!(
+        issues.contains("**03-03**") && issues.contains("blocked by 03-01"),
+        "{plain}"
+    );
+    assert!(
+        plain.contains("Run 03-03 skipped: blocked by 03-01"),
+        "{plain}"
+    );
+}
