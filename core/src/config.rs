@@ -156,6 +156,9 @@ pub struct Config {
     #[serde(skip_serializing_if = "Map::is_empty")]
     #[cfg_attr(feature = "wasm", tsify(optional, type = "Record<string, unknown>"))]
     pub extra: Map<String, Value>,
+    /// A warning for each unknown key (`config-unknown-key`), naming the closest known one.
+    #[serde(skip)]
+    pub warnings: Vec<Diagnostic>,
 }
 
 pub const DEFAULT_STAGE_BRANCH_TEMPLATE: &str = "renn/stage-{stage}-{slug}";
@@ -190,6 +193,7 @@ impl Default for Config {
             auditor: true,
             isolation: Isolation::default(),
             extra: Map::new(),
+            warnings: Vec::new(),
         }
     }
 }
@@ -204,6 +208,9 @@ impl Config {
         config.extra = all
             .into_iter()
             .filter(|(k, _)| !KNOWN_KEYS.contains(&k.as_str()))
+            .collect();
+        config.warnings = (config.extra.keys())
+            .map(|k| unknown_key(text, k, KNOWN_KEYS))
             .collect();
         Ok(config.gitignored(renn_gitignored))
     }
@@ -248,6 +255,42 @@ impl Config {
     }
 }
 
+/// The warning for a top-level key renn does not read: kept, but probably a typo.
+fn unknown_key(text: &str, key: &str, known: &[&str]) -> Diagnostic {
+    let d = Diagnostic::warning(
+        "config-unknown-key",
+        format!("unknown key \"{key}\": renn ignores it"),
+    )
+    .in_file(CONFIG_PATH)
+    .at(key_position(text, key));
+    match closest(key, known) {
+        Some(k) => d.with_hint(format!("did you mean \"{k}\"?")),
+        None => d.with_hint("config.json keys are listed in the README (config.json)"),
+    }
+}
+
+/// The known key most like `key`, if one is close enough to be a typo of it.
+pub(crate) fn closest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(key, k), *k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 4))
+        .min()
+        .map(|(_, k)| k)
+}
+
+/// Where `"key":` is first written (serde_json keeps no positions for keys).
+fn key_position(text: &str, key: &str) -> Option<Position> {
+    let quoted = format!("\"{key}\"");
+    let at = text.match_indices(&quoted).find_map(|(i, _)| {
+        let rest = text[i + quoted.len()..].trim_start();
+        rest.starts_with(':').then_some(i)
+    })?;
+    let line = text[..at].matches('\n').count() + 1;
+    let column = text[..at].rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    Some(Position::new(line as u32, column as u32))
+}
+
 fn diagnose(text: &str, e: &serde_json::Error) -> Diagnostic {
     let full = e.to_string();
     let suffix = format!(" at line {} column {}", e.line(), e.column());
@@ -255,6 +298,13 @@ fn diagnose(text: &str, e: &serde_json::Error) -> Diagnostic {
     let diagnostic = match e.classify() {
         serde_json::error::Category::Data => Diagnostic::error("config-invalid", message),
         _ => Diagnostic::error("config-syntax", format!("invalid JSON: {message}")),
+    };
+    let diagnostic = match unknown_field(message) {
+        Some((field, expected)) => match closest(field, &expected) {
+            Some(k) => diagnostic.with_hint(format!("did you mean \"{k}\"?")),
+            None => diagnostic.with_hint(format!("known keys: {}", expected.join(", "))),
+        },
+        None => diagnostic,
     };
     let diagnostic = if text.trim().is_empty() {
         diagnostic.with_hint("an empty file is not valid JSON; write {} to use every default")
@@ -266,6 +316,14 @@ fn diagnose(text: &str, e: &serde_json::Error) -> Diagnostic {
     diagnostic
         .in_file(CONFIG_PATH)
         .at(Some(Position::new(line as u32, column)))
+}
+
+/// The field and the expected ones of serde's "unknown field `x`, expected one of `a`, `b`".
+fn unknown_field(message: &str) -> Option<(&str, Vec<&str>)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (field, rest) = rest.split_once('`')?;
+    let expected = rest.split('`').skip(1).step_by(2).collect();
+    Some((field, expected))
 }
 
 /// serde_json counts columns in bytes; diagnostics count characters.

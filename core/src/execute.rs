@@ -118,6 +118,10 @@ pub struct RunState {
     pub earlier_rows: Vec<CompletedTask>,
     /// While the evidence is checked: the row that stands for each task.
     pub rows: Vec<CompletedTask>,
+    /// The runs it depends on (`depends_on`): when one of them fails or is skipped,
+    /// this run is skipped too, "blocked by" it.
+    #[serde(default)]
+    pub depends_on: Vec<RunId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -239,6 +243,7 @@ impl StageRun {
                 tasks: r.work.clone(),
                 earlier_rows: Vec::new(),
                 rows: Vec::new(),
+                depends_on: r.depends_on.clone(),
             })
             .collect();
         Self {

@@ -126,6 +126,17 @@ impl Plan {
     pub fn render_markdown(&self) -> String {
         let mut out = String::from("## Execution Plan\n\n");
         let total: usize = self.batches.iter().map(|b| b.runs.len()).sum();
+        if self.is_complete() {
+            let _ = writeln!(
+                out,
+                "**Stage {}: {}** — complete: every run has its recap ({}).",
+                self.stage.number.unpadded(),
+                self.stage.title,
+                plural(self.runs.len(), "run"),
+            );
+            self.render_warnings(&mut out);
+            return out;
+        }
         let _ = writeln!(
             out,
             "**Stage {}: {}** — {} across {}\n",
@@ -152,13 +163,42 @@ impl Plan {
             }
         }
         self.render_skipped(&mut out);
+        self.render_warnings(&mut out);
+        out
+    }
+
+    /// Every run of the stage has its recap: nothing is left to execute.
+    pub fn is_complete(&self) -> bool {
+        !self.runs.is_empty() && self.runs.iter().all(|r| r.complete)
+    }
+
+    /// `--batch N` must name one of the stage's batches (complete or not).
+    pub fn check_batch(&self, batch: u32) -> Result<(), Diagnostic> {
+        let mut known: Vec<u32> = self.runs.iter().map(|r| r.batch).collect();
+        known.sort_unstable();
+        known.dedup();
+        if known.contains(&batch) {
+            return Ok(());
+        }
+        let list: Vec<String> = known.iter().map(u32::to_string).collect();
+        Err(Diagnostic::error(
+            "no-such-batch",
+            format!(
+                "stage {} has no batch {batch}",
+                self.stage.number.unpadded()
+            ),
+        )
+        .in_file(&self.stage.dir)
+        .with_hint(format!("its batches: {}", list.join(", "))))
+    }
+
+    fn render_warnings(&self, out: &mut String) {
         if !self.diagnostics.is_empty() {
             out.push_str("\n**Warnings:**\n");
             for w in &self.diagnostics {
                 let _ = writeln!(out, "- {}", w.one_line());
             }
         }
-        out
     }
 
     fn render_skipped(&self, out: &mut String) {

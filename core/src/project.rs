@@ -127,12 +127,17 @@ impl Project {
             return Err(Error::InvalidPlan(ds));
         }
         let title = self.stage_title(&inv.stage);
-        Ok(plan::build(inv, title, opts))
+        let mut plan = plan::build(inv, title, opts);
+        // A typo'd config key is a warning wherever the plan is shown.
+        plan.diagnostics
+            .extend(self.config.warnings.iter().cloned());
+        Ok(plan)
     }
 
     pub fn validate(&self, stage_arg: &str) -> Result<Validation> {
         let inv = self.inventory(stage_arg)?;
         let mut diagnostics = inv.diagnostics;
+        diagnostics.extend(self.config.warnings.iter().cloned());
         diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity));
         let errors = diagnostics.iter().filter(|d| d.is_error()).count();
         Ok(Validation {

@@ -124,9 +124,20 @@ pub fn aggregate(stage: &StageInfo, outcomes: &[RunOutcome]) -> String {
         let _ = writeln!(out, "{}. **{}**: {}", i + 1, o.id, detail(o));
     }
     out.push_str("\n### Issues Encountered\n\n");
-    let issues: Vec<(&RunId, &str)> = outcomes
+    // Runs that failed or were skipped first: they are why the stage is not complete.
+    let unfinished: Vec<(&RunId, String)> = outcomes
         .iter()
-        .filter_map(|o| Some((&o.id, o.recap.as_ref()?.issues.as_deref()?)))
+        .filter(|o| matches!(o.status, RunStatus::Failed | RunStatus::Skipped))
+        .map(|o| (&o.id, detail(o)))
+        .collect();
+    let issues: Vec<(&RunId, &str)> = unfinished
+        .iter()
+        .map(|(id, d)| (*id, d.as_str()))
+        .chain(
+            outcomes
+                .iter()
+                .filter_map(|o| Some((&o.id, o.recap.as_ref()?.issues.as_deref()?))),
+        )
         .collect();
     if issues.is_empty() {
         out.push_str("None\n");

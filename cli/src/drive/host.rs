@@ -183,8 +183,17 @@ impl<'u> Host<'u> {
             return Ok(StageExit::Done);
         }
         // Where the stage stands is the core's to decide, from what is on disk.
+        // Misuse is refused before anything runs.
+        if let Some(batch) = self.opts.only_batch {
+            self.plan
+                .check_batch(batch)
+                .map_err(renn_core::Error::from)?;
+        }
         let on_disk = self.on_disk()?;
         let state = execute::resume(&self.plan, self.settings(), &on_disk);
+        if let Some((target, _)) = &self.respond {
+            (state.check_answer_for(target)).map_err(renn_core::Error::from)?;
+        }
         // The seed: nothing left to run is reported (by the plan) and not an error.
         if !state.has_work() {
             return Ok(StageExit::Done);

@@ -34,6 +34,7 @@ pub fn notice_event(notice: &Notice) -> (&'static str, Value) {
         Notice::GateResolved { .. } => "gate_resolved",
         Notice::ContinuationResumed { .. } => "continuation_resumed",
         Notice::RunSkipped { .. } => "run_skipped",
+        Notice::RunBlocked { .. } => "run_blocked",
         Notice::BatchCompleted { .. } => "batch_completed",
         Notice::StageSummary => "stage_summary",
         Notice::Resumed { .. } => "resumed",

@@ -30,6 +30,36 @@ fn an_agent_that_rewrites_pulse_and_track_sees_them_restored() {
 }
 
 #[test]
+fn a_worktree_agent_that_commits_pulse_and_track_does_not_get_them_merged() {
+    let p = Project::new(
+        &[spec(1, 1), spec(2, 1)],
+        json!({ "auditor": false, "isolation": "worktree" }),
+    );
+    p.scenario("03-02", "edit-pulse");
+    let r = p.run_stage(&[]);
+    r.expect(0);
+    let restored: Vec<(&str, &str)> = (r.named("state_restored").iter())
+        .map(|e| (e["run"].as_str().unwrap(), e["path"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        restored,
+        [("03-02", ".renn/pulse.md"), ("03-02", ".renn/track.md")]
+    );
+    let pulse = p.read(".renn/pulse.md");
+    assert!(pulse.contains("- keep this line"), "{pulse}");
+    assert!(!pulse.contains("the agent was here"), "{pulse}");
+    assert!(p.read(".renn/track.md").contains("- [x] **Stage 3: Auth**"));
+    let head_pulse = git(p.path(), &["show", "HEAD:.renn/pulse.md"]);
+    assert!(head_pulse.contains("- keep this line"), "{head_pulse}");
+    // The agent's work is merged; only its edits of renn's documents are undone.
+    let log = git(p.path(), &["log", "--format=%s"]);
+    assert!(
+        log.contains("renn restores .renn/pulse.md, .renn/track.md"),
+        "{log}"
+    );
+}
+
+#[test]
 fn an_agent_that_switches_the_main_trees_branch_fails_its_run() {
     let p = Project::new(&[spec(1, 1)], json!({ "auditor": false }));
     p.scenario("03-01", "switch-branch");

@@ -9,6 +9,7 @@ mod evidence;
 mod guard;
 mod lock;
 mod merges;
+mod misuse;
 mod resume;
 mod safety;
 mod scenarios;

@@ -70,7 +70,7 @@ fn a_failure_asks_continue_or_stop_on_the_terminal() {
     p.scenario("03-01", "fail");
     let (code, screen) = on_terminal(&p, "c\n");
     assert!(
-        screen.contains("Continue with remaining batches or stop?"),
+        screen.contains("[c]ontinue with the remaining batches"),
         "{screen}"
     );
     assert_eq!(code, 3, "continued, but 03-01 failed: {screen}");

@@ -61,9 +61,10 @@ impl Retries {
     }
 }
 
-/// `agent` as written: every key optional, resolved against the profile.
+/// `agent` as written: every key optional, resolved against the profile. An unknown
+/// key is an error: a typo'd `command` must never silently run the default agent.
 #[derive(Deserialize, Default)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub(super) struct AgentFields {
     profile: Profile,
     permissions: Permissions,

@@ -265,6 +265,7 @@ impl<'de> Deserialize<'de> for Settings {
             auditor: f.auditor,
             isolation: f.isolation,
             extra: Default::default(),
+            warnings: Vec::new(),
         }))
     }
 }

@@ -434,3 +434,31 @@ fn retries_back_off_doubling_up_to_a_cap() {
         .message
         .contains("`agent.profile` must be one of claude, codex, gemini"));
 }
+
+#[test]
+fn an_unknown_top_level_key_is_a_warning_naming_the_closest_known_key() {
+    let text =
+        "{\n  \"horsepower\": \"budget\",\n  \"paralellization\": false,\n  \"my_notes\": 1\n}";
+    let c = Config::parse(text, false).unwrap();
+    assert!(c.parallelization.enabled, "the typo is not read as the key");
+    let [typo, notes] = &c.warnings[..] else {
+        panic!("{:?}", c.warnings)
+    };
+    assert_eq!(typo.code, "config-unknown-key");
+    assert_eq!((typo.line, typo.column), (Some(3), Some(3)));
+    assert_eq!(
+        typo.hint.as_deref(),
+        Some("did you mean \"parallelization\"?")
+    );
+    assert!(!notes.hint.as_deref().unwrap_or("").contains("did you mean"));
+}
+
+#[test]
+fn an_unknown_key_inside_agent_is_an_error_so_the_default_agent_never_runs_instead() {
+    let text = "{\"agent\": {\"comand\": [\"my-agent\"]}}";
+    let e = Config::parse(text, false).unwrap_err();
+    assert_eq!(e.code, "config-invalid");
+    assert!(e.message.contains("comand"), "{}", e.message);
+    assert_eq!(e.hint.as_deref(), Some("did you mean \"command\"?"));
+    assert_eq!(e.line, Some(1));
+}

@@ -62,6 +62,12 @@ pub enum Notice {
     RunSkipped {
         run: RunId,
     },
+    /// A run one of whose dependencies failed or was skipped: it is skipped, since
+    /// `depends_on` says it needs that run's work.
+    RunBlocked {
+        run: RunId,
+        by: RunId,
+    },
     BatchCompleted {
         batch: u32,
     },

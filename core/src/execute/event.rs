@@ -21,8 +21,11 @@ pub enum Exit {
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "snake_case")]
 pub enum FailureChoice {
+    /// Go on with the remaining batches; the failed runs' dependents are skipped.
     Continue,
     Stop,
+    /// Start the failed runs of the batch again.
+    Retry,
 }
 
 impl FailureChoice {
@@ -30,7 +33,8 @@ impl FailureChoice {
     /// "continue" goes on; anything else (no answer included) stops, which loses nothing.
     pub fn read(text: Option<&str>) -> Self {
         match text.map(|t| t.trim().to_ascii_lowercase()).as_deref() {
-            Some("c" | "continue") => Self::Continue,
+            Some("c" | "continue" | "skip") => Self::Continue,
+            Some("r" | "retry") => Self::Retry,
             _ => Self::Stop,
         }
     }

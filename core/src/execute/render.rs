@@ -76,8 +76,11 @@ pub fn notice_text(notice: &Notice, state: &StageRun, plan: &Plan) -> Option<Str
             gate_text(gate, plan)
         }
         Notice::RunSkipped { run } => format!("– Run {run} skipped at its gate\n"),
+        Notice::RunBlocked { run, by } => {
+            format!("– Run {run} skipped: blocked by {by}, which did not complete (depends_on)\n")
+        }
         Notice::Resumed { at } => {
-            let stage = &state.stage.number;
+            let stage = state.stage.number.unpadded();
             match at {
                 AfterRuns::Finished => format!("Stage {stage} is already complete.\n"),
                 AfterRuns::Audit => format!("Every run of stage {stage} is complete, but its goal is not verified: the auditor runs.\n"),

@@ -32,6 +32,9 @@ pub enum AfterRuns {
     Commit,
 }
 
+/// What `--respond` names to answer the proof's human verification.
+pub const VERIFICATION: &str = "verification";
+
 /// A file of the stage as the host found it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
@@ -122,6 +125,53 @@ impl StageRun {
     /// Whether `Start` has anything to do: runs to execute, or a step after them.
     pub fn has_work(&self) -> bool {
         self.after_runs.is_some() || !self.batches.is_empty()
+    }
+
+    /// What waits for the user's answer: runs at a recorded gate, and `verification`
+    /// when the proof's human checks wait.
+    pub fn awaiting_answers(&self) -> Vec<String> {
+        let mut waiting: Vec<String> = (self.runs.iter())
+            .filter(|r| r.status == super::RunStatus::AtGate)
+            .map(|r| r.id.to_string())
+            .collect();
+        if let Some(AfterRuns::Route { proof }) = &self.after_runs {
+            let asks = matches!(
+                proof.route(&self.stage.number.unpadded()),
+                proof::Route::AskHuman { .. }
+            );
+            if asks && proof.status != proof::ProofStatus::Passed {
+                waiting.push(VERIFICATION.into());
+            }
+        }
+        waiting
+    }
+
+    /// `--respond TARGET …` must answer something that waits (a run id, or
+    /// `verification`): an answer for nothing would be dropped while the stage runs.
+    pub fn check_answer_for(&self, target: &str) -> Result<(), crate::Diagnostic> {
+        let waiting = self.awaiting_answers();
+        let normalised = match crate::run::RunId::parse(target) {
+            Some(id) => id.to_string(),
+            None if target == VERIFICATION => target.to_string(),
+            None => {
+                return Err(crate::Diagnostic::error(
+                    "bad-respond",
+                    format!("'{target}' is neither a run id (such as 03-02) nor `verification`"),
+                ))
+            }
+        };
+        if waiting.contains(&normalised) {
+            return Ok(());
+        }
+        let hint = match waiting.is_empty() {
+            true => "nothing waits for an answer: run the stage without --respond".to_string(),
+            false => format!("waiting for an answer: {}", waiting.join(", ")),
+        };
+        let what = match normalised == VERIFICATION {
+            true => "the proof has no human verification waiting".to_string(),
+            false => format!("run {normalised} has no gate waiting for an answer"),
+        };
+        Err(crate::Diagnostic::error("respond-not-waiting", what).with_hint(hint))
     }
 
     /// Whether the execution will start agents: runners, or the auditor (the host

@@ -128,6 +128,18 @@ fn apply(state: &mut StageRun, event: Event, out: &mut Vec<Action>) -> Result<()
                 ));
             };
             match choice {
+                FailureChoice::Retry => {
+                    state.phase = Phase::Batch { index };
+                    let batch = state.batches[index];
+                    for r in state.runs.iter_mut() {
+                        if r.batch == batch && r.status == RunStatus::Failed {
+                            r.status = RunStatus::Pending;
+                            r.failure = None;
+                            r.retries = 0;
+                        }
+                    }
+                    advance(state, out);
+                }
                 FailureChoice::Continue => next_batch(state, index, out),
                 FailureChoice::Stop => finish(
                     state,
@@ -246,6 +258,7 @@ fn begin_batch(state: &mut StageRun, index: usize, out: &mut Vec<Action>) {
         .map(|r| r.id.clone())
         .collect();
     out.push(Action::Notify(Notice::BatchStarted { batch, runs }));
+    block_dependents(state, batch, out);
     // Gates answered before an interrupted execution ended: their continuations go on.
     for r in state.runs.iter().filter(|r| r.batch == batch) {
         if let (RunStatus::Pending, Some((_, response))) = (r.status, &r.resume) {
@@ -267,6 +280,32 @@ fn begin_batch(state: &mut StageRun, index: usize, out: &mut Vec<Action>) {
             run: r.id.clone(),
             gate,
         });
+    }
+}
+
+/// Skips the runs of `batch` that depend on a run that failed or was skipped: the
+/// workflow's "skip dependent runs entirely" — they need work that is not there.
+fn block_dependents(state: &mut StageRun, batch: u32, out: &mut Vec<Action>) {
+    for i in 0..state.runs.len() {
+        let r = &state.runs[i];
+        if r.batch != batch || r.status != RunStatus::Pending {
+            continue;
+        }
+        let by = r.depends_on.iter().find(|d| {
+            state
+                .run(d)
+                .is_some_and(|dep| matches!(dep.status, RunStatus::Failed | RunStatus::Skipped))
+        });
+        if let Some(by) = by.cloned() {
+            let run = &mut state.runs[i];
+            run.status = RunStatus::Skipped;
+            run.resume = None;
+            run.failure = Some(format!("blocked by {by}, which did not complete"));
+            out.push(Action::Notify(Notice::RunBlocked {
+                run: run.id.clone(),
+                by,
+            }));
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! One table test per rule of the seed, then properties over random event sequences.
 
+mod dependents;
 mod evidence;
 mod failures;
 mod merges;
@@ -298,7 +299,7 @@ fn a_failed_run_asks_and_the_answer_decides() {
     assert_eq!(
         spawned(&a),
         [id(3)],
-        "continue: dependent runs are still attempted"
+        "continue: a run that does not depend on it still runs"
     );
     let a = d.complete(3);
     assert_eq!(

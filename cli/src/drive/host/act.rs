@@ -82,18 +82,7 @@ impl Host<'_> {
                 rejected_path,
             } => self.set_aside(&run, &recap_path, &rejected_path)?,
             Action::AskGate { run, gate } => self.ask_gate(&run, &gate, queue)?,
-            Action::AskFailure { failed } => {
-                let list: Vec<String> = failed
-                    .iter()
-                    .map(|(r, why)| format!("{r}: {why}"))
-                    .collect();
-                let answer = self.ui.ask(&format!(
-                    "Failed: {}. Continue with remaining batches or stop? [c/s]:",
-                    list.join("; ")
-                ));
-                let choice = execute::FailureChoice::read(answer.as_deref());
-                queue.push_back(Event::FailureChosen { choice });
-            }
+            Action::AskFailure { failed } => self.ask_failure(&failed, queue),
             Action::SpawnAuditor => self.spawn_auditor()?,
             Action::ReadProof => {
                 let path = proof::path(&self.plan.stage);
@@ -371,6 +360,42 @@ impl Host<'_> {
         }
         queue.push_back(Event::answered(run.clone(), answer));
         Ok(())
+    }
+
+    /// "Retry, continue, stop, or show the log?" — the log is shown here and the
+    /// question asked again; the other answers are the core's to read.
+    fn ask_failure(&mut self, failed: &[(RunId, String)], queue: &mut VecDeque<Event>) {
+        let list: Vec<String> = failed
+            .iter()
+            .map(|(r, why)| format!("{r}: {why}"))
+            .collect();
+        loop {
+            let answer = self.ui.ask(&format!(
+                "Failed: {}. [r]etry them, [c]ontinue with the remaining batches (their dependents are skipped), [s]top, or show the [l]og? [r/c/s/l]:",
+                list.join("; ")
+            ));
+            if matches!(answer.as_deref().map(str::trim), Some("l" | "log")) {
+                for (run, _) in failed {
+                    self.show_log_tail(run);
+                }
+                continue;
+            }
+            let choice = execute::FailureChoice::read(answer.as_deref());
+            queue.push_back(Event::FailureChosen { choice });
+            return;
+        }
+    }
+
+    /// The end of the run's latest agent log.
+    fn show_log_tail(&mut self, run: &RunId) {
+        let label = run.to_string();
+        let n = self.attempts.get(&label).copied().unwrap_or(1);
+        let rel = format!("{}/logs/{label}-{n}.log", self.plan.stage.dir);
+        let text = self.read(&rel).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        let tail = lines[lines.len().saturating_sub(30)..].join("\n");
+        self.ui
+            .text(&format!("── {rel} (last 30 lines) ──\n{tail}\n"));
     }
 
     pub(super) fn ask_verification(&mut self, checklist: &[String], queue: &mut VecDeque<Event>) {

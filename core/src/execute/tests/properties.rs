@@ -59,11 +59,11 @@ fn pick(state: &StageRun, c: u8) -> Event {
     match &state.phase {
         Phase::Ready => Event::Start,
         Phase::FailureChoice { .. } => Event::FailureChosen {
-            choice: if c % 2 == 0 {
-                FailureChoice::Continue
-            } else {
-                FailureChoice::Stop
-            },
+            choice: [
+                FailureChoice::Continue,
+                FailureChoice::Stop,
+                FailureChoice::Retry,
+            ][c as usize % 3],
         },
         Phase::Auditing => Event::AuditorExited {
             stderr: String::new(),
@@ -150,7 +150,7 @@ fn pick(state: &StageRun, c: u8) -> Event {
     }
 }
 
-fn check(before: &StageRun, after: &StageRun, actions: &[Action]) {
+fn check(before: &StageRun, after: &StageRun, actions: &[Action], retry: bool) {
     for a in actions {
         if let Action::SpawnRunner { run, .. } = a {
             let was = before.run(run).unwrap().status;
@@ -186,8 +186,19 @@ fn check(before: &StageRun, after: &StageRun, actions: &[Action]) {
         assert!(a.status != RunStatus::Done || a.recap.is_some());
         assert!(a.status != RunStatus::Failed || a.failure.is_some());
         assert!(a.spawns >= b.spawns);
-        if b.status.is_settled() {
-            assert_eq!(a.status, b.status, "a settled run never changes");
+        let retried = retry && b.status == RunStatus::Failed && a.status != RunStatus::Failed;
+        if b.status.is_settled() && !retried {
+            assert_eq!(
+                a.status, b.status,
+                "a settled run never changes but by a retry"
+            );
+        }
+        // A run whose dependency did not complete never starts.
+        if a.status.is_active() && b.status == RunStatus::Pending {
+            for dep in &a.depends_on {
+                let dep = after.run(dep).map(|d| d.status);
+                assert!(dep.is_none_or(|s| s == RunStatus::Done), "{a:?}");
+            }
         }
     }
     if let Phase::Batch { index } = after.phase {
@@ -215,9 +226,11 @@ proptest! {
             prop_assert_eq!(&restored, &state);
             let event = pick(&state, c);
             let again = next(restored, event.clone()).map(|(s, a)| (s.save(), a));
+            let event_was = event.clone();
             if let Ok((after, actions)) = next(state.clone(), event) {
                 prop_assert_eq!(again.as_ref().ok(), Some(&(after.save(), actions.clone())));
-                check(&state, &after, &actions);
+                let retry = matches!(event_was, Event::FailureChosen { choice: FailureChoice::Retry });
+                check(&state, &after, &actions, retry);
                 let finishes = actions.iter().filter(|a| matches!(a, Action::Finish(_))).count();
                 prop_assert_eq!(finishes > 0, after.is_finished() && !state.is_finished());
                 state = after;

@@ -88,6 +88,7 @@ impl Host<'_> {
                 None => self.git.head()?,
             },
         };
+        self.restore_docs_on_branch(&h.run, &tree, &fork)?;
         // What is merged is the branch: its recap counts. Uncommitted documents (commit_docs
         // off, `.renn` ignored) exist only in the worktree.
         let recap = if self.config().commit_docs {
@@ -108,6 +109,45 @@ impl Host<'_> {
             outside_run: facts.outside,
             branch: Some(branch),
         })
+    }
+
+    /// pulse.md and track.md are renn's in a worktree too: a runner that committed
+    /// changes to them on its branch would have them merged into the stage, replacing the
+    /// user's text. They are put back as they were at the fork, in a commit of renn's on
+    /// the branch, and said (the main tree's agents are checked by `guard.rs`).
+    fn restore_docs_on_branch(&mut self, run: &RunId, tree: &Path, fork: &str) -> Result<()> {
+        let git = self.git.in_tree(tree);
+        let mut changed = Vec::new();
+        for path in [PULSE_PATH, TRACK_PATH] {
+            let before = git.file_at(fork, path)?;
+            if git.file_at("HEAD", path)? == before {
+                continue;
+            }
+            match &before {
+                Some(text) => write_atomic(tree, path, text.as_bytes())?,
+                None => {
+                    let _ = std::fs::remove_file(tree.join(path));
+                }
+            }
+            changed.push(path);
+        }
+        if changed.is_empty() {
+            return Ok(());
+        }
+        git.commit_paths(
+            &changed,
+            &format!("chore({run}): renn restores {}", changed.join(", ")),
+        )?;
+        for path in changed {
+            self.ui.text(&format!(
+                "warning: {run}'s agent changed {path} on its branch; renn restored it before the merge (pulse.md and track.md are renn's to edit)."
+            ));
+            self.ui.emit(&event::StateRestored {
+                run: run.to_string(),
+                path: path.to_string(),
+            });
+        }
+        Ok(())
     }
 
     /// A recap renn does not commit (`commit_docs` off, `.renn` ignored) would go with
