@@ -227,16 +227,38 @@ impl From<Output> for Run {
         let stdout = String::from_utf8(out.stdout).unwrap();
         let stderr = String::from_utf8(out.stderr).unwrap();
         assert!(!stderr.contains("panicked"), "{stderr}");
-        let events = stdout
+        let events: Vec<Value> = stdout
             .lines()
             .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
             .collect();
+        // The JSON contract: every event of every scenario is valid against the shipped
+        // schema/events.json, and an error is one line.
+        for event in &events {
+            let errors: Vec<String> = events_schema()
+                .iter_errors(event)
+                .map(|e| format!("{e} at {}", e.instance_path()))
+                .collect();
+            assert!(errors.is_empty(), "{errors:?}: {event}");
+        }
+        if stderr.trim_start().starts_with('{') {
+            assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+        }
         Run {
             code: out.status.code().unwrap_or(-1),
             events,
             stderr,
         }
     }
+}
+
+/// schema/events.json, compiled once.
+fn events_schema() -> &'static jsonschema::Validator {
+    static SCHEMA: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema/events.json");
+        let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        jsonschema::validator_for(&schema).unwrap()
+    })
 }
 
 impl Run {

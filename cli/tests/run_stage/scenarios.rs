@@ -133,6 +133,12 @@ fn failures_continue_or_stop_as_asked() {
         "{:?}",
         r.failures()
     );
+    let exited = r.named("run_exited");
+    let failed = exited.iter().find(|e| e["run"] == "03-01").unwrap();
+    assert_eq!(
+        (&failed["exit"], &failed["reason"]),
+        (&json!(3), &json!("failed"))
+    );
     assert!(
         r.spawned().contains(&"03-03".to_string()),
         "continue attempts the next batch"
@@ -199,6 +205,14 @@ fn a_hanging_agent_times_out() {
         "{:?}",
         r.failures()
     );
+    // `run_exited`: no exit code, the reason, and the timeout that stopped it.
+    let exited = r.named("run_exited");
+    let timed_out = exited.iter().find(|e| e["run"] == "03-01").unwrap();
+    assert_eq!(timed_out["exit"], Value::Null);
+    assert_eq!(timed_out["reason"], "timed_out");
+    assert_eq!(timed_out["timeout_secs"], 1);
+    let ok = exited.iter().find(|e| e["run"] == "03-02").unwrap();
+    assert_eq!((&ok["exit"], &ok["reason"]), (&json!(0), &json!("ok")));
 }
 
 #[test]
