@@ -160,6 +160,8 @@ fn output<T: JsonSchema>(title: &str) -> Value {
     let obj = value.as_object_mut().expect("a schema object");
     obj.insert("title".into(), title.into());
     add_version(obj);
+    // A top-level field the types do not describe is an error: the schema is complete.
+    obj.insert("unevaluatedProperties".into(), false.into());
     Value::Object(std::mem::take(obj))
 }
 
@@ -245,6 +247,8 @@ pub fn events_schema() -> Value {
         .map(|(name, payload)| {
             serde_json::json!({
                 "title": name,
+                // A field the types do not describe is an error: the schema is complete.
+                "unevaluatedProperties": false,
                 "allOf": [
                     {
                         "type": "object",

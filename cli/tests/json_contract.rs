@@ -253,3 +253,29 @@ fn single_shot_outputs_carry_the_version_and_match_their_schemas() {
     assert_eq!(value["schema"], renn_cli::json::SCHEMA_VERSION);
     assert_valid(&validator("error"), "error", &value);
 }
+
+#[test]
+fn the_event_schema_refuses_what_the_types_do_not_describe() {
+    let events = validator("events");
+    let good = serde_json::json!({
+        "event": "run_completed", "schema": 1, "time": "2026-11-24T10:00:00.000Z", "run": "02-01"
+    });
+    assert!(events.is_valid(&good));
+    let mut repeated = good.clone();
+    repeated["notice"] = "run_completed".into();
+    assert!(
+        !events.is_valid(&repeated),
+        "a repeated notice tag is refused"
+    );
+    let mut old_exit = serde_json::json!({
+        "event": "run_exited", "schema": 1, "time": "2026-11-24T10:00:00.000Z",
+        "run": "02-01", "exit": 0, "reason": "ok", "seconds": 1.5, "log": "logs/02-01-1.log"
+    });
+    assert!(events.is_valid(&old_exit));
+    old_exit["exit"] = "failed 1".into();
+    assert!(!events.is_valid(&old_exit), "exit is a number");
+    let unknown = serde_json::json!({"event": "no_such_event", "schema": 1, "time": "2026-11-24T10:00:00.000Z"});
+    assert!(!events.is_valid(&unknown));
+    let no_time = serde_json::json!({"event": "stage_summary", "schema": 1});
+    assert!(!events.is_valid(&no_time));
+}
