@@ -7,10 +7,10 @@ use crate::diagnostic::{Diagnostic, Position};
 use crate::frontmatter::{self, Node, Value};
 use crate::stage::StageNumber;
 use serde::{Deserialize, Serialize};
-use std::fmt::Write as _;
 
 mod human;
 mod lines;
+mod render;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
@@ -140,7 +140,12 @@ struct Fields {
 /// Reads proof.md; a problem that keeps it from being routed is a diagnostic naming
 /// the file, line and column.
 pub fn parse(path: &str, text: &str) -> Result<Proof, Diagnostic> {
-    let split = frontmatter::split(text).map_err(|d| d.in_file(path))?;
+    let split = frontmatter::split(text).map_err(|d| match d.code {
+        "frontmatter-missing" => d.in_file(path).with_hint(
+            "a proof starts with `---`, its YAML fields (`status:` at least), and another `---`",
+        ),
+        _ => d.in_file(path),
+    })?;
     let fields = match frontmatter::parse_yaml(split.yaml, split.yaml_line) {
         Ok(root) => from_yaml(path, &root, split.yaml_line)?,
         Err(bad) => from_lines(path, &split, bad)?,
@@ -225,8 +230,8 @@ fn from_lines(
     let mut warning = Diagnostic::warning(
         "proof-yaml",
         format!(
-            "the frontmatter is not valid YAML ({}); renn read its `status:` line (and `score:`, `verified:`) only",
-            bad.message
+            "the frontmatter is not valid YAML ({}): renn read only its `status:`, `score:` and `verified:` lines",
+            bad.message.trim_start_matches("invalid YAML in frontmatter: ")
         ),
     )
     .in_file(path)
@@ -337,81 +342,6 @@ impl Proof {
             })
             .chain(self.body_checklist.iter().cloned())
             .collect()
-    }
-
-    /// The seed's report for each route; `stage` is e.g. "3", `title` "Authentication".
-    pub fn render_markdown(&self, stage: &str, title: &str) -> String {
-        let mut out = String::new();
-        match self.route(stage) {
-            Route::UpdateTrack => {
-                let _ = writeln!(out, "## ✓ Stage {stage}: {title} — Goal Verified\n");
-                if let Some((a, b)) = self.score {
-                    let _ = writeln!(out, "**Score:** {a}/{b} must-haves verified");
-                }
-            }
-            Route::AskHuman { checklist } => {
-                let _ = writeln!(
-                    out,
-                    "## ✓ Stage {stage}: {title} — Human Verification Required\n"
-                );
-                let _ = writeln!(
-                    out,
-                    "All automated checks passed. {} items need human testing:\n",
-                    checklist.len()
-                );
-                out.push_str("### Human Verification Checklist\n\n");
-                for (i, item) in checklist.iter().enumerate() {
-                    let _ = writeln!(out, "{}. {item}", i + 1);
-                }
-                out.push_str("\n---\n\n**After testing:**\n- \"approved\" → continue to update_roadmap\n- Report issues → will route to gap closure planning\n");
-                if self.overridden {
-                    out.push_str("\n(The proof says `passed`, but it lists human verification items: renn treats it as human_needed.)\n");
-                }
-            }
-            Route::PlanGaps { next_command } => {
-                self.render_gaps(&mut out, stage, title, &next_command)
-            }
-        }
-        if !self.warnings.is_empty() {
-            out.push('\n');
-            out.push_str(&crate::diagnostic::render(&self.warnings));
-        }
-        out
-    }
-
-    fn render_gaps(&self, out: &mut String, stage: &str, title: &str, next: &str) {
-        let _ = writeln!(out, "## ⚠ Stage {stage}: {title} — Gaps Found\n");
-        if let Some((a, b)) = self.score {
-            let _ = writeln!(out, "**Score:** {a}/{b} must-haves verified");
-        }
-        let _ = writeln!(out, "**Report:** {}\n", self.path);
-        out.push_str("### What's Missing\n\n");
-        for g in &self.gaps {
-            let _ = write!(out, "- **{}** ({})", g.truth, g.status);
-            if let Some(r) = &g.reason {
-                let _ = write!(out, ": {r}");
-            }
-            out.push('\n');
-            for m in &g.missing {
-                let _ = writeln!(out, "  - missing: {m}");
-            }
-            for a in &g.artifacts {
-                let _ = writeln!(
-                    out,
-                    "  - {}{}",
-                    a.path,
-                    a.issue
-                        .as_deref()
-                        .map(|i| format!(": {i}"))
-                        .unwrap_or_default()
-                );
-            }
-        }
-        let _ = writeln!(
-            out,
-            "\n---\n\n## ▶ Next Up\n\n**Plan gap closure** — create additional runs to complete the stage\n\n`{next}`\n\n<sub>`/clear` first → fresh context window</sub>\n\n---\n\n**Also available:**\n- `cat {}` — see full report\n- `/renn.audit {stage}` — manual testing before planning",
-            self.path
-        );
     }
 }
 
