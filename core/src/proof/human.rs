@@ -87,21 +87,32 @@ pub(super) fn body_checks(body: &str) -> Vec<BodyCheck> {
     let preamble_end = subsections.first().map_or(section.end, |s| s.start);
     let mut checks = list_checks(&body[section.body_start..preamble_end]);
     for sub in subsections {
-        let mut check = BodyCheck {
-            title: Some(strip_number(sub.title).to_string()).filter(|t| !t.is_empty()),
-            ..BodyCheck::default()
-        };
         // Only the subsection's own lines, up to its first deeper heading.
         let own_end = inner
             .iter()
             .find(|s| s.start > sub.start)
             .map_or(sub.end, |s| s.start.min(sub.end));
-        for line in body[sub.body_start..own_end].lines() {
-            if let Some((label, value)) = labelled(strip_marker(line.trim()).1) {
+        let own = &body[sub.body_start..own_end];
+        if says_none(own) {
+            continue;
+        }
+        let title = strip_number(sub.title);
+        let mut check = BodyCheck {
+            title: Some(title.to_string()).filter(|t| !t.is_empty()),
+            ..BodyCheck::default()
+        };
+        let mut labels = false;
+        for line in own.lines() {
+            if let Some((label, value)) = labelled(strip_checkbox(strip_marker(line.trim()).1)) {
                 check.set(label, value);
+                labels = true;
             }
         }
-        if !check.is_empty() {
+        // An unnumbered heading over a plain list groups checks: the items are the checks.
+        let items = list_checks(own);
+        if !labels && title == sub.title.trim() && !items.is_empty() {
+            checks.extend(items);
+        } else if !check.is_empty() {
             checks.push(check);
         }
     }

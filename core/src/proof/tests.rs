@@ -258,3 +258,17 @@ fn the_proof_is_found_as_the_workflow_finds_it() {
         e.message
     );
 }
+
+#[test]
+fn an_unnumbered_subsection_over_a_plain_list_groups_its_items() {
+    let body = "## Human Verification Required\n\n### Visual checks\n- Welcome screen in dark mode\n- Logo on a retina screen\n\n### Email\nNone — covered by the mail test.\n\n### 3. Print\n- step one\n- step two\n";
+    let (_, list) = checklist("status: human_needed\n", body);
+    assert_eq!(
+        list,
+        [
+            "Welcome screen in dark mode",
+            "Logo on a retina screen",
+            "Print"
+        ]
+    );
+}
