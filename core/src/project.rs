@@ -161,12 +161,14 @@ impl Project {
     /// without run files has one too (the proof does not need them).
     pub fn proof(&self, stage_arg: &str) -> Result<ProofView> {
         let stage = self.resolve_stage(stage_arg)?;
-        let path = self.locate_proof(&stage)?.ok_or_else(|| {
-            let exact = format!("{}/{}-proof.md", stage.dir, stage.number);
-            Diagnostic::error("proof-missing", "the stage has no proof yet")
-                .in_file(exact)
-                .with_hint("the auditor writes it after every run of the stage is complete")
-        })?;
+        let path = self
+            .locate_proof(&stage.dir, &stage.number)?
+            .ok_or_else(|| {
+                let exact = format!("{}/{}-proof.md", stage.dir, stage.number);
+                Diagnostic::error("proof-missing", "the stage has no proof yet")
+                    .in_file(exact)
+                    .with_hint("the auditor writes it after every run of the stage is complete")
+            })?;
         let text = self.snapshot.text(&path)?.unwrap_or_default();
         let title = self.stage_title(&stage);
         ProofView::from_text(&path, text, &stage.number.unpadded(), &title)
@@ -176,20 +178,17 @@ impl Project {
     /// the stage directory's one `*-proof.md`; `None` when it has none.
     pub fn proof_path(&self, stage_arg: &str) -> Result<Option<String>> {
         let stage = self.resolve_stage(stage_arg)?;
-        Ok(self.locate_proof(&stage)?)
+        Ok(self.locate_proof(&stage.dir, &stage.number)?)
     }
 
-    fn locate_proof(&self, stage: &StageDir) -> std::result::Result<Option<String>, Diagnostic> {
-        let files = self
-            .snapshot
-            .children(&stage.dir)
-            .into_iter()
-            .filter(|name| {
-                self.snapshot
-                    .files
-                    .contains_key(&format!("{}/{name}", stage.dir))
-            });
-        proof::locate(&stage.dir, &stage.number, files)
+    fn locate_proof(
+        &self,
+        dir: &str,
+        number: &crate::stage::StageNumber,
+    ) -> std::result::Result<Option<String>, Diagnostic> {
+        let files = (self.snapshot.children(dir).into_iter())
+            .filter(|name| self.snapshot.files.contains_key(&format!("{dir}/{name}")));
+        proof::locate(dir, number, files)
     }
 
     fn stage_title(&self, stage: &StageDir) -> String {
