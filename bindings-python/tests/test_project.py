@@ -134,6 +134,9 @@ def test_proof_routes_a_passed_stage(demo: renn.Project) -> None:
     assert proof["score"] == [5, 5]  # a Rust tuple arrives as a list, like the JSON
     assert proof["route"] == {"route": "update_track"}
     assert proof["report"].startswith("## ✓ Stage 1: Foundation — Goal Verified")
+    assert proof["warnings"] == []
+    assert demo.proof_path("1") == proof["path"]
+    assert demo.proof_path("2") is None
 
 
 def test_runner_prompt_inlines_the_run(demo: renn.Project) -> None:

@@ -104,6 +104,9 @@ for (const impl of impls) {
         assert.ok(missing instanceof renn.InvalidFileError)
         assert.equal(missing.code, 'proof-missing')
         assert.equal(missing.path, '.renn/stages/02-accounts/02-proof.md')
+        assert.deepEqual(view.warnings, [])
+        assert.equal(project.proofPath('1'), view.path)
+        assert.equal(project.proofPath('2'), null)
       })
 
       test('runnerPrompt: the run, its file and the config inlined', () => {

@@ -63,6 +63,36 @@ fn a_proof_written_before_the_kill_is_routed_without_a_new_audit() {
 }
 
 #[test]
+fn a_proof_named_otherwise_with_malformed_yaml_is_routed_and_committed() {
+    let p = completed_stage();
+    git(p.path(), &["reset", "-q", "HEAD~1"]);
+    git(
+        p.path(),
+        &["checkout", "-q", "--", ".renn/track.md", ".renn/pulse.md"],
+    );
+    let old = ".renn/stages/03-auth/03-proof.md";
+    let text = p
+        .read(old)
+        .replacen("\nscore:", "\nscore: 2/2: all\nold_score:", 1);
+    std::fs::remove_file(p.path().join(old)).unwrap();
+    p.write(".renn/stages/03-auth/03-verification-proof.md", &text);
+    let r = p.run_stage(&[]);
+    r.expect(0);
+    assert_eq!(r.named("resumed")[0]["at"], "route");
+    let routed = &r.named("proof_routed")[0]["proof"];
+    assert_eq!(
+        routed["path"],
+        ".renn/stages/03-auth/03-verification-proof.md"
+    );
+    assert_eq!(routed["warnings"][0]["code"], "proof-yaml");
+    let committed = git(p.path(), &["show", "--name-only", "--format=", "HEAD"]);
+    assert!(
+        committed.contains(".renn/stages/03-auth/03-verification-proof.md"),
+        "{committed}"
+    );
+}
+
+#[test]
 fn a_marked_but_uncommitted_stage_is_committed() {
     let p = completed_stage();
     git(p.path(), &["reset", "-q", "--soft", "HEAD~1"]);
