@@ -111,13 +111,17 @@ def test_plan_markdown_is_the_execution_plan(demo: renn.Project) -> None:
     assert "02-06 [gap closure]" in demo.plan_markdown("2", gaps_only=True)
 
 
-def test_validate_a_clean_stage(demo: renn.Project) -> None:
-    assert demo.validate("2") == {
-        "stage": demo.resolve_stage("2"),
-        "errors": 0,
-        "warnings": 0,
-        "diagnostics": [],
-    }
+def test_validate_a_clean_stage_warns_of_the_demos_own_config_key(demo: renn.Project) -> None:
+    validation = demo.validate("2")
+    assert (validation["errors"], validation["warnings"]) == (0, 1)
+    [unknown] = validation["diagnostics"]
+    assert (unknown["code"], unknown["file"], unknown["line"], unknown["column"]) == (
+        "config-unknown-key",
+        ".renn/config.json",
+        6,
+        3,
+    )
+    assert '"editor_theme"' in unknown["message"]
 
 
 def test_branch_is_none_for_strategy_none(demo: renn.Project, demo_files: Files) -> None:

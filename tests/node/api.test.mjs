@@ -81,12 +81,22 @@ for (const impl of impls) {
         assert.ok(gaps.includes('02-06') && !gaps.includes('| 1 | 02-02'), gaps)
       })
 
-      test('validate: a clean stage', () => {
+      test("validate: a clean stage; the demo's own config key is warned about", () => {
         assert.deepStrictEqual(project.validate('2'), {
           stage: { number: '02', name: 'accounts', dir: '.renn/stages/02-accounts' },
           errors: 0,
-          warnings: 0,
-          diagnostics: [],
+          warnings: 1,
+          diagnostics: [
+            {
+              code: 'config-unknown-key',
+              severity: 'warning',
+              message: 'unknown key "editor_theme": renn ignores it',
+              file: '.renn/config.json',
+              line: 6,
+              column: 3,
+              hint: 'config.json keys are listed in the README (config.json)',
+            },
+          ],
         })
       })
 
