@@ -225,10 +225,8 @@ fn an_interrupted_worktree_run_goes_on_from_its_branch() {
     p.scenario("03-01", "first-then-hang");
     let wt = p.path().join(".renn/worktrees/03-01");
     p.kill_9_when("task 1 is committed on the run's branch", || {
-        wt.exists()
-            && git(&wt, &["log", "--format=%s"])
-                .lines()
-                .any(|s| s == "feat(03-01): task 1")
+        try_git(&wt, &["log", "--format=%s"])
+            .is_some_and(|log| log.lines().any(|s| s == "feat(03-01): task 1"))
     });
 
     p.scenario("03-01", "complete");
