@@ -135,6 +135,13 @@ impl Project {
         Ok(Json(self.inner.proof(&stage).or_throw(&env)?))
     }
 
+    /// Where the stage's proof is: `NN-proof.md`, else the stage's one `*-proof.md`;
+    /// `null` when it has none.
+    #[napi]
+    pub fn proof_path(&self, env: Env, stage: String) -> napi::Result<Option<String>> {
+        self.inner.proof_path(&stage).or_throw(&env)
+    }
+
     #[napi]
     pub fn runner_prompt(&self, env: Env, run_id: String) -> napi::Result<String> {
         self.inner.runner_prompt(&run_id).or_throw(&env)

@@ -51,6 +51,8 @@ check(loaded.validate('2').error_count === 0, 'validate')
 const branch: string | null = loaded.branch('2')
 check(branch === null, 'branch')
 check(loaded.proof('1').route.route === 'update_track', 'proof')
+const proofPath: string | null = loaded.proofPath('1')
+check(proofPath === '.renn/stages/01-foundation/01-proof.md', 'proofPath')
 const prompts: string[] = [
   loaded.runnerPrompt('02-02'),
   loaded.continuationPrompt(

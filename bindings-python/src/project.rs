@@ -97,6 +97,10 @@ impl Project {
         to_py(py, &self.inner.proof(stage).map_err(Failure::from)?)
     }
 
+    fn proof_path(&self, stage: &str) -> PyResult<Option<String>> {
+        Ok(self.inner.proof_path(stage).map_err(Failure::from)?)
+    }
+
     fn runner_prompt(&self, run_id: &str) -> PyResult<String> {
         Ok(self.inner.runner_prompt(run_id).map_err(Failure::from)?)
     }

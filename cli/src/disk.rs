@@ -4,8 +4,9 @@
 
 use crate::fsio::{self, Contents};
 use crate::{Error, Result};
+use renn_core::plan::StageInfo;
 use renn_core::snapshot::{self, FileContent, Snapshot, MAX_FILE_BYTES};
-use renn_core::{stage, Project, StageDir};
+use renn_core::{proof, stage, Project, StageDir};
 use std::fs;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
@@ -141,6 +142,25 @@ impl ProjectDir {
             source,
         }
     }
+}
+
+/// The stage's proof as the workflow finds it (`NN-proof.md`, else the one
+/// `*-proof.md`), from its directory as it is now: the auditor may just have written
+/// it. `Err` (a one-line reason) when the directory cannot be listed or two files
+/// could be the proof.
+pub fn locate_proof(root: &Path, stage: &StageInfo) -> std::result::Result<Option<String>, String> {
+    let entries = match fs::read_dir(root.join(&stage.dir)) {
+        Ok(e) => e,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("{}: {e}", stage.dir)),
+    };
+    let names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| !fs::metadata(e.path()).is_ok_and(|m| m.is_dir()))
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .collect();
+    proof::locate(&stage.dir, &stage.number, names.iter().map(String::as_str))
+        .map_err(|d| d.one_line())
 }
 
 /// Opens the project at `dir` (or the nearest one above the current directory) with

@@ -209,6 +209,8 @@ fn proof_reports_for_every_route() {
         "proof-human-needed",
         "proof-override",
         "proof-gaps-found",
+        "proof-yaml-reverification",
+        "proof-style-subsections-h3",
     ] {
         let view = open(&fixture(case), Some("3")).proof("3").unwrap();
         insta::assert_snapshot!(case, view.report);

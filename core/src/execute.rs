@@ -200,6 +200,10 @@ pub struct StageRun {
     pub after_runs: Option<AfterRuns>,
     /// Every answer the user gave, in order (for the report and for pulse.md).
     pub choices: Vec<Choice>,
+    /// The stage's proof as found on disk or routed, which may be named otherwise
+    /// than `NN-proof.md` (any one `*-proof.md`): the file the docs commit takes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proof_path: Option<String>,
 }
 
 /// One answer of the user's.
@@ -257,6 +261,7 @@ impl StageRun {
             phase: Phase::Ready,
             after_runs: None,
             choices: Vec::new(),
+            proof_path: None,
         }
     }
 

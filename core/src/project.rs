@@ -159,18 +159,38 @@ impl Project {
         Ok(branch::branch_name(&self.config, &stage, track)?)
     }
 
-    /// The stage's proof.md, parsed, with the safety rule applied and its route.
+    /// The stage's proof, parsed, with the safety rule applied and its route. A stage
+    /// without run files has one too (the proof does not need them).
     pub fn proof(&self, stage_arg: &str) -> Result<ProofView> {
-        let inv = self.inventory(stage_arg)?;
-        let title = self.stage_title(&inv.stage);
-        let info = plan::build(inv, title, PlanOptions::default()).stage;
-        let path = proof::path(&info);
-        let text = self.snapshot.text(&path)?.ok_or_else(|| {
-            Diagnostic::error("proof-missing", "the stage has no proof yet")
-                .in_file(&path)
-                .with_hint("the auditor writes it after every run of the stage is complete")
-        })?;
-        ProofView::from_text(&path, text, &info.number.unpadded(), &info.title)
+        let stage = self.resolve_stage(stage_arg)?;
+        let path = self
+            .locate_proof(&stage.dir, &stage.number)?
+            .ok_or_else(|| {
+                let exact = format!("{}/{}-proof.md", stage.dir, stage.number);
+                Diagnostic::error("proof-missing", "the stage has no proof yet")
+                    .in_file(exact)
+                    .with_hint("the auditor writes it after every run of the stage is complete")
+            })?;
+        let text = self.snapshot.text(&path)?.unwrap_or_default();
+        let title = self.stage_title(&stage);
+        ProofView::from_text(&path, text, &stage.number.unpadded(), &title)
+    }
+
+    /// Where the stage's proof is, found as the workflow finds it: `NN-proof.md`, else
+    /// the stage directory's one `*-proof.md`; `None` when it has none.
+    pub fn proof_path(&self, stage_arg: &str) -> Result<Option<String>> {
+        let stage = self.resolve_stage(stage_arg)?;
+        Ok(self.locate_proof(&stage.dir, &stage.number)?)
+    }
+
+    fn locate_proof(
+        &self,
+        dir: &str,
+        number: &crate::stage::StageNumber,
+    ) -> std::result::Result<Option<String>, Diagnostic> {
+        let files = (self.snapshot.children(dir).into_iter())
+            .filter(|name| self.snapshot.files.contains_key(&format!("{dir}/{name}")));
+        proof::locate(dir, number, files)
     }
 
     fn stage_title(&self, stage: &StageDir) -> String {

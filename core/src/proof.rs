@@ -1,12 +1,16 @@
 //! The auditor's verdict (`NN-proof.md`) and where it sends the stage next. The
-//! safety rule: a `passed` proof whose body still lists human verification items is
-//! `human_needed` — the data wins over the label.
+//! safety rule: a `passed` proof that still lists human verification items (in its
+//! frontmatter or its body) is `human_needed` — the data wins over the label.
+//! Proofs are read the way auditors write them (see docs/spec.md, "Proof and routing").
 
 use crate::diagnostic::{Diagnostic, Position};
 use crate::frontmatter::{self, Node, Value};
-use crate::markdown;
+use crate::stage::StageNumber;
 use serde::{Deserialize, Serialize};
-use std::fmt::Write as _;
+
+mod human;
+mod lines;
+mod render;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -72,25 +76,115 @@ pub struct Proof {
     pub score: Option<(u32, u32)>,
     pub verified: Option<String>,
     pub gaps: Vec<Gap>,
+    /// The frontmatter's `human_verification` list.
     pub human_verification: Vec<HumanCheck>,
-    /// List items under the body's "Human Verification" heading.
+    /// The checks of the body's "Human Verification" section (list items, numbered
+    /// lines, numbered subsections) that the frontmatter list does not already name.
     pub body_checklist: Vec<String>,
+    /// What did not stop the proof from being read (frontmatter that is not valid
+    /// YAML, read by its `status:` line), each with file, line and column.
+    #[serde(default, skip_deserializing)]
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Where the auditor writes a stage's proof: `.renn/stages/03-auth/03-proof.md`.
 pub fn path(stage: &crate::plan::StageInfo) -> String {
-    format!("{}/{}-proof.md", stage.dir, stage.number)
+    format!("{}/{}", stage.dir, exact_name(&stage.number))
 }
 
-/// Reads proof.md; every problem is a diagnostic naming the file and line.
+fn exact_name(number: &StageNumber) -> String {
+    format!("{number}-proof.md")
+}
+
+/// The stage's proof as the workflow finds it, from the names of the files in its
+/// directory: `NN-proof.md` when it exists, else the one `*-proof.md`; `None` when
+/// there is none, an error naming both when two (or more) could be it.
+pub fn locate<'a>(
+    dir: &str,
+    number: &StageNumber,
+    files: impl IntoIterator<Item = &'a str>,
+) -> Result<Option<String>, Diagnostic> {
+    let exact = exact_name(number);
+    let mut candidates: Vec<&str> = files
+        .into_iter()
+        .filter(|n| n.ends_with("-proof.md"))
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    if candidates.contains(&exact.as_str()) {
+        return Ok(Some(format!("{dir}/{exact}")));
+    }
+    match candidates.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(format!("{dir}/{one}"))),
+        many => Err(Diagnostic::error(
+            "proof-ambiguous",
+            format!(
+                "the stage has {} proofs and none is named {exact}: {}",
+                many.len(),
+                many.join(", ")
+            ),
+        )
+        .in_file(dir)
+        .with_hint(format!(
+            "keep one `*-proof.md` in the stage directory, or name the current one {exact}"
+        ))),
+    }
+}
+
+/// What the frontmatter says, from the YAML or (when that is malformed) its lines.
+struct Fields {
+    declared: ProofStatus,
+    score: Option<(u32, u32)>,
+    verified: Option<String>,
+    gaps: Vec<Gap>,
+    human_verification: Vec<HumanCheck>,
+    warnings: Vec<Diagnostic>,
+}
+
+/// Reads proof.md; a problem that keeps it from being routed is a diagnostic naming
+/// the file, line and column.
 pub fn parse(path: &str, text: &str) -> Result<Proof, Diagnostic> {
-    let split = frontmatter::split(text).map_err(|d| d.in_file(path))?;
-    let root = frontmatter::parse_yaml(split.yaml, split.yaml_line).map_err(|d| d.in_file(path))?;
+    let split = frontmatter::split(text).map_err(|d| match d.code {
+        "frontmatter-missing" => d.in_file(path).with_hint(
+            "a proof starts with `---`, its YAML fields (`status:` at least), and another `---`",
+        ),
+        _ => d.in_file(path),
+    })?;
+    let fields = match frontmatter::parse_yaml(split.yaml, split.yaml_line) {
+        Ok(root) => from_yaml(path, &root, split.yaml_line)?,
+        Err(bad) => from_lines(path, &split, bad)?,
+    };
+    let mut body_checks = human::body_checks(split.body);
+    body_checks.retain(|c| !fields.human_verification.iter().any(|h| c.same_as(h)));
+    let body_checklist: Vec<String> = body_checks.iter().map(|c| c.text()).collect();
+    let declared = fields.declared;
+    let overridden = declared == ProofStatus::Passed
+        && !(fields.human_verification.is_empty() && body_checklist.is_empty());
+    Ok(Proof {
+        path: path.to_string(),
+        declared_status: declared,
+        status: if overridden {
+            ProofStatus::HumanNeeded
+        } else {
+            declared
+        },
+        overridden,
+        score: fields.score,
+        verified: fields.verified,
+        gaps: fields.gaps,
+        human_verification: fields.human_verification,
+        body_checklist,
+        warnings: fields.warnings,
+    })
+}
+
+fn from_yaml(path: &str, root: &Node, yaml_line: u32) -> Result<Fields, Diagnostic> {
     let status_node = root.get("status").ok_or_else(|| {
         invalid(
             path,
             "proof has no `status` (expected passed, gaps_found or human_needed)",
-            Some(Position::new(split.yaml_line, 1)),
+            Some(Position::new(yaml_line, 1)),
         )
     })?;
     let declared = status_node
@@ -106,24 +200,58 @@ pub fn parse(path: &str, text: &str) -> Result<Proof, Diagnostic> {
                 Some(status_node.pos),
             )
         })?;
-    let body_checklist = human_section_items(split.body);
-    let overridden = declared == ProofStatus::Passed && !body_checklist.is_empty();
-    Ok(Proof {
-        path: path.to_string(),
-        declared_status: declared,
-        status: if overridden {
-            ProofStatus::HumanNeeded
-        } else {
-            declared
-        },
-        overridden,
+    Ok(Fields {
+        declared,
         score: root.get("score").and_then(|n| score(&n.scalar_text()?)),
         verified: root.get("verified").and_then(Node::scalar_text),
         gaps: items(root.get("gaps")).map(gap).collect(),
         human_verification: items(root.get("human_verification"))
             .filter_map(human_check)
             .collect(),
-        body_checklist,
+        warnings: Vec::new(),
+    })
+}
+
+/// Frontmatter that is not valid YAML: the `status:` line decides, with a warning.
+/// Without a readable `status:` line the YAML error stands.
+fn from_lines(
+    path: &str,
+    split: &frontmatter::Split<'_>,
+    bad: Diagnostic,
+) -> Result<Fields, Diagnostic> {
+    let line = |key| lines::value(split.yaml, split.yaml_line, key);
+    let Some((status, pos)) = line("status") else {
+        return Err(bad.in_file(path).with_hint(
+            "renn reads a proof whose frontmatter is not valid YAML by its `status:` line, and there is none",
+        ));
+    };
+    let declared = ProofStatus::parse(status).ok_or_else(|| {
+        invalid(
+            path,
+            &format!("`status` must be passed, gaps_found or human_needed; found \"{status}\""),
+            Some(pos),
+        )
+    })?;
+    let mut warning = Diagnostic::warning(
+        "proof-yaml",
+        format!(
+            "the frontmatter is not valid YAML ({}): renn read only its `status:`, `score:` and `verified:` lines",
+            bad.message.trim_start_matches("invalid YAML in frontmatter: ")
+        ),
+    )
+    .in_file(path)
+    .with_hint("quote values that contain `: ` and check the indentation; the frontmatter's gaps and human_verification lists were not read");
+    warning.line = bad.line;
+    warning.column = bad.column;
+    Ok(Fields {
+        declared,
+        score: line("score").and_then(|(v, _)| score(v)),
+        verified: line("verified")
+            .map(|(v, _)| v.to_string())
+            .filter(|v| !v.is_empty()),
+        gaps: Vec::new(),
+        human_verification: Vec::new(),
+        warnings: vec![warning],
     })
 }
 
@@ -174,43 +302,12 @@ fn gap(n: &Node) -> Gap {
 
 fn human_check(n: &Node) -> Option<HumanCheck> {
     Some(HumanCheck {
-        test: text(n, "test").or_else(|| n.scalar_text())?,
+        test: text(n, "test")
+            .or_else(|| n.scalar_text())
+            .filter(|t| !t.trim().is_empty() && !human::is_none_text(t))?,
         expected: text(n, "expected"),
         why_human: text(n, "why_human"),
     })
-}
-
-/// List items (`-`, `*`, `1.`, `- [ ]`) under a heading that mentions Human Verification.
-fn human_section_items(body: &str) -> Vec<String> {
-    let Some(section) = markdown::sections(body)
-        .into_iter()
-        .find(|s| s.title.to_ascii_lowercase().contains("human verification"))
-    else {
-        return Vec::new();
-    };
-    section
-        .body(body)
-        .lines()
-        .filter_map(list_item)
-        .map(|item| {
-            item.trim_start_matches("[ ]")
-                .trim_start_matches("[x]")
-                .trim()
-                .to_string()
-        })
-        .filter(|item| !item.is_empty() && !item.eq_ignore_ascii_case("none"))
-        .collect()
-}
-
-fn list_item(line: &str) -> Option<&str> {
-    let t = line.trim_start();
-    if let Some(rest) = t.strip_prefix("- ").or_else(|| t.strip_prefix("* ")) {
-        return Some(rest);
-    }
-    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-    (digits > 0)
-        .then(|| t[digits..].strip_prefix(". "))
-        .flatten()
 }
 
 /// Where the stage goes after the proof.
@@ -240,89 +337,17 @@ impl Proof {
         }
     }
 
-    /// The human checks: from the frontmatter, else from the body's section.
+    /// The human checks: the frontmatter's (`test — expected: …`), then those of the
+    /// body the frontmatter does not already name.
     pub fn checklist(&self) -> Vec<String> {
-        if self.human_verification.is_empty() {
-            return self.body_checklist.clone();
-        }
         self.human_verification
             .iter()
             .map(|h| match &h.expected {
                 Some(e) => format!("{} — expected: {e}", h.test),
                 None => h.test.clone(),
             })
+            .chain(self.body_checklist.iter().cloned())
             .collect()
-    }
-
-    /// The seed's report for each route; `stage` is e.g. "3", `title` "Authentication".
-    pub fn render_markdown(&self, stage: &str, title: &str) -> String {
-        let mut out = String::new();
-        match self.route(stage) {
-            Route::UpdateTrack => {
-                let _ = writeln!(out, "## ✓ Stage {stage}: {title} — Goal Verified\n");
-                if let Some((a, b)) = self.score {
-                    let _ = writeln!(out, "**Score:** {a}/{b} must-haves verified");
-                }
-            }
-            Route::AskHuman { checklist } => {
-                let _ = writeln!(
-                    out,
-                    "## ✓ Stage {stage}: {title} — Human Verification Required\n"
-                );
-                let _ = writeln!(
-                    out,
-                    "All automated checks passed. {} items need human testing:\n",
-                    checklist.len()
-                );
-                out.push_str("### Human Verification Checklist\n\n");
-                for (i, item) in checklist.iter().enumerate() {
-                    let _ = writeln!(out, "{}. {item}", i + 1);
-                }
-                out.push_str("\n---\n\n**After testing:**\n- \"approved\" → continue to update_roadmap\n- Report issues → will route to gap closure planning\n");
-                if self.overridden {
-                    out.push_str("\n(The proof says `passed`, but its body lists human verification items: renn treats it as human_needed.)\n");
-                }
-            }
-            Route::PlanGaps { next_command } => {
-                self.render_gaps(&mut out, stage, title, &next_command)
-            }
-        }
-        out
-    }
-
-    fn render_gaps(&self, out: &mut String, stage: &str, title: &str, next: &str) {
-        let _ = writeln!(out, "## ⚠ Stage {stage}: {title} — Gaps Found\n");
-        if let Some((a, b)) = self.score {
-            let _ = writeln!(out, "**Score:** {a}/{b} must-haves verified");
-        }
-        let _ = writeln!(out, "**Report:** {}\n", self.path);
-        out.push_str("### What's Missing\n\n");
-        for g in &self.gaps {
-            let _ = write!(out, "- **{}** ({})", g.truth, g.status);
-            if let Some(r) = &g.reason {
-                let _ = write!(out, ": {r}");
-            }
-            out.push('\n');
-            for m in &g.missing {
-                let _ = writeln!(out, "  - missing: {m}");
-            }
-            for a in &g.artifacts {
-                let _ = writeln!(
-                    out,
-                    "  - {}{}",
-                    a.path,
-                    a.issue
-                        .as_deref()
-                        .map(|i| format!(": {i}"))
-                        .unwrap_or_default()
-                );
-            }
-        }
-        let _ = writeln!(
-            out,
-            "\n---\n\n## ▶ Next Up\n\n**Plan gap closure** — create additional runs to complete the stage\n\n`{next}`\n\n<sub>`/clear` first → fresh context window</sub>\n\n---\n\n**Also available:**\n- `cat {}` — see full report\n- `/renn.audit {stage}` — manual testing before planning",
-            self.path
-        );
     }
 }
 

@@ -52,6 +52,19 @@ fn agent_script() -> String {
         .to_string()
 }
 
+/// git's output, or `None` when it fails — for polling a repository renn is still
+/// setting up (a worktree that exists but is not checked out yet).
+pub fn try_git(dir: &Path, args: &[&str]) -> Option<String> {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
 pub fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
         .current_dir(dir)

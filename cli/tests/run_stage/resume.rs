@@ -63,6 +63,36 @@ fn a_proof_written_before_the_kill_is_routed_without_a_new_audit() {
 }
 
 #[test]
+fn a_proof_named_otherwise_with_malformed_yaml_is_routed_and_committed() {
+    let p = completed_stage();
+    git(p.path(), &["reset", "-q", "HEAD~1"]);
+    git(
+        p.path(),
+        &["checkout", "-q", "--", ".renn/track.md", ".renn/pulse.md"],
+    );
+    let old = ".renn/stages/03-auth/03-proof.md";
+    let text = p
+        .read(old)
+        .replacen("\nscore:", "\nscore: 2/2: all\nold_score:", 1);
+    std::fs::remove_file(p.path().join(old)).unwrap();
+    p.write(".renn/stages/03-auth/03-verification-proof.md", &text);
+    let r = p.run_stage(&[]);
+    r.expect(0);
+    assert_eq!(r.named("resumed")[0]["at"], "route");
+    let routed = &r.named("proof_routed")[0]["proof"];
+    assert_eq!(
+        routed["path"],
+        ".renn/stages/03-auth/03-verification-proof.md"
+    );
+    assert_eq!(routed["warnings"][0]["code"], "proof-yaml");
+    let committed = git(p.path(), &["show", "--name-only", "--format=", "HEAD"]);
+    assert!(
+        committed.contains(".renn/stages/03-auth/03-verification-proof.md"),
+        "{committed}"
+    );
+}
+
+#[test]
 fn a_marked_but_uncommitted_stage_is_committed() {
     let p = completed_stage();
     git(p.path(), &["reset", "-q", "--soft", "HEAD~1"]);
@@ -195,10 +225,8 @@ fn an_interrupted_worktree_run_goes_on_from_its_branch() {
     p.scenario("03-01", "first-then-hang");
     let wt = p.path().join(".renn/worktrees/03-01");
     p.kill_9_when("task 1 is committed on the run's branch", || {
-        wt.exists()
-            && git(&wt, &["log", "--format=%s"])
-                .lines()
-                .any(|s| s == "feat(03-01): task 1")
+        try_git(&wt, &["log", "--format=%s"])
+            .is_some_and(|log| log.lines().any(|s| s == "feat(03-01): task 1"))
     });
 
     p.scenario("03-01", "complete");

@@ -68,11 +68,13 @@ fn a_failure_asks_continue_or_stop_on_the_terminal() {
         json!({ "auditor": false }),
     );
     p.scenario("03-01", "fail");
-    let (code, screen) = on_terminal(&p, "c\n");
+    // First the log, then "continue".
+    let (code, screen) = on_terminal(&p, "l\nc\n");
     assert!(
-        screen.contains("[c]ontinue with the remaining batches"),
+        screen.contains("[r]etry them, [c]ontinue with the remaining batches"),
         "{screen}"
     );
+    assert!(screen.contains("03-01-1.log (last 30 lines)"), "{screen}");
     assert_eq!(code, 3, "continued, but 03-01 failed: {screen}");
     assert!(
         p.path()

@@ -22,6 +22,7 @@ pub(super) fn route_proof(
             )
         }
     };
+    state.proof_path = Some(proof.path.clone());
     let route = proof.route(&state.stage.number.unpadded());
     let status = proof.status;
     out.push(Action::Notify(Notice::ProofRouted { proof }));
@@ -48,7 +49,9 @@ pub(super) fn complete_stage(state: &mut StageRun, out: &mut Vec<Action>) {
         );
         let mut files = vec![TRACK_PATH.to_string(), PULSE_PATH.to_string()];
         if state.settings.auditor {
-            files.push(crate::proof::path(&state.stage));
+            let proof =
+                (state.proof_path.clone()).unwrap_or_else(|| crate::proof::path(&state.stage));
+            files.push(proof);
         }
         let if_changed = vec![SPECS_PATH.to_string()];
         out.push(Action::Commit {

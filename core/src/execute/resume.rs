@@ -51,7 +51,8 @@ pub struct FileOnDisk {
 pub struct StageOnDisk {
     /// The gate records (`NN-MM-gate.md`, [`GateRecord`]) of the stage's runs.
     pub gates: Vec<FileOnDisk>,
-    /// The stage's proof, if one exists and could be read.
+    /// The stage's proof, if one exists and could be read: `NN-proof.md`, else the
+    /// stage's one `*-proof.md` ([`proof::locate`]).
     pub proof: Option<FileOnDisk>,
     /// track.md.
     pub track: Option<String>,
@@ -84,6 +85,7 @@ pub fn resume(plan: &Plan, settings: Settings, disk: &StageOnDisk) -> StageRun {
         && plan.runs.iter().all(|r| r.complete)
         && settings.only_batch.is_none();
     let mut state = StageRun::new(plan, settings);
+    state.proof_path = disk.proof.as_ref().map(|f| f.path.clone());
     if all_done {
         state.after_runs = Some(after_runs(plan, disk));
         return state;

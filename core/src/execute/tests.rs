@@ -111,7 +111,8 @@ fn finished(actions: &[Action]) -> Option<&Outcome> {
 }
 
 fn proof_with(status: &str, body: &str) -> Result<proof::Proof, String> {
-    proof::parse("p.md", &format!("---\nstatus: {status}\n---\n{body}")).map_err(|d| d.message)
+    let path = ".renn/stages/03-auth/03-proof.md";
+    proof::parse(path, &format!("---\nstatus: {status}\n---\n{body}")).map_err(|d| d.message)
 }
 
 #[test]

@@ -152,7 +152,11 @@ impl Project {
         }
         Ok(StageOnDisk {
             gates,
-            proof: file(crate::proof::path(&plan.stage))?,
+            // Two files that could be the proof are none: the auditor writes NN-proof.md.
+            proof: match self.locate_proof(&plan.stage.dir, &plan.stage.number) {
+                Ok(Some(path)) => file(path)?,
+                _ => None,
+            },
             track: self.snapshot.text(TRACK_PATH)?.map(str::to_string),
             ..StageOnDisk::default()
         })

@@ -100,6 +100,13 @@ impl WasmProject {
         to_js(&self.inner.proof(stage).map_err(throw)?)
     }
 
+    /// Where the stage's proof is: `NN-proof.md`, else the stage's one `*-proof.md`;
+    /// `null` when it has none.
+    #[wasm_bindgen(js_name = proofPath, unchecked_return_type = "string | null")]
+    pub fn proof_path(&self, stage: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.proof_path(stage).map_err(throw)?)
+    }
+
     #[wasm_bindgen(js_name = runnerPrompt)]
     pub fn runner_prompt(
         &self,

@@ -5,6 +5,7 @@
 
 mod config;
 mod projects;
+mod proofs;
 mod run_files;
 mod stage_numbers;
 mod wellformed;

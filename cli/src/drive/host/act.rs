@@ -85,11 +85,15 @@ impl Host<'_> {
             Action::AskFailure { failed } => self.ask_failure(&failed, queue),
             Action::SpawnAuditor => self.spawn_auditor()?,
             Action::ReadProof => {
-                let path = proof::path(&self.plan.stage);
-                let proof = match self.try_read(&path) {
-                    Ok(None) => Err(format!("the auditor did not write {path}")),
-                    Ok(Some(text)) => proof::parse(&path, &text).map_err(|d| d.one_line()),
-                    Err(e) => Err(e.to_string()),
+                let exact = proof::path(&self.plan.stage);
+                let proof = match crate::disk::locate_proof(&self.root, &self.plan.stage) {
+                    Err(why) => Err(why),
+                    Ok(None) => Err(format!("the auditor did not write {exact}")),
+                    Ok(Some(path)) => match self.try_read(&path) {
+                        Ok(None) => Err(format!("the auditor did not write {exact}")),
+                        Ok(Some(text)) => proof::parse(&path, &text).map_err(|d| d.one_line()),
+                        Err(e) => Err(e.to_string()),
+                    },
                 };
                 queue.push_back(Event::ProofRead { proof });
             }

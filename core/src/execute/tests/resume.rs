@@ -226,3 +226,27 @@ fn what_is_on_disk_arrives_as_plain_data() {
     let e = StageOnDisk::from_json(serde_json::json!({"gates": "no"})).unwrap_err();
     assert!(e.to_string().contains("bad-on-disk") || format!("{e:?}").contains("bad-on-disk"));
 }
+
+#[test]
+fn the_docs_commit_takes_the_proof_found_on_disk_whatever_its_name() {
+    let path = ".renn/stages/03-auth/03-verification-proof.md";
+    let proof = |track: &str, dirty| StageOnDisk {
+        proof: Some(FileOnDisk {
+            path: path.into(),
+            text: "---\nstatus: passed\n---\n".into(),
+        }),
+        ..disk(None, track, dirty)
+    };
+    // Routed now, or committed after an earlier execution marked the track.
+    for disk in [proof(TRACK, false), proof(TRACK_DONE, true)] {
+        let (_, actions) = start(&done_plan(), settings(), &disk);
+        let files = actions.iter().find_map(|a| match a {
+            Action::Commit { files, .. } => Some(files.clone()),
+            _ => None,
+        });
+        assert!(
+            files.is_some_and(|f| f.contains(&path.to_string())),
+            "{actions:?}"
+        );
+    }
+}
