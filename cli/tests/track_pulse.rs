@@ -103,7 +103,9 @@ fn renn_next_on_the_demo_and_without_a_track() {
     let planned = |s: &renn_core::StageNumber| s == &n("2");
     assert_eq!(
         out,
-        next::current_with(TRACK, planned).unwrap().render_markdown()
+        next::current_with(TRACK, planned)
+            .unwrap()
+            .render_markdown()
     );
     assert!(out.contains("`renn run-stage 2`"), "{out}");
     let (code, out, _) = renn_next(&demo, true);

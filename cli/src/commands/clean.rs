@@ -50,6 +50,8 @@ struct Report {
 
 pub fn run(cli: &Cli, yes: bool, dry_run: bool) -> Result<ExitCode> {
     let root = disk::project_dir(cli.dir.as_deref())?.root;
+    let lock_file = root.join(LOCK_PATH);
+    let stale_lock = lock_file.symlink_metadata().is_ok();
     // Held while cleaning: no renn starts meanwhile. A dry run only looks.
     let _lock = if dry_run {
         if let Some(holder) = lock::held_by(&root) {
@@ -63,7 +65,9 @@ pub fn run(cli: &Cli, yes: bool, dry_run: bool) -> Result<ExitCode> {
         Some(ProjectLock::acquire(&root, "clean")?)
     };
     let git = Git::open(&root)?;
-    let (mut remove, kept) = survey(&root, &git)?;
+    let (mut remove, kept) = survey(&root, &git, stale_lock)?;
+    // The lock file this clean created is its own, not a leftover: it goes quietly.
+    let _own_lock = OwnLock((!dry_run && !stale_lock).then_some(lock_file));
     let mut report = Report {
         dry_run,
         removed: Vec::new(),
@@ -86,7 +90,19 @@ pub fn run(cli: &Cli, yes: bool, dry_run: bool) -> Result<ExitCode> {
 }
 
 /// What would go and what stays, with reasons.
-fn survey(root: &Path, git: &Git) -> Result<(Vec<Item>, Vec<Item>)> {
+/// Removes the lock file clean created when clean is done (declared after the lock, so
+/// dropped before it: the file goes while still held).
+struct OwnLock(Option<PathBuf>);
+
+impl Drop for OwnLock {
+    fn drop(&mut self) {
+        if let Some(p) = &self.0 {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+fn survey(root: &Path, git: &Git, stale_lock: bool) -> Result<(Vec<Item>, Vec<Item>)> {
     let (mut remove, mut kept) = (Vec::new(), Vec::new());
     let rel = |p: &Path| {
         p.strip_prefix(root)
@@ -188,7 +204,7 @@ fn survey(root: &Path, git: &Git) -> Result<(Vec<Item>, Vec<Item>)> {
         }
     }
     let lock_file = root.join(LOCK_PATH);
-    if lock_file.symlink_metadata().is_ok() {
+    if stale_lock {
         remove.push(Item {
             kind: "lock",
             name: LOCK_PATH.into(),
