@@ -358,6 +358,10 @@ impl Status {
                 let runs: Vec<String> = s.gates_waiting.iter().map(|g| g.run.to_string()).collect();
                 line.push_str(&format!("  gates: {}", runs.join(", ")));
             }
+            if !s.failed.is_empty() {
+                let runs: Vec<String> = s.failed.iter().map(ToString::to_string).collect();
+                line.push_str(&format!("  failed before: {}", runs.join(", ")));
+            }
             if let Some(p) = &s.proof {
                 line.push_str(&format!("  proof: {p}"));
             }
