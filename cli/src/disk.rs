@@ -165,6 +165,24 @@ pub fn open_project(dir: Option<&Path>, stage_arg: Option<&str>) -> Result<Proje
     Ok(Project::new(snap)?)
 }
 
+/// Whether stage `number`'s directory holds run files (`renn run-stage` can run it).
+pub fn is_planned(root: &Path, number: &renn_core::StageNumber) -> bool {
+    let Ok(dir) = ProjectDir::at(root) else {
+        return false;
+    };
+    let names = dir.list_dirs(snapshot::STAGES_DIR).unwrap_or_default();
+    stage::list(names.iter().map(String::as_str), snapshot::STAGES_DIR)
+        .into_iter()
+        .filter(|s| &s.number == number)
+        .any(|s| {
+            fs::read_dir(root.join(&s.dir)).is_ok_and(|entries| {
+                entries
+                    .flatten()
+                    .any(|e| e.file_name().to_string_lossy().ends_with("-run.md"))
+            })
+        })
+}
+
 /// `--dir DIR`, or the nearest project at or above the current directory.
 pub fn project_dir(dir: Option<&Path>) -> Result<ProjectDir> {
     match dir {

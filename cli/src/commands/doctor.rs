@@ -247,7 +247,7 @@ fn version_of(path: &Path) -> std::result::Result<String, String> {
         }
         Ok(Err(e)) => Err(e.to_string()),
         Err(_) => {
-            // SAFETY-free: a plain kill of the child we started.
+            // SAFETY: kill(2) of the child this function started; no memory is shared.
             unsafe {
                 libc::kill(pid as libc::pid_t, libc::SIGKILL);
             }

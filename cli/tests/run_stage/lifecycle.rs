@@ -372,3 +372,19 @@ fn doctor_checks_git_the_agent_and_every_plan() {
     assert!(out.contains("FAIL stage 03-auth"), "{out}");
     assert!(out.contains("hint: `renn validate 3` lists them"), "{out}");
 }
+
+#[test]
+fn the_next_stage_offered_after_a_stage_is_run_by_renn_once_planned() {
+    let p = Project::new(&[spec(1, 1)], json!({ "auditor": false }));
+    p.write(
+        ".renn/stages/04-sharing/04-01-run.md",
+        "---\nstage: 04-sharing\nrun: 01\nbatch: 1\nfiles_modified: [s.txt]\n---\n<objective>S</objective>\n<tasks>\n<task type=\"auto\"><name>S</name></task>\n</tasks>\n",
+    );
+    git(p.path(), &["add", "."]);
+    git(p.path(), &["commit", "-q", "-m", "plan stage 4"]);
+    let r = p.run_stage(&[]);
+    r.expect(0);
+    let next = r.named("next");
+    assert_eq!(next[0]["command"], "renn run-stage 4", "{next:?}");
+    assert_eq!(next[0]["planned"], true);
+}
