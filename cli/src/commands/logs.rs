@@ -74,7 +74,17 @@ pub fn run(cli: &Cli, arg: &str, follow: bool, attempt: Option<u32>) -> Result<E
             })
             .into()
     };
-    if follow && !cli.json {
+    if follow && cli.json {
+        return Err(Diagnostic::error(
+            "logs-follow-json",
+            "`renn logs -f` streams the log as it is written; --json has no such stream",
+        )
+        .with_hint(format!(
+            "`renn --json logs {arg}` gives the log once (with its path, to follow in a script)"
+        ))
+        .into());
+    }
+    if follow {
         return follow_log(
             &dir.root,
             &logs,

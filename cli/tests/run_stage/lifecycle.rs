@@ -388,3 +388,36 @@ fn the_next_stage_offered_after_a_stage_is_run_by_renn_once_planned() {
     assert_eq!(next[0]["command"], "renn run-stage 4", "{next:?}");
     assert_eq!(next[0]["planned"], true);
 }
+
+#[test]
+fn logs_say_what_is_missing() {
+    let p = Project::new(&[spec(1, 1)], json!({ "auditor": false }));
+    let (code, err) = p.renn_json(&["logs", "03-01"]);
+    assert_eq!(
+        (code, err["error"]["code"].as_str()),
+        (1, Some("no-log")),
+        "{err}"
+    );
+    let (code, err) = p.renn_json(&["logs", "03-01", "-f"]);
+    assert_eq!(
+        (code, err["error"]["code"].as_str()),
+        (1, Some("logs-follow-json"))
+    );
+    let (code, err) = p.renn_json(&["logs", "nonsense"]);
+    assert_eq!(
+        (code, err["error"]["code"].as_str()),
+        (1, Some("bad-run-id"))
+    );
+    p.run_stage(&[]).expect(0);
+    let (code, shown) = p.renn_json(&["logs", "03-01"]);
+    assert_eq!(code, 0);
+    assert_eq!(shown["log"], ".renn/stages/03-auth/logs/03-01-1.log");
+    assert_eq!(shown["attempt"], 1);
+    assert!(shown["text"].as_str().unwrap().contains("RUN COMPLETE"));
+    let (code, err) = p.renn_json(&["logs", "03-01", "--attempt", "2"]);
+    assert_eq!((code, err["error"]["code"].as_str()), (1, Some("no-log")));
+    assert!(err["error"]["diagnostics"][0]["hint"]
+        .as_str()
+        .unwrap()
+        .contains("attempts logged: 1"));
+}

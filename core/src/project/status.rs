@@ -298,6 +298,11 @@ impl Project {
             (state, Some(cmd), hint)
         } else {
             match status.proof.as_deref() {
+                None if !self.config.auditor => (
+                    StageState::Auditing,
+                    Some(run.clone()),
+                    format!("every run is complete (no auditor: `auditor` is off): `{run}` updates the track and commits"),
+                ),
                 None => (
                     StageState::Auditing,
                     Some(run.clone()),
@@ -418,5 +423,74 @@ fn truncate(s: &str, max: usize) -> String {
         let mut t: String = s.chars().take(max - 1).collect();
         t.push('…');
         t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::Snapshot;
+
+    const RUN: &str = "---\nstage: 02-b\nrun: 01\nbatch: 1\nfiles_modified: [x]\n---\n<objective>x</objective>\n<tasks>\n<task type=\"auto\"><name>x</name></task>\n</tasks>\n";
+
+    fn project(config: &str, extra: &[(&str, &str)]) -> Project {
+        let mut snap = Snapshot::new()
+            .with_file(".renn/config.json", config)
+            .with_file(
+                ".renn/track.md",
+                "## Stages\n\n- [x] **Stage 1: A** - a\n- [ ] **Stage 2: B** - b\n",
+            )
+            .with_file(".renn/stages/02-b/02-01-run.md", RUN);
+        for (path, text) in extra {
+            snap = snap.with_file(*path, *text);
+        }
+        Project::new(snap).unwrap()
+    }
+
+    #[test]
+    fn a_checked_stage_without_a_directory_is_complete_and_stages_come_in_order() {
+        let status = project("{}", &[]).status().unwrap();
+        let states: Vec<_> = status
+            .stages
+            .iter()
+            .map(|s| (s.number.unpadded(), s.state))
+            .collect();
+        assert_eq!(
+            states,
+            [
+                ("1".into(), StageState::Complete),
+                ("2".into(), StageState::Planned)
+            ]
+        );
+        assert_eq!(status.stages[1].next.as_deref(), Some("renn run-stage 2"));
+        assert!(status
+            .render_text()
+            .contains("next: stage 2 — `renn run-stage 2`"));
+    }
+
+    #[test]
+    fn every_run_done_waits_for_the_auditor_or_not() {
+        let recap = [(".renn/stages/02-b/02-01-recap.md", "# done\n")];
+        let on = project("{}", &recap).status().unwrap();
+        assert_eq!(on.stages[1].state, StageState::Auditing);
+        assert!(on.stages[1].hint.contains("runs the auditor"));
+        let off = project(r#"{"auditor": false}"#, &recap).status().unwrap();
+        assert!(
+            off.stages[1].hint.contains("updates the track"),
+            "{}",
+            off.stages[1].hint
+        );
+    }
+
+    #[test]
+    fn an_answered_gate_is_continued_by_run_stage() {
+        let record = "out\n\n## GATE REACHED\n\n**Type:** decision\n**Run:** 02-01\n\n<!-- renn: the user's answer -->\nA\n";
+        let status = project("{}", &[(".renn/stages/02-b/02-01-gate.md", record)])
+            .status()
+            .unwrap();
+        let s = &status.stages[1];
+        assert_eq!(s.state, StageState::GateWaiting);
+        assert!(s.gates_waiting[0].answered);
+        assert_eq!(s.next.as_deref(), Some("renn run-stage 2"));
     }
 }
