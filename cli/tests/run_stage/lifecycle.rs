@@ -20,9 +20,6 @@ fn init_plan_and_run_a_stage_with_the_demo_agent_in_an_empty_repository() {
     git(root, &["init", "-q", "-b", "main"]);
     git(root, &["config", "user.name", "Test"]);
     git(root, &["config", "user.email", "t@example.com"]);
-    let p = Project {
-        dir: tempfile::tempdir().unwrap(),
-    };
     let renn = |args: &[&str]| {
         let out = Command::new(env!("CARGO_BIN_EXE_renn"))
             .current_dir(root)
@@ -40,7 +37,6 @@ fn init_plan_and_run_a_stage_with_the_demo_agent_in_an_empty_repository() {
             err,
         )
     };
-    drop(p);
     let (code, out, err) = renn(&["init"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("created .renn/config.json"), "{out}");
