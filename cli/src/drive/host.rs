@@ -438,6 +438,10 @@ fn load(root: &Path, git: &Git, opts: &Options) -> Result<(Project, Plan, Templa
             gaps_only: opts.gaps_only,
         },
     )?;
+    let plan = match &opts.only_run {
+        Some(run) => plan.only_run(run),
+        None => plan,
+    };
     let templates = Templates::load(project.snapshot()).map_err(renn_core::Error::from)?;
     Ok((project, plan, templates))
 }

@@ -107,7 +107,8 @@ impl Host<'_> {
             } => self.commit(&files, &if_changed, &message)?,
             Action::OfferNext => {
                 if let Some(track) = self.read(TRACK_PATH) {
-                    let next = next::offer(&track, &self.plan.stage.number);
+                    let planned = |n: &_| crate::disk::is_planned(&self.root, n);
+                    let next = next::offer_with(&track, &self.plan.stage.number, planned);
                     self.ui.text(&next.render_markdown());
                     self.ui
                         .event("next", serde_json::to_value(&next).unwrap_or_default());
