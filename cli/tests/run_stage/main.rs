@@ -10,6 +10,7 @@ mod guard;
 mod lock;
 mod merges;
 mod misuse;
+mod pty;
 mod resume;
 mod safety;
 mod scenarios;
