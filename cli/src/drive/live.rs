@@ -129,8 +129,9 @@ impl View {
             bottom.push(footer_row(f, colour));
         }
         if let Some((question, typed)) = &self.question {
+            let style = question_style(question);
             for row in wrap(question, max.min(QUESTION_WIDTH)) {
-                bottom.push(Style::PLAIN.bold().paint(&row, colour));
+                bottom.push(style.paint(&row, colour));
             }
             let room = max.min(QUESTION_WIDTH).saturating_sub(2);
             let shown: String = {
@@ -312,7 +313,8 @@ impl View {
     fn close(&mut self) {
         self.settle_all();
         self.question = None;
-        let footer = self.footer.take();
+        // Where the stage got to stays on screen once a batch has started.
+        let footer = self.footer.take().filter(|f| f.batch.is_some());
         let colour = self.colour();
         match footer {
             Some(f) => self.show(Some(&footer_row(&f, colour))),
@@ -354,6 +356,14 @@ fn footer_row(f: &Footer, colour: bool) -> String {
         clock(f.started.elapsed())
     );
     Style::PLAIN.dim().paint(&text, colour)
+}
+
+/// Questions are bold; after a failure, red.
+fn question_style(question: &str) -> Style {
+    match question.starts_with("Failed") {
+        true => Style::fg(Color::Red).bold(),
+        false => Style::PLAIN.bold(),
+    }
 }
 
 fn status_style(status: &str) -> Style {
@@ -576,7 +586,7 @@ impl Ui for LiveUi {
             let gap = v.gap();
             let colour = v.colour();
             let said = answer.as_deref().unwrap_or("");
-            let text = format!("{gap}{} {}\n", Style::PLAIN.bold().paint(&q, colour), said);
+            let text = format!("{gap}{} {}\n", question_style(&q).paint(&q, colour), said);
             v.show(Some(&text));
         }
         Some(answer)

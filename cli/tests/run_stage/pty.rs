@@ -171,6 +171,15 @@ impl Pty {
         status.code().unwrap_or(-1)
     }
 
+    /// The terminal echoes and edits lines again (as renn found it).
+    pub fn line_mode(&self) -> bool {
+        // SAFETY: tcgetattr fills a zeroed termios; the master shares the pty's modes.
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        let fd = std::os::fd::AsRawFd::as_raw_fd(&self.master);
+        assert_eq!(unsafe { libc::tcgetattr(fd, &mut t) }, 0);
+        t.c_lflag & (libc::ICANON | libc::ECHO) == (libc::ICANON | libc::ECHO)
+    }
+
     /// Sends SIGINT to renn, as Ctrl-C on its terminal would.
     pub fn interrupt(&mut self) {
         self.type_keys("\x03");

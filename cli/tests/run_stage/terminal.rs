@@ -116,10 +116,11 @@ fn a_gate_question_keeps_the_lines_and_shows_a_run_finishing_meanwhile() {
     let p = gate_and_worker();
     let mut t = Pty::run_stage(&p, 100, 30, &[]);
     let asked = t.wait_for("the gate question, 03-02 working", |s| {
-        s.lines().any(|r| r.starts_with('›')) && s.contains("03-02    working")
+        prompt_last(s) && s.contains("03-02    working")
     });
     assert!(asked.contains("? 03-01    at gate"), "{asked}");
     assert!(asked.contains("batch 1/1 · runs 0/2 done · "), "{asked}");
+    frame("gate_question_asked_while_another_run_works_100x30", &asked);
     // 03-02 finishes while the question waits: its line settles, done, with its time.
     p.write(".fake-agent/go", "");
     let screen = t.wait_for("03-02 done while the question is open", |s| {
@@ -151,7 +152,7 @@ fn a_resize_redraws_the_view_without_ghost_lines() {
     let p = gate_and_worker();
     let mut t = Pty::run_stage(&p, 100, 30, &[]);
     t.wait_for("the gate question, 03-02 working", |s| {
-        s.lines().any(|r| r.starts_with('›')) && s.contains("03-02    working")
+        prompt_last(s) && s.contains("03-02    working")
     });
     t.type_keys("approved");
     t.wait_for("the answer typed", |s| s.contains("› approved"));
@@ -200,6 +201,25 @@ fn ctrl_c_leaves_the_lines_stopped_not_working() {
     assert!(screen.contains("  03-02    stopped"), "{screen}");
     assert!(!screen.contains("working"), "{screen}");
     assert!(screen.contains("Interrupted: agents stopped"), "{screen}");
+}
+
+#[test]
+fn ctrl_c_at_a_gate_question_stops_the_agents_and_gives_the_terminal_back() {
+    let p = gate_and_worker();
+    let mut t = Pty::run_stage(&p, 100, 30, &[]);
+    t.wait_for("the gate question, 03-02 working", |s| {
+        prompt_last(s) && s.contains("03-02    working")
+    });
+    t.wait_for("the terminal in key-by-key mode", |_| !t.line_mode());
+    t.type_keys("appr\x03");
+    let code = t.finish();
+    assert!(t.line_mode(), "the terminal's modes are restored");
+    let screen = t.screen();
+    assert_eq!(code, 6, "stopped by an interrupt:\n{screen}");
+    assert!(screen.contains("  03-02    stopped"), "{screen}");
+    assert!(screen.contains("  03-01    at gate"), "{screen}");
+    assert!(!screen.contains("working"), "{screen}");
+    assert!(!prompt_last(&screen), "the question is put away:\n{screen}");
 }
 
 #[test]
