@@ -468,9 +468,11 @@ impl LiveUi {
         let mut v = self.view();
         let colour = v.colour();
         let gap = v.gap();
-        let shown = match v.term.is_some() {
+        // An agent's log (`── path (last 30 lines) ──`) is not markdown: shown as it is.
+        let markdown = v.term.is_some() && !text.starts_with("── ");
+        let shown = match markdown {
             true => markdown::render(text, base, colour),
-            false => text.trim_end().to_string(),
+            false => text.trim_end().replace('\r', ""),
         };
         // Like PlainUi: the report, then one empty line.
         v.show(Some(&format!("{gap}{shown}\n")));
