@@ -148,6 +148,43 @@ fn a_gate_question_keeps_the_lines_and_shows_a_run_finishing_meanwhile() {
 }
 
 #[test]
+fn two_gates_at_once_are_asked_one_after_the_other() {
+    let gate = |n| Spec {
+        n,
+        batch: 1,
+        gate: true,
+    };
+    let p = Project::new(&[gate(1), gate(2)], json!({ "auditor": false }));
+    p.scenario("03-01", "gate:human-verify");
+    p.scenario("03-02", "gate:decision");
+    let mut t = Pty::run_stage(&p, 100, 30, &[]);
+    let first = t.wait_for("a first gate question, both runs at their gates", |s| {
+        prompt_last(s) && s.contains("? 03-01    at gate") && s.contains("? 03-02    at gate")
+    });
+    let (asked, then) = match first.contains("Your answer for 03-01") {
+        true => ("03-01", "03-02"),
+        false => ("03-02", "03-01"),
+    };
+    t.type_keys("approved\r");
+    t.wait_for("the second gate question", |s| {
+        prompt_last(s) && s.contains(&format!("Your answer for {then}"))
+    });
+    t.type_keys("postgres\r");
+    let code = t.finish();
+    let shown = plain(&t.raw());
+    assert_eq!(code, 0, "{shown}");
+    assert!(
+        shown.contains(&format!("Your answer for {asked} ")),
+        "{shown}"
+    );
+    for run in ["03-01", "03-02"] {
+        assert!(shown.contains(&format!("  {run}    done ✓")), "{shown}");
+        let recap = format!(".renn/stages/03-auth/{run}-recap.md");
+        assert!(p.path().join(recap).exists(), "{run}");
+    }
+}
+
+#[test]
 fn a_resize_redraws_the_view_without_ghost_lines() {
     let p = gate_and_worker();
     let mut t = Pty::run_stage(&p, 100, 30, &[]);
