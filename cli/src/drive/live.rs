@@ -14,8 +14,8 @@
 //!
 //! A question is asked inside the view (its text and a `›` prompt below the footer):
 //! the lines keep drawing and runs that finish meanwhile settle as usual. The view is
-//! redrawn from scratch on every tick; no row is wider than the terminal, and rows are
-//! kept short, so a resize leaves no ghost lines. What is still live when renn stops
+//! redrawn from scratch on every tick; no live row is wider than the terminal or than
+//! 40 columns, so a resize leaves no ghost lines, also where the terminal re-wraps. What is still live when renn stops
 //! (Ctrl-C, an error) settles as `stopped`; a run waiting at its gate stays `at gate`.
 
 mod markdown;
@@ -47,9 +47,10 @@ pub const STOPPED: &str = "stopped";
 const AUDITOR: &str = "auditor";
 const TICK: Duration = Duration::from_millis(100);
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
-/// The widest a question's rows are drawn: short rows survive a terminal that re-wraps
-/// its lines when it narrows.
-const QUESTION_WIDTH: usize = 56;
+/// The widest a live row is drawn. A terminal that re-wraps its lines when it narrows
+/// (tmux, most of today's emulators) would turn a wider row into two, and the redraw
+/// would leave one behind: rows this short stay one row down to 40 columns.
+const LIVE_WIDTH: usize = 40;
 
 /// Where the view draws, and how big that terminal is.
 pub struct Terminal {
@@ -123,17 +124,17 @@ impl View {
     /// The live part: agent lines, the footer, the question; each row fits the width.
     fn rows(&self, width: usize, height: usize) -> Vec<String> {
         let colour = self.colour();
-        let max = width.saturating_sub(1).max(1);
+        let max = width.saturating_sub(1).clamp(1, LIVE_WIDTH);
         let mut bottom = Vec::new();
         if let Some(f) = &self.footer {
             bottom.push(footer_row(f, colour));
         }
         if let Some((question, typed)) = &self.question {
             let style = question_style(question);
-            for row in wrap(question, max.min(QUESTION_WIDTH)) {
+            for row in wrap(question, max) {
                 bottom.push(style.paint(&row, colour));
             }
-            let room = max.min(QUESTION_WIDTH).saturating_sub(2);
+            let room = max.saturating_sub(2);
             let shown: String = {
                 let chars: Vec<char> = typed.chars().collect();
                 chars[chars.len().saturating_sub(room)..].iter().collect()

@@ -211,10 +211,25 @@ fn a_resize_redraws_the_view_without_ghost_lines() {
     let rows: Vec<&str> = screen.lines().collect();
     assert_eq!(rows.len(), 20, "{screen}");
     assert!(
-        rows[rows.len() - 6].starts_with("? 03-01    at gate"),
+        rows[rows.len() - 7].starts_with("? 03-01    at gate"),
         "{screen}"
     );
     frame("gate_question_after_a_resize_to_60x20", &screen);
+    // Narrower than the live rows: they are cut and the question wraps again.
+    t.resize(30, 12);
+    t.wait_for("the view redrawn at 30 columns", |s| {
+        prompt_last(s)
+            && s.lines().all(|r| r.chars().count() <= 30)
+            && s.contains("\nabort):\n")
+            && [
+                "03-01    at gate",
+                "03-02    working",
+                "batch 1/1",
+                "› approved",
+            ]
+            .iter()
+            .all(|once| s.matches(once).count() == 1)
+    });
 
     p.write(".fake-agent/go", "");
     t.wait_for("03-02 done", |s| s.contains("  03-02    done ✓"));
