@@ -11,6 +11,7 @@ mod lifecycle;
 mod lock;
 mod merges;
 mod misuse;
+mod pty;
 mod resume;
 mod safety;
 mod scenarios;
