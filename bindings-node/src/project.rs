@@ -11,7 +11,7 @@ use renn_core::inventory::Inventory;
 use renn_core::models::Models;
 use renn_core::next::Next;
 use renn_core::plan::{Plan, PlanOptions as CorePlanOptions};
-use renn_core::project::{ProofView, StageOptions as CoreStageOptions, Validation};
+use renn_core::project::{ProofView, StageOptions as CoreStageOptions, Status, Validation};
 use renn_core::{Config, Snapshot, StageDir};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -168,6 +168,13 @@ impl Project {
     #[napi]
     pub fn auditor_prompt(&self, env: Env, stage: String) -> napi::Result<String> {
         self.inner.auditor_prompt(&stage).or_throw(&env)
+    }
+
+    /// Every stage (track.md and the stage directories): runs done/total, gates
+    /// waiting, proof, and what to do next — `renn status --json`.
+    #[napi(ts_return_type = "any")]
+    pub fn status(&self, env: Env) -> napi::Result<Json<Status>> {
+        Ok(Json(self.inner.status().or_throw(&env)?))
     }
 
     /// What comes after the last completed stage of track.md.

@@ -122,6 +122,10 @@ impl Project {
         Ok(self.inner.auditor_prompt(stage).map_err(Failure::from)?)
     }
 
+    fn status<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.status().map_err(Failure::from)?)
+    }
+
     fn next<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py(py, &self.inner.next().map_err(Failure::from)?)
     }

@@ -27,13 +27,15 @@ def run_case(case_dir: Path, open_project: Callable[[], renn.Project]) -> Any:
             output = (case_dir / case["file"]).read_text()
             return renn.parse_return(output, file=case["file"])
         project = open_project()
-        stage = case["stage"]
+        stage = case.get("stage")
         if case["command"] == "plan":
             return project.plan(stage, gaps_only=case.get("gaps_only", False))
         if case["command"] == "validate":
             return project.validate(stage)
         if case["command"] == "proof":
             return project.proof(stage)
+        if case["command"] == "status":
+            return project.status()
         raise AssertionError(f"unknown command {case['command']}")
     except renn.RennError as e:
         return {"error": {"code": e.code, "message": e.message, "diagnostics": e.diagnostics}}

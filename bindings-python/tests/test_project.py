@@ -182,8 +182,16 @@ def test_next_offers_the_first_open_stage(demo: renn.Project) -> None:
         "number": "02",
         "title": "Accounts",
         "goal": "Users can sign up, log in, log out and reset their password",
-        "command": "/renn.plan-stage 2",
+        "planned": True,
+        "command": "renn run-stage 2",
     }
+
+
+def test_status_lists_every_stage(demo: renn.Project) -> None:
+    status = demo.status()
+    states = [(s["number"], s["state"], s["runs_done"], s["runs_total"]) for s in status["stages"]]
+    assert states == [("01", "complete", 3, 3), ("02", "in_progress", 1, 6), ("03", "not_planned", 0, 0)]
+    assert status["next"]["command"] == "renn run-stage 2"
 
 
 def test_next_without_track_is_an_error() -> None:

@@ -20,6 +20,7 @@ function run(dir, c) {
     if (c.command === "plan") return project.plan(c.stage, { gapsOnly: c.gaps_only ?? false });
     if (c.command === "validate") return project.validate(c.stage);
     if (c.command === "proof") return project.proof(c.stage);
+    if (c.command === "status") return project.status();
     throw new Error(`unknown command ${c.command}`);
   });
 }

@@ -105,8 +105,26 @@ impl Running {
 /// fails, [`start`] reports it when it opens the log.
 pub fn log_path(stage_dir_abs: &Path, label: &str, attempt: u32) -> PathBuf {
     let dir = stage_dir_abs.join("logs");
-    let _ = std::fs::create_dir_all(&dir);
+    let _ = logs_dir(&dir);
     dir.join(format!("{label}-{attempt}.log"))
+}
+
+/// Creates a logs directory with its own `.gitignore` holding `*` (as cargo's
+/// `target/` does), so agent logs stay out of `git status` and `git add -A` even
+/// where `.git/info/exclude` is not read (a fresh clone, another worktree).
+pub fn logs_dir(dir: &Path) -> io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let ignore = dir.join(".gitignore");
+    // create_new: never through a symlink planted there, never over the user's own.
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&ignore)
+    {
+        Ok(mut f) => f.write_all(b"# renn: agent logs are not committed\n*\n"),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 /// Starts the agent; its [`AgentDone`] is sent on `done`. A program that cannot be
@@ -128,7 +146,7 @@ pub fn start(job: AgentJob, done: Sender<AgentDone>) -> Result<Running> {
         return Err(io_error(&job.cwd, source));
     }
     if let Some(dir) = job.log_path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+        logs_dir(dir).map_err(|e| io_error(dir, e))?;
     }
     let log = Log::open(&job.log_path).map_err(|e| io_error(&job.log_path, e))?;
 

@@ -1,6 +1,10 @@
 //! One function per subcommand: load what it needs, ask the core, print.
 
+mod clean;
 mod demo_agent;
+mod doctor;
+mod init;
+mod logs;
 mod next;
 mod prompt;
 mod returns;
@@ -48,6 +52,43 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             Ok(code)
         }
         Command::Next => next::run(cli),
+        Command::Init { no_templates, name } => init::run(cli, !*no_templates, name.as_deref()),
+        Command::Status => {
+            let status = renn_cli::disk::open_project_all(cli.dir.as_deref())?.status()?;
+            emit(cli, &status, || status.render_text())
+        }
+        Command::Logs {
+            run,
+            follow,
+            attempt,
+        } => logs::run(cli, run, *follow, *attempt),
+        Command::Retry {
+            run,
+            on_failure,
+            trust,
+            yes,
+        } => run_stage::retry(cli, run, policy(*on_failure), *trust, *yes),
+        Command::Clean { yes, dry_run } => clean::run(cli, *yes, *dry_run),
+        Command::Doctor => doctor::run(cli),
+        Command::Completions { shell } => {
+            let mut cmd = <crate::Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut cmd, "renn", &mut out);
+            write_out(&out);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let cmd = <crate::Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_mangen::Man::new(cmd)
+                .render(&mut out)
+                .map_err(|source| Error::Io {
+                    path: "<stdout>".into(),
+                    source,
+                })?;
+            write_out(&out);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::DemoAgent {
             agent,
             run_id,
@@ -77,11 +118,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
                 Some([run, text]) => Some((run.clone(), response_text(text)?)),
                 _ => None,
             };
-            let on_failure = match on_failure {
-                crate::FailurePolicy::Ask => renn_core::execute::OnFailure::Ask,
-                crate::FailurePolicy::Continue => renn_core::execute::OnFailure::Continue,
-                crate::FailurePolicy::Stop => renn_core::execute::OnFailure::Stop,
-            };
+            let on_failure = policy(*on_failure);
             run_stage::run(
                 cli,
                 run_stage::Args {
@@ -127,6 +164,20 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             })
         }
     }
+}
+
+fn policy(p: crate::FailurePolicy) -> renn_core::execute::OnFailure {
+    match p {
+        crate::FailurePolicy::Ask => renn_core::execute::OnFailure::Ask,
+        crate::FailurePolicy::Continue => renn_core::execute::OnFailure::Continue,
+        crate::FailurePolicy::Stop => renn_core::execute::OnFailure::Stop,
+    }
+}
+
+/// Bytes to stdout; a closed pipe is not an error worth a message.
+fn write_out(bytes: &[u8]) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(bytes).and_then(|_| out.flush());
 }
 
 /// `--respond RUN @FILE` reads the answer from a file.

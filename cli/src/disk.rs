@@ -25,7 +25,10 @@ pub fn find_root(start: &Path) -> Result<ProjectDir> {
         .map(|d| ProjectDir {
             root: d.to_path_buf(),
         })
-        .ok_or(Error::Core(renn_core::Error::NotInitialized))
+        .ok_or_else(|| Error::NotInitialized {
+            start: start.display().to_string(),
+            in_git: start.ancestors().any(|d| d.join(".git").exists()),
+        })
 }
 
 impl ProjectDir {
@@ -85,10 +88,11 @@ impl ProjectDir {
                 continue; // not UTF-8: cannot be a run id, and cannot be named in output
             };
             let path = format!("{}/{name}", stage.dir);
-            // Recaps and proofs feed the reports and the routing, so they are read too.
+            // Recaps and proofs feed the reports and the routing, so they are read too,
+            // and gate records (whether a gate is answered).
             // A linked one counts like a file (if it stays inside the project), and a
             // dangling link, a FIFO or a device is an error naming it, not a silent gap.
-            let read = ["-run.md", "-recap.md", "-proof.md"];
+            let read = ["-run.md", "-recap.md", "-proof.md", "-gate.md"];
             if read.iter().any(|s| name.ends_with(s)) {
                 if fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()) {
                     continue;
@@ -170,16 +174,7 @@ pub fn open_project(dir: Option<&Path>, stage_arg: Option<&str>) -> Result<Proje
     if let Some(arg) = stage_arg {
         arg.parse::<renn_core::StageNumber>()?;
     }
-    let dir = match dir {
-        Some(d) => ProjectDir::at(d)?,
-        None => {
-            let cwd = std::env::current_dir().map_err(|source| Error::Io {
-                path: ".".into(),
-                source,
-            })?;
-            find_root(&cwd)?
-        }
-    };
+    let dir = project_dir(dir)?;
     let mut snap = dir.base_snapshot()?;
     if let Some(arg) = stage_arg {
         let names = snap.children(snapshot::STAGES_DIR);
@@ -190,25 +185,69 @@ pub fn open_project(dir: Option<&Path>, stage_arg: Option<&str>) -> Result<Proje
     Ok(Project::new(snap)?)
 }
 
+/// Whether stage `number`'s directory holds run files (`renn run-stage` can run it).
+pub fn is_planned(root: &Path, number: &renn_core::StageNumber) -> bool {
+    let Ok(dir) = ProjectDir::at(root) else {
+        return false;
+    };
+    let names = dir.list_dirs(snapshot::STAGES_DIR).unwrap_or_default();
+    stage::list(names.iter().map(String::as_str), snapshot::STAGES_DIR)
+        .into_iter()
+        .filter(|s| &s.number == number)
+        .any(|s| {
+            fs::read_dir(root.join(&s.dir)).is_ok_and(|entries| {
+                entries
+                    .flatten()
+                    .any(|e| e.file_name().to_string_lossy().ends_with("-run.md"))
+            })
+        })
+}
+
+/// `--dir DIR`, or the nearest project at or above the current directory.
+pub fn project_dir(dir: Option<&Path>) -> Result<ProjectDir> {
+    match dir {
+        Some(d) => ProjectDir::at(d),
+        None => {
+            let cwd = std::env::current_dir().map_err(|source| Error::Io {
+                path: ".".into(),
+                source,
+            })?;
+            find_root(&cwd)
+        }
+    }
+}
+
+/// The project with every stage loaded (`renn status`, `renn next`, `renn doctor`).
+pub fn open_project_all(dir: Option<&Path>) -> Result<Project> {
+    project_dir(dir)?.load_all()
+}
+
 /// The whole project at `dir` (every stage loaded), for hosts that ask about any
 /// stage later: the native bindings' `Project.load`. Inside a git work tree the
 /// git-ignored check for `.renn` is applied, as `renn run-stage` does.
 pub fn load_project(dir: &Path) -> Result<Project> {
-    let dir = ProjectDir::at(dir)?;
-    let mut snap = dir.base_snapshot()?;
-    if !snap.has_renn_dir() {
-        return Err(renn_core::Error::NotInitialized.into());
+    ProjectDir::at(dir)?.load_all()
+}
+
+impl ProjectDir {
+    /// Every stage's files loaded, and the git-ignored check for `.renn`.
+    pub fn load_all(&self) -> Result<Project> {
+        let dir = self;
+        let mut snap = dir.base_snapshot()?;
+        if !snap.has_renn_dir() {
+            return Err(renn_core::Error::NotInitialized.into());
+        }
+        let names: Vec<String> = snap
+            .children(snapshot::STAGES_DIR)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        for stage in stage::list(names.iter().map(String::as_str), snapshot::STAGES_DIR) {
+            dir.load_stage(&mut snap, &stage)?;
+        }
+        if let Ok(git) = crate::git::Git::open(&dir.root) {
+            snap.renn_gitignored = git.is_ignored(".renn")?;
+        }
+        Ok(Project::new(snap)?)
     }
-    let names: Vec<String> = snap
-        .children(snapshot::STAGES_DIR)
-        .into_iter()
-        .map(str::to_string)
-        .collect();
-    for stage in stage::list(names.iter().map(String::as_str), snapshot::STAGES_DIR) {
-        dir.load_stage(&mut snap, &stage)?;
-    }
-    if let Ok(git) = crate::git::Git::open(&dir.root) {
-        snap.renn_gitignored = git.is_ignored(".renn")?;
-    }
-    Ok(Project::new(snap)?)
 }

@@ -34,6 +34,8 @@ pub struct Options {
     /// `--trust`: run the project's own agent command, and remember that for this
     /// repository.
     pub trust: bool,
+    /// `renn retry RUN`: only this run executes (with `only_batch` its batch).
+    pub only_run: Option<renn_core::run::RunId>,
 }
 
 /// How an execution ended; each has its own exit code (documented in the README).

@@ -254,6 +254,31 @@ fn open_nonblocking(path: &Path) -> io::Result<File> {
     o.open(path)
 }
 
+/// renn's temporary files under `dir` (`.<name>.renn-tmp-…`, left by a write cut
+/// short), four levels deep at most, not inside renn's worktrees.
+pub fn temp_files(dir: &Path) -> Vec<PathBuf> {
+    fn walk(dir: &Path, depth: u32, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if kind.is_dir() && depth < 4 && name != "worktrees" {
+                walk(&entry.path(), depth + 1, out);
+            } else if kind.is_file() && name.starts_with('.') && name.contains(".renn-tmp-") {
+                out.push(entry.path());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, 0, &mut out);
+    out.sort();
+    out
+}
+
 /// `.{name}.renn-tmp-{pid}-{counter}`: hidden, and recognisable as renn's. A name left by a
 /// killed process whose pid was reused is skipped, never written into.
 fn create_temp(dir: &Path, name: &std::ffi::OsStr) -> io::Result<TempFile> {

@@ -19,7 +19,7 @@ pub use history::CommitFacts;
 pub use merge::{Merge, MergeTree};
 pub use refs::RefUpdate;
 pub(crate) use run::{exit_text, first_lines};
-pub use version::MIN_GIT;
+pub use version::{installed as installed_version, MIN_GIT};
 pub use worktree::WorktreeEntry;
 
 use crate::{Error, Result};

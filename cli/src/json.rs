@@ -137,7 +137,10 @@ pub fn schemas() -> Vec<(&'static str, Value)> {
             "parse-return",
             output::<renn_core::returns::AgentReturn>("renn parse-return --json"),
         ),
-        // `renn status --json` joins here when the command lands.
+        (
+            "status",
+            output::<renn_core::project::Status>("renn status --json"),
+        ),
         (
             "error",
             output::<ErrorOutput>("renn --json: any command's error (stderr)"),

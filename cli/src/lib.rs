@@ -23,6 +23,13 @@ pub enum Error {
     },
     #[error(transparent)]
     Core(#[from] renn_core::Error),
+    /// No `.renn/` at or above the directory searched (`renn` without `--dir`).
+    #[error("project not initialized: no .renn/ directory in {start} or any directory above it")]
+    NotInitialized {
+        start: String,
+        /// The directory is inside a git work tree.
+        in_git: bool,
+    },
     /// An agent's program could not be started (not found, not executable, …).
     #[error("cannot start the agent `{program}`: {source}; install it, or set `agent.command` in .renn/config.json (e.g. [\"{{renn}}\", \"demo-agent\", \"{{agent}}\", \"{{run_id}}\"] for the built-in demo agent)")]
     AgentSpawn {
@@ -50,6 +57,7 @@ impl Error {
         match self {
             Error::Io { .. } => "io",
             Error::Core(e) => e.code(),
+            Error::NotInitialized { .. } => "not-initialized",
             Error::AgentSpawn { .. } => "agent-spawn",
             Error::Git { .. } => "git",
             Error::Busy { .. } => "busy",
@@ -82,6 +90,17 @@ impl Error {
                 vec![renn_core::Diagnostic::error("io", self.to_string()).in_file(path.clone())]
             }
             Error::Git { .. } => vec![renn_core::Diagnostic::error("git", self.to_string())],
+            Error::NotInitialized { in_git, .. } => {
+                let hint = if *in_git {
+                    "`renn init` creates one (run it in the repository's top directory), or pass --dir DIR"
+                } else {
+                    "this is not inside a git repository either: `git init` first, then `renn init`"
+                };
+                vec![
+                    renn_core::Diagnostic::error("not-initialized", self.to_string())
+                        .with_hint(hint),
+                ]
+            }
             Error::Busy { path, .. } => {
                 vec![renn_core::Diagnostic::error("busy", self.to_string()).in_file(path.clone())]
             }

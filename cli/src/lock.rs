@@ -68,6 +68,31 @@ impl ProjectLock {
     }
 }
 
+/// Whether another renn holds the project's lock, and who (as it wrote itself down):
+/// `None` when no one does. Probed with a shared lock taken and released at once (a
+/// renn starting in that instant is told to wait, as for any holder).
+pub fn held_by(root: &Path) -> Option<Option<Holder>> {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    let mut file = options.open(root.join(LOCK_PATH)).ok()?;
+    match fs4::FileExt::try_lock_shared(&file) {
+        Ok(()) => {
+            let _ = fs4::FileExt::unlock(&file);
+            None
+        }
+        Err(_) => {
+            let mut text = String::new();
+            let _ = file.read_to_string(&mut text);
+            Some(serde_json::from_str(&text).ok())
+        }
+    }
+}
+
 /// Opens (creating) the lock file without following a symlink: a link planted at its
 /// place must not make renn truncate a file elsewhere.
 fn open(path: &PathBuf) -> std::io::Result<File> {

@@ -106,6 +106,68 @@ pub enum Command {
         #[arg(long = "return", value_name = "FILE", requires = "continuation")]
         return_file: Option<PathBuf>,
     },
+    /// Create a `.renn/` skeleton here (or in --dir): config.json with every default,
+    /// track.md, pulse.md and the prompt templates. Refuses to overwrite any file, and
+    /// outside a git repository.
+    Init {
+        /// Leave out `.renn/templates/` (renn then uses its built-in prompts, and
+        /// follows their changes when it is upgraded).
+        #[arg(long)]
+        no_templates: bool,
+        /// The project's name in track.md (default: the directory's name).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Every stage: runs done/total, gates waiting, proof, and what to do next.
+    Status,
+    /// Show a run's agent log (`.renn/stages/<stage>/logs/`), the latest attempt by
+    /// default; a stage number (3) shows the auditor's. -f follows it while renn runs.
+    Logs {
+        /// Run id (03-02), or a stage number for the stage's auditor.
+        run: String,
+        /// Keep printing what the agent writes until it is done (Ctrl-C ends it).
+        #[arg(long, short)]
+        follow: bool,
+        /// That attempt's log instead of the latest (1 is the first).
+        #[arg(long, value_name = "N")]
+        attempt: Option<u32>,
+    },
+    /// Execute one run again (a failed or unfinished one): `run-stage` restricted to
+    /// it. Refused for a complete run and for a run whose dependencies are not done.
+    Retry {
+        /// Run id: 03-02, 3-2…
+        run: String,
+        /// What to do when the run fails again: ask (on a terminal), continue, or stop.
+        #[arg(long, value_enum, default_value = "ask")]
+        on_failure: FailurePolicy,
+        /// As for run-stage: run the agent command this project's config.json sets.
+        #[arg(long)]
+        trust: bool,
+        /// Accept renn's defaults where it would ask.
+        #[arg(long, short)]
+        yes: bool,
+    },
+    /// Remove what runs leave behind: stray worktrees under .renn/worktrees/, merged
+    /// renn/run-* branches, renn/failed/* branches, a stale lock, renn's temp files.
+    /// Unmerged work of a run still to execute is kept (and named).
+    Clean {
+        /// Remove without asking.
+        #[arg(long, short)]
+        yes: bool,
+        /// List what would go, remove nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Check the setup: git, the agent CLI, the worktree location, config and plans.
+    /// One line per check; exits 1 when a check fails.
+    Doctor,
+    /// Print a shell completion script: `renn completions bash > ~/.local/share/bash-completion/completions/renn`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print renn's man page (roff): `renn man > renn.1 && man ./renn.1`.
+    Man,
     /// The built-in demo agent (`agent.command`: ["{renn}", "demo-agent", "{agent}",
     /// "{run_id}"]): acts like a runner or the auditor on the example project, so a stage
     /// runs end to end with no AI agent installed. Works in the current directory.

@@ -284,6 +284,124 @@ fn no_renn_anywhere_above_is_project_not_initialized() {
         .as_str()
         .unwrap()
         .contains("project not initialized"));
+    // It names where it looked, and (outside git) says to create a repository first.
+    let err = run(&["status"], &p.path("a/b"))
+        .expect_error("not-initialized")
+        .to_string();
+    let searched = p.path("a/b").display().to_string();
+    assert!(
+        err.contains(&format!(
+            "no .renn/ directory in {searched} or any directory above it"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "hint: this is not inside a git repository either: `git init` first, then `renn init`"
+        ),
+        "{err}"
+    );
+    git_init(p.root());
+    let err = run(&["status"], &p.path("a/b"))
+        .expect_error("not-initialized")
+        .to_string();
+    assert!(err.contains("hint: `renn init` creates one"), "{err}");
+}
+
+fn git_init(dir: &Path) {
+    let out = Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+}
+
+#[test]
+fn init_writes_a_skeleton_that_round_trips_and_never_overwrites() {
+    let p = Project::empty();
+    // Outside a git repository: refused, with the way in.
+    let out = run(&["init"], p.root());
+    let err = out.expect_error("init-not-git");
+    assert!(err.contains("`git init` first, then `renn init`"), "{err}");
+    assert!(!p.path(".renn").exists());
+
+    git_init(p.root());
+    let out = run(&["--json", "init", "--name", "Acme"], p.root());
+    assert_eq!(out.code, 0, "{out:#?}");
+    let created = out.json()["created"].clone();
+    for f in [
+        ".renn/config.json",
+        ".renn/track.md",
+        ".renn/pulse.md",
+        ".renn/templates/runner.md",
+    ] {
+        assert!(
+            created.as_array().unwrap().iter().any(|c| c == f),
+            "{f} in {created}"
+        );
+        assert!(p.path(f).is_file(), "{f}");
+    }
+    assert!(fs::read_to_string(p.path(".renn/track.md"))
+        .unwrap()
+        .starts_with("# Track: Acme\n"));
+    // Every default is written out, and reads back as the defaults.
+    let config: Value =
+        serde_json::from_str(&fs::read_to_string(p.path(".renn/config.json")).unwrap()).unwrap();
+    for key in [
+        "horsepower",
+        "commit_docs",
+        "parallelization",
+        "branching_strategy",
+        "agent",
+        "auditor",
+        "isolation",
+    ] {
+        assert!(config.get(key).is_some(), "{key}");
+    }
+    let models = run(&["--json", "models"], p.root());
+    assert_eq!(models.code, 0, "{models:#?}");
+    // A plan in the new project validates and plans.
+    p.ok_run("01-first-stage", "01-01", 1);
+    assert_eq!(run(&["validate", "1"], p.root()).code, 0);
+    assert_eq!(run(&["plan", "1"], p.root()).code, 0);
+    let status = run(&["--json", "status"], p.root()).json();
+    assert_eq!(status["stages"][0]["state"], "planned");
+
+    // Never over what exists: the error names the file(s).
+    let before = fs::read(p.path(".renn/track.md")).unwrap();
+    let out = run(&["init"], p.root());
+    let err = out.expect_error("init-exists");
+    assert!(
+        err.contains("not overwriting what exists: .renn/config.json, .renn/track.md"),
+        "{err}"
+    );
+    assert_eq!(fs::read(p.path(".renn/track.md")).unwrap(), before);
+    // --no-templates leaves .renn/templates/ out.
+    let q = Project::empty();
+    git_init(q.root());
+    assert_eq!(run(&["init", "--no-templates"], q.root()).code, 0);
+    assert!(!q.path(".renn/templates").exists());
+    assert!(q.path(".renn/stages").is_dir());
+}
+
+#[test]
+fn completions_and_the_man_page() {
+    let p = Project::empty();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = run(&["completions", shell], p.root());
+        assert_eq!(out.code, 0, "{shell}: {out:#?}");
+        assert!(
+            out.stdout.contains("run-stage") && out.stdout.contains("retry"),
+            "{shell}"
+        );
+    }
+    let out = run(&["completions", "tcsh"], p.root());
+    assert_eq!(out.code, 2);
+    let out = run(&["man"], p.root());
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.contains(".TH renn 1"), "{}", &out.stdout[..200]);
+    assert!(out.stdout.contains("run\\-stage") || out.stdout.contains("run-stage"));
 }
 
 #[test]

@@ -239,6 +239,7 @@ fn single_shot_outputs_carry_the_version_and_match_their_schemas() {
         ("next", &["next"]),
         ("branch", &["branch", "2"]),
         ("prompt", &["prompt", "02-01"]),
+        ("status", &["status"]),
     ] {
         let (code, stdout, stderr) = renn(dir, args);
         assert_eq!(code, 0, "{args:?}: {stderr}");

@@ -99,12 +99,21 @@ fn renn_next_on_the_demo_and_without_a_track() {
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/demo");
     let (code, out, _) = renn_next(&demo, false);
     assert_eq!(code, 0);
-    assert_eq!(out, next::current(TRACK).unwrap().render_markdown());
+    // Stage 2 of the demo is planned (it has run files): renn runs it.
+    let planned = |s: &renn_core::StageNumber| s == &n("2");
+    assert_eq!(
+        out,
+        next::current_with(TRACK, planned)
+            .unwrap()
+            .render_markdown()
+    );
+    assert!(out.contains("`renn run-stage 2`"), "{out}");
     let (code, out, _) = renn_next(&demo, true);
     assert_eq!(code, 0);
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(json["kind"], "stage");
-    assert_eq!(json["command"], "/renn.plan-stage 2");
+    assert_eq!(json["planned"], true);
+    assert_eq!(json["command"], "renn run-stage 2");
 
     let empty = tempfile::tempdir().unwrap();
     std::fs::create_dir(empty.path().join(".renn")).unwrap();

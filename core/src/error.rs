@@ -51,6 +51,8 @@ impl Error {
         match self {
             Error::Invalid(d) => vec![(**d).clone()],
             Error::InvalidPlan(ds) => ds.clone(),
+            Error::NotInitialized => vec![Diagnostic::error(self.code(), self.to_string())
+                .with_hint("`renn init` creates one in the project's root (a git repository)")],
             Error::NoRuns { dir } => {
                 vec![Diagnostic::error(self.code(), self.to_string()).in_file(dir.clone())]
             }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod execute;
 pub mod frontmatter;
 pub mod gate;
+pub mod init;
 pub mod inventory;
 pub mod markdown;
 pub mod models;

@@ -13,22 +13,36 @@ use serde::Serialize;
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Next {
-    /// A stage is left: plan it.
+    /// A stage is left: run it when it is planned, else plan it.
     Stage {
         number: StageNumber,
         title: String,
         goal: Option<String>,
-        /// `/renn.plan-stage 3` (the unpadded number, as a person types it).
+        /// The stage directory holds run files: `renn run-stage` executes it.
+        planned: bool,
+        /// `renn run-stage 3` when planned, else the planning workflow's
+        /// `/renn.plan-stage 3` (not a renn command). The unpadded number, as typed.
         command: String,
     },
-    /// Every stage of the track is checked.
+    /// Every stage of the track is checked. `command` is the planning workflow's
+    /// `/renn.complete-milestone` (not a renn command).
     MilestoneComplete { stages: usize, command: String },
 }
 
 /// What to offer once `completed` is done (whether or not the track is updated yet):
 /// the first unchecked stage after it in track order; else an unchecked stage before
 /// it (a milestone with an open stage is not complete); else the milestone.
+/// Every stage counts as not planned; see [`offer_with`].
 pub fn offer(track: &str, completed: &StageNumber) -> Next {
+    offer_with(track, completed, |_| false)
+}
+
+/// [`offer`], where `planned` says whether a stage's directory holds run files.
+pub fn offer_with(
+    track: &str,
+    completed: &StageNumber,
+    planned: impl Fn(&StageNumber) -> bool,
+) -> Next {
     let stages = track::stages(track);
     let open = |s: &&TrackStage| !s.complete && &s.number != completed;
     let after = match stages.iter().position(|s| &s.number == completed) {
@@ -37,7 +51,7 @@ pub fn offer(track: &str, completed: &StageNumber) -> Next {
         None => stages.iter().filter(|s| &s.number > completed).find(open),
     };
     match after.or_else(|| stages.iter().find(open)) {
-        Some(s) => stage(s),
+        Some(s) => stage(s, planned(&s.number)),
         None => milestone(stages.len()),
     }
 }
@@ -45,6 +59,14 @@ pub fn offer(track: &str, completed: &StageNumber) -> Next {
 /// `renn next` with no stage: the stage after the last checked one, or the first
 /// stage when none is checked. A track without a stage checklist is an error.
 pub fn current(track: &str) -> Result<Next, Diagnostic> {
+    current_with(track, |_| false)
+}
+
+/// [`current`], where `planned` says whether a stage's directory holds run files.
+pub fn current_with(
+    track: &str,
+    planned: impl Fn(&StageNumber) -> bool,
+) -> Result<Next, Diagnostic> {
     let stages = track::stages(track);
     if stages.is_empty() {
         return Err(Diagnostic::error(
@@ -55,14 +77,20 @@ pub fn current(track: &str) -> Result<Next, Diagnostic> {
         .with_hint("list stages as `- [ ] **Stage 1: <title>** - <goal>` under `## Stages`"));
     }
     Ok(match stages.iter().rposition(|s| s.complete) {
-        Some(i) => offer(track, &stages[i].number),
-        None => stage(&stages[0]),
+        Some(i) => offer_with(track, &stages[i].number, planned),
+        None => stage(&stages[0], planned(&stages[0].number)),
     })
 }
 
-fn stage(s: &TrackStage) -> Next {
+fn stage(s: &TrackStage, planned: bool) -> Next {
+    let n = s.number.unpadded();
     Next::Stage {
-        command: format!("/renn.plan-stage {}", s.number.unpadded()),
+        command: if planned {
+            format!("renn run-stage {n}")
+        } else {
+            format!("/renn.plan-stage {n}")
+        },
+        planned,
         number: s.number.clone(),
         title: s.title.clone(),
         goal: s.goal.clone(),
@@ -77,28 +105,37 @@ fn milestone(stages: usize) -> Next {
 }
 
 impl Next {
-    /// The seed's offer_next text, exactly.
+    /// The seed's offer_next text; a planning command of the wider workflow is named
+    /// as such, never presented as a renn command.
     pub fn render_markdown(&self) -> String {
         match self {
             Next::Stage {
                 number,
                 title,
                 goal,
+                planned,
                 command,
             } => {
                 let goal = goal
                     .as_deref()
                     .map(|g| format!(" — {g}"))
                     .unwrap_or_default();
-                format!(
-                    "## Next Up\n\n**Stage {}: {title}**{goal}\n\n`{command}`\n\n\
-                     <sub>`/clear` first for fresh context</sub>\n",
-                    number.unpadded()
-                )
+                let n = number.unpadded();
+                let head = format!("## Next Up\n\n**Stage {n}: {title}**{goal}\n\n");
+                if *planned {
+                    format!("{head}Its runs are planned: `{command}`\n")
+                } else {
+                    format!(
+                        "{head}Plan it with your planning workflow: `{command}` \
+                         (not a renn command), then `renn run-stage {n}`\n\n\
+                         <sub>`/clear` first for fresh context</sub>\n"
+                    )
+                }
             }
-            Next::MilestoneComplete { stages, command } => {
-                format!("MILESTONE COMPLETE!\n\nAll {stages} stages executed.\n\n`{command}`\n")
-            }
+            Next::MilestoneComplete { stages, command } => format!(
+                "MILESTONE COMPLETE!\n\nAll {stages} stages executed.\n\n\
+                 Close it with your planning workflow: `{command}` (not a renn command)\n"
+            ),
         }
     }
 }
@@ -131,6 +168,7 @@ mod tests {
                 number: n("3"),
                 title: "Sharing".into(),
                 goal: Some("Users can share notes with each other".into()),
+                planned: false,
                 command: "/renn.plan-stage 3".into(),
             }
         );
@@ -140,7 +178,7 @@ mod tests {
         assert_eq!(number(&offer(LETTER, &n("12"))).as_deref(), Some("12A"));
         assert_eq!(
             offer(LETTER, &n("12A")).render_markdown().lines().nth(4),
-            Some("`/renn.plan-stage 13`")
+            Some("Plan it with your planning workflow: `/renn.plan-stage 13` (not a renn command), then `renn run-stage 13`")
         );
     }
 
@@ -180,13 +218,29 @@ mod tests {
         assert_eq!(
             offer(DEMO, &n("2")).render_markdown(),
             "## Next Up\n\n**Stage 3: Sharing** — Users can share notes with each other\n\n\
-             `/renn.plan-stage 3`\n\n<sub>`/clear` first for fresh context</sub>\n"
+             Plan it with your planning workflow: `/renn.plan-stage 3` (not a renn command), \
+             then `renn run-stage 3`\n\n<sub>`/clear` first for fresh context</sub>\n"
+        );
+        // A planned stage is run by renn.
+        let planned = offer_with(DEMO, &n("2"), |s| s == &n("3"));
+        assert_eq!(
+            planned.render_markdown(),
+            "## Next Up\n\n**Stage 3: Sharing** — Users can share notes with each other\n\n\
+             Its runs are planned: `renn run-stage 3`\n"
+        );
+        let json = serde_json::to_value(&planned).unwrap();
+        assert_eq!(json["command"], "renn run-stage 3");
+        assert_eq!(json["planned"], true);
+        assert_eq!(
+            number(&current_with(DEMO, |s| s == &n("2")).unwrap()).as_deref(),
+            Some("2")
         );
         let no_goal = offer("- [x] **Stage 1: A**\n- [ ] **Stage 2: B**\n", &n("1"));
         assert!(no_goal.render_markdown().contains("\n**Stage 2: B**\n"));
         assert_eq!(
             milestone(3).render_markdown(),
-            "MILESTONE COMPLETE!\n\nAll 3 stages executed.\n\n`/renn.complete-milestone`\n"
+            "MILESTONE COMPLETE!\n\nAll 3 stages executed.\n\n\
+             Close it with your planning workflow: `/renn.complete-milestone` (not a renn command)\n"
         );
         let json = serde_json::to_value(offer(DEMO, &n("2"))).unwrap();
         assert_eq!(json["kind"], "stage");

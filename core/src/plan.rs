@@ -33,6 +33,10 @@ pub struct StageInfo {
 pub struct Skipped {
     pub complete: Vec<crate::run::RunId>,
     pub not_gap_closure: Vec<crate::run::RunId>,
+    /// Left out by [`Plan::only_run`] (`renn retry`): absent from JSON when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub not_selected: Vec<crate::run::RunId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -100,6 +104,24 @@ pub fn build(inventory: Inventory, title: String, opts: PlanOptions) -> Plan {
         batch_source: inventory.batch_source,
         skipped,
         runs: inventory.runs,
+    }
+}
+
+impl Plan {
+    /// The plan with only `run` left to execute (`renn retry`): the other pending runs
+    /// move to `skipped.not_selected`, and batches left empty go.
+    pub fn only_run(mut self, run: &crate::run::RunId) -> Plan {
+        for batch in &mut self.batches {
+            let (keep, drop): (Vec<_>, Vec<_>) = batch.runs.drain(..).partition(|r| r == run);
+            self.skipped.not_selected.extend(drop);
+            batch.runs = keep;
+        }
+        self.batches.retain(|b| !b.runs.is_empty());
+        self.skipped.not_selected.sort();
+        if self.batches.is_empty() {
+            self.message = Some(NOTHING_TO_RUN.to_string());
+        }
+        self
     }
 }
 

@@ -14,8 +14,12 @@ use crate::stage::{self, StageDir};
 use crate::{branch, track};
 use serde::Serialize;
 
+mod retry;
 mod session;
+mod status;
+pub use retry::Retry;
 pub use session::StageOptions;
+pub use status::{GateWaiting, StageState, StageStatus, Status};
 
 #[derive(Debug, Clone)]
 pub struct Project {

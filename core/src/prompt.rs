@@ -171,6 +171,16 @@ const SPECS: [Spec; 3] = [
     },
 ];
 
+/// The built-in templates as `(file name, text)`: what `.renn/templates/<file>`
+/// overrides (`renn init` writes them there).
+pub fn embedded_files() -> Vec<(&'static str, &'static str)> {
+    SPECS
+        .iter()
+        .chain(PARTIALS.iter().map(|p| &p.spec))
+        .map(|s| (s.file, s.embedded))
+        .collect()
+}
+
 impl Templates {
     /// The project's templates (`.renn/templates/<name>.md`) where present, the
     /// embedded ones elsewhere. A template with an unknown placeholder is an error.

@@ -627,11 +627,12 @@ fn nothing_left_to_run_says_so() {
     assert!(p.batches.is_empty());
     assert_eq!(ids(&p.skipped.complete), ["03-01", "03-02"]);
     let md = p.render_markdown();
-    // A stage whose runs all have recaps says it is complete (main's misuse checks).
+    // A finished stage is said to be complete, not shown as an empty plan.
     assert!(
-        md.contains("complete: every run has its recap (2 runs)"),
+        md.contains("— complete: every run has its recap (2 runs)."),
         "{md}"
     );
+    assert!(!md.contains("0 runs across 0 batches"), "{md}");
     assert!(!md.contains("| Batch |"), "{md}");
 
     // --gaps-only on a stage without gap-closure runs: the same message.

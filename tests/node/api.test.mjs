@@ -154,14 +154,24 @@ for (const impl of impls) {
         assert.ok(prompt.includes('02-accounts'), prompt)
       })
 
-      test('next: the stage after the last completed one', () => {
+      test('next: the stage after the last completed one, run by renn as it is planned', () => {
         assert.deepStrictEqual(project.next(), {
           kind: 'stage',
           number: '02',
           title: 'Accounts',
           goal: GOAL,
-          command: '/renn.plan-stage 2',
+          planned: true,
+          command: 'renn run-stage 2',
         })
+      })
+
+      test('status: every stage, from the files', () => {
+        const status = project.status()
+        assert.deepStrictEqual(
+          status.stages.map((s) => [s.number, s.state, s.runs_done, s.runs_total]),
+          [['01', 'complete', 3, 3], ['02', 'in_progress', 1, 6], ['03', 'not_planned', 0, 0]],
+        )
+        assert.equal(status.next.command, 'renn run-stage 2')
       })
     })
   }

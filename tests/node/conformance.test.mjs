@@ -21,6 +21,8 @@ function run(renn, open, dir, c) {
         return project.validate(c.stage)
       case 'proof':
         return project.proof(c.stage)
+      case 'status':
+        return project.status()
       default:
         throw new Error(`unknown command ${c.command} in ${dir}`)
     }

@@ -32,7 +32,56 @@ pub fn run(cli: &Cli, a: Args<'_>) -> Result<ExitCode> {
         interactive,
         yes: a.yes,
         today: today(),
+        only_run: None,
     };
+    execute(cli, &opts, interactive)
+}
+
+/// `renn retry RUN`: the run's stage, its batch only, that run only — through the
+/// same path as `run-stage`. The core refuses a complete run and one whose
+/// dependencies are not done.
+pub fn retry(
+    cli: &Cli,
+    run: &str,
+    on_failure: OnFailure,
+    trust: bool,
+    yes: bool,
+) -> Result<ExitCode> {
+    let id = renn_core::run::RunId::parse(run);
+    let stage = id.as_ref().map(|i| i.stage.to_string());
+    let project = renn_cli::disk::open_project(cli.dir.as_deref(), stage.as_deref())?;
+    let retry = project.retry(run)?;
+    let interactive = !cli.json && std::io::stdin().is_terminal();
+    if !cli.json {
+        let before = if retry.failed_before {
+            " (an earlier attempt failed; its recap is set aside)"
+        } else {
+            ""
+        };
+        println!(
+            "Retrying {}{before}: stage {}, batch {}, this run only.",
+            retry.run,
+            retry.stage.unpadded(),
+            retry.batch
+        );
+    }
+    let opts = Options {
+        stage: retry.stage.to_string(),
+        gaps_only: false,
+        only_batch: Some(retry.batch),
+        dry_run: false,
+        on_failure,
+        respond: None,
+        trust,
+        interactive,
+        yes,
+        today: today(),
+        only_run: Some(retry.run),
+    };
+    execute(cli, &opts, interactive)
+}
+
+fn execute(cli: &Cli, opts: &Options, interactive: bool) -> Result<ExitCode> {
     let mut plain = PlainUi { interactive };
     let mut json = JsonUi;
     let mut live;
@@ -45,7 +94,7 @@ pub fn run(cli: &Cli, a: Args<'_>) -> Result<ExitCode> {
     } else {
         &mut plain
     };
-    let exit = drive::run_stage(cli.dir.as_deref(), &opts, ui)?;
+    let exit = drive::run_stage(cli.dir.as_deref(), opts, ui)?;
     Ok(ExitCode::from(exit.code()))
 }
 

@@ -65,6 +65,10 @@ pub struct Host<'u> {
     /// Worktrees and branches of isolated runs.
     iso: isolate::Isolation,
     parked: bool,
+    /// The gate question open on the terminal while agents go on, and the gates
+    /// waiting to be asked after it.
+    open_gate: Option<(RunId, returns::GateReached)>,
+    waiting_gates: VecDeque<(RunId, returns::GateReached)>,
     outcome: Option<Outcome>,
     /// One renn per project, held until the host is dropped.
     _lock: Option<ProjectLock>,
@@ -114,6 +118,8 @@ impl<'u> Host<'u> {
             respond: opts.respond.clone(),
             iso: isolate::Isolation::default(),
             parked: false,
+            open_gate: None,
+            waiting_gates: VecDeque::new(),
             outcome: None,
             _lock: lock,
             guard: Default::default(),
@@ -241,7 +247,13 @@ impl<'u> Host<'u> {
                 return Ok(exit);
             }
             self.spawn_due()?;
-            if self.running.is_empty() && self.delayed.is_empty() {
+            // A question open on the terminal: agents go on while the human answers.
+            self.poll_gate_answer(&mut queue)?;
+            if !queue.is_empty() {
+                continue;
+            }
+            let asking = self.open_gate.is_some();
+            if self.running.is_empty() && self.delayed.is_empty() && !asking {
                 return if self.parked {
                     Ok(StageExit::AwaitingResponse)
                 } else {
@@ -440,6 +452,10 @@ fn load(root: &Path, git: &Git, opts: &Options) -> Result<(Project, Plan, Templa
             gaps_only: opts.gaps_only,
         },
     )?;
+    let plan = match &opts.only_run {
+        Some(run) => plan.only_run(run),
+        None => plan,
+    };
     let templates = Templates::load(project.snapshot()).map_err(renn_core::Error::from)?;
     Ok((project, plan, templates))
 }

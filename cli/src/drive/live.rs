@@ -1,22 +1,36 @@
-//! The live view on a terminal: one spinner line per running agent (run id, status,
-//! elapsed time), the reports printed above the lines as they come, questions asked
-//! with the lines put away. Chosen only when stdout is a terminal; scripts and logs
-//! get [`super::PlainUi`], editors [`super::JsonUi`].
+//! The live view on a terminal: one line per running agent (run id, status, the agent's
+//! own time), a footer pinned below them (batch k/n, runs done/total, elapsed), and the
+//! reports printed above as they come, rendered for the terminal (headings, bold,
+//! tables; colour unless `NO_COLOR`). Chosen only when stdout is a terminal; scripts and
+//! logs get [`super::PlainUi`], editors [`super::JsonUi`].
 //!
-//! A line lives while its agent's run is unsettled: `working` → `checking` (renn
-//! checks the recap and commits, or holds an isolated run until its batch merges) →
-//! `done ✓` / `failed ✗`, or `at gate` → `queued` → `working` again for the
-//! continuation. When the run settles its spinner line is cleared and replaced by a
-//! permanent line above the live ones (`  02-03    done ✓     4m05s`), so the
-//! scrollback keeps how every run ended and how long it took.
+//! A line lives while its agent's run is unsettled: `working` → `checking` (renn checks
+//! the recap and commits, or holds an isolated run until its batch merges) → `done ✓` /
+//! `failed ✗`, or `at gate` → `queued` → `working` again for the continuation. When the
+//! run settles its line is replaced by a permanent one above the live ones
+//! (`  02-03    done ✓     4m05s`), so the scrollback keeps how every run ended. The
+//! time is the agent's own: the seconds its processes ran (`run_exited`), never the
+//! time renn spent checking, merging or waiting for a human.
+//!
+//! A question is asked inside the view (its text and a `›` prompt below the footer):
+//! the lines keep drawing and runs that finish meanwhile settle as usual. The view is
+//! redrawn from scratch on every tick; no live row is wider than the terminal or than
+//! 40 columns, so a resize leaves no ghost lines, also where the terminal re-wraps. What is still live when renn stops
+//! (Ctrl-C, an error) settles as `stopped`; a run waiting at its gate stays `at gate`.
+
+mod markdown;
+mod question;
+mod style;
 
 use super::ui::Ui;
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use serde_json::Value;
 use std::collections::HashMap;
-use std::fmt::Write as _;
-use std::io::{BufRead, Write};
-use std::time::Duration;
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+use style::{Color, Style};
 
 pub const WORKING: &str = "working";
 pub const CHECKING: &str = "checking";
@@ -26,129 +40,269 @@ pub const QUEUED: &str = "queued";
 pub const DONE: &str = "done ✓";
 pub const FAILED: &str = "failed ✗";
 pub const SKIPPED: &str = "skipped –";
+/// renn stopped (Ctrl-C, an error, the stage stopped) while the agent worked.
+pub const STOPPED: &str = "stopped";
 
 /// The auditor's label in the host's events.
 const AUDITOR: &str = "auditor";
 const TICK: Duration = Duration::from_millis(100);
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+/// The widest a live row is drawn. A terminal that re-wraps its lines when it narrows
+/// (tmux, most of today's emulators) would turn a wider row into two, and the redraw
+/// would leave one behind: rows this short stay one row down to 40 columns.
+const LIVE_WIDTH: usize = 40;
+
+/// Where the view draws, and how big that terminal is.
+pub struct Terminal {
+    pub out: Box<dyn Write + Send>,
+    /// Columns and rows, asked before every draw (a resize shows at the next tick).
+    pub size: Box<dyn Fn() -> (u16, u16) + Send>,
+    pub colour: bool,
+}
+
+impl Terminal {
+    /// The process's stdout.
+    pub fn stdout() -> Terminal {
+        Terminal {
+            out: Box::new(std::io::stdout()),
+            size: Box::new(stdout_size),
+            colour: style::colour_from_env(),
+        }
+    }
+}
 
 /// One agent's line on screen.
 struct Line {
     run: String,
-    bar: ProgressBar,
     /// The agent's log, named on the permanent line of a failure.
     log: Option<String>,
+    /// The agent's own time so far: its finished attempts, and the one running now.
+    ran: Duration,
+    running_since: Option<Instant>,
 }
 
-pub struct LiveUi {
-    multi: MultiProgress,
-    style: ProgressStyle,
-    interactive: bool,
-    /// Lines on screen, in spawn order.
+impl Line {
+    fn time(&self) -> Duration {
+        self.ran + self.running_since.map_or(Duration::ZERO, |t| t.elapsed())
+    }
+}
+
+/// Batch k/n, runs done/total, elapsed.
+struct Footer {
+    started: Instant,
+    batches: Vec<u32>,
+    batch: Option<u32>,
+    done: usize,
+    total: usize,
+}
+
+/// What is on screen; shared with the ticking and the key-reading threads.
+pub struct View {
+    term: Option<Terminal>,
     lines: Vec<Line>,
     /// The latest status of every run seen in this execution, settled ones included.
     status: HashMap<String, &'static str>,
+    footer: Option<Footer>,
+    /// The open question and what is typed so far.
+    question: Option<(String, String)>,
+    /// Rows of the live part drawn last; the cursor is at the end of the last one.
+    drawn: usize,
+    frame: usize,
     /// The last thing printed was a settled run's line: a report starts after a gap.
     after_settled: bool,
 }
 
-impl LiveUi {
-    /// The live view on stdout; `interactive`: questions can be read from stdin.
-    pub fn new(interactive: bool) -> Self {
-        Self::with_target(ProgressDrawTarget::stdout(), interactive)
+impl View {
+    fn colour(&self) -> bool {
+        self.term.as_ref().is_some_and(|t| t.colour)
     }
 
-    /// The live view drawn to `target` (tests use a hidden or in-memory one).
-    pub fn with_target(target: ProgressDrawTarget, interactive: bool) -> Self {
-        let style = ProgressStyle::with_template("{spinner:.cyan} {prefix:<8} {msg:<10} {t}")
-            .expect("a valid template")
-            .tick_strings(&["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏", " "])
-            .with_key("t", |s: &ProgressState, w: &mut dyn std::fmt::Write| {
-                let _ = w.write_str(&clock(s.elapsed()));
-            });
-        LiveUi {
-            multi: MultiProgress::with_draw_target(target),
-            style,
-            interactive,
-            lines: Vec::new(),
-            status: HashMap::new(),
-            after_settled: false,
+    fn status(&self, run: &str) -> &'static str {
+        self.status.get(run).copied().unwrap_or(WORKING)
+    }
+
+    /// The live part: agent lines, the footer, the question; each row fits the width.
+    fn rows(&self, width: usize, height: usize) -> Vec<String> {
+        let colour = self.colour();
+        let max = width.saturating_sub(1).clamp(1, LIVE_WIDTH);
+        let mut bottom = Vec::new();
+        if let Some(f) = &self.footer {
+            bottom.push(footer_row(f, colour));
+        }
+        if let Some((question, typed)) = &self.question {
+            let style = question_style(question);
+            for row in wrap(question, max) {
+                bottom.push(style.paint(&row, colour));
+            }
+            let room = max.saturating_sub(2);
+            let shown: String = {
+                let chars: Vec<char> = typed.chars().collect();
+                chars[chars.len().saturating_sub(room)..].iter().collect()
+            };
+            bottom.push(format!(
+                "{} {shown}",
+                Style::fg(Color::Cyan).paint("›", colour)
+            ));
+        }
+        // The agent lines that fit above; the rest counted.
+        let room = height.saturating_sub(1 + bottom.len()).max(1);
+        let mut rows: Vec<String> = Vec::new();
+        let fits = match self.lines.len() > room {
+            true => room.saturating_sub(1),
+            false => self.lines.len(),
+        };
+        for line in &self.lines[..fits] {
+            rows.push(self.line_row(line, colour));
+        }
+        if fits < self.lines.len() {
+            rows.push(format!("  … {} more", self.lines.len() - fits));
+        }
+        rows.extend(bottom);
+        rows.iter().map(|r| style::truncate(r, max)).collect()
+    }
+
+    fn line_row(&self, line: &Line, colour: bool) -> String {
+        let status = self.status(&line.run);
+        let glyph = match status {
+            WORKING | CHECKING => Style::fg(Color::Cyan).paint(SPINNER[self.frame % 10], colour),
+            AT_GATE => Style::fg(Color::Yellow).paint("?", colour),
+            _ => " ".to_string(),
+        };
+        format!(
+            "{glyph} {:<8} {} {}",
+            line.run,
+            status_style(status).paint(&format!("{status:<10}"), colour),
+            clock(line.time())
+        )
+    }
+
+    /// Moves to the first row of the live part and clears from there down.
+    fn clear(&mut self, buf: &mut String) {
+        if self.drawn > 0 {
+            buf.push('\r');
+            if self.drawn > 1 {
+                buf.push_str(&format!("\x1b[{}A", self.drawn - 1));
+            }
+            buf.push_str("\x1b[J");
+        }
+        self.drawn = 0;
+    }
+
+    /// Draws the live part again (the spinners turn, the clocks move, a resize shows).
+    fn draw(&mut self) {
+        self.show(None);
+    }
+
+    /// `text` (lines) printed above the live part, which is drawn again below it.
+    fn show(&mut self, text: Option<&str>) {
+        let Some(term) = &self.term else {
+            if let Some(text) = text {
+                println!("{text}");
+            }
+            return;
+        };
+        let (width, height) = (term.size)();
+        let rows = self.rows(usize::from(width), usize::from(height));
+        let mut buf = String::new();
+        self.clear(&mut buf);
+        if let Some(text) = text {
+            for line in text.split('\n') {
+                buf.push_str(line);
+                buf.push_str("\x1b[K\r\n");
+            }
+        }
+        buf.push_str(&rows.join("\x1b[K\r\n"));
+        buf.push_str("\x1b[K");
+        self.drawn = rows.len();
+        if let Some(term) = &mut self.term {
+            let _ = term.out.write_all(buf.as_bytes());
+            let _ = term.out.flush();
         }
     }
 
-    /// The status last shown for `run` (`working`, `at gate`, `done ✓`…), also after
-    /// its line has settled; `None` for a run no agent was spawned or noticed for.
-    pub fn status_of(&self, run: &str) -> Option<&str> {
-        self.status.get(run).copied()
+    /// What is typed at the open question changed.
+    fn typed(&mut self, typed: &str) {
+        if let Some((_, t)) = &mut self.question {
+            *t = typed.to_string();
+        }
+        self.draw();
     }
 
-    /// How many agent lines are live on screen.
-    pub fn live_lines(&self) -> usize {
-        self.lines.len()
-    }
-
-    fn line(&self, run: &str) -> Option<&Line> {
-        self.lines.iter().find(|l| l.run == run)
+    fn gap(&mut self) -> &'static str {
+        match std::mem::take(&mut self.after_settled) {
+            true => "\n",
+            false => "",
+        }
     }
 
     fn spawned(&mut self, run: &str, log: Option<String>) {
         self.status.insert(run.to_string(), WORKING);
+        let now = Some(Instant::now());
         if let Some(line) = self.lines.iter_mut().find(|l| l.run == run) {
             // A continuation after a gate, or a retry: the same line works on.
             line.log = log.or(line.log.take());
-            line.bar.set_message(WORKING);
-            return;
+            line.running_since = now;
+        } else {
+            self.lines.push(Line {
+                run: run.to_string(),
+                log,
+                ran: Duration::ZERO,
+                running_since: now,
+            });
         }
-        let bar = self.multi.add(ProgressBar::new_spinner());
-        bar.set_style(self.style.clone());
-        bar.set_prefix(run.to_string());
-        bar.set_message(WORKING);
-        bar.enable_steady_tick(TICK);
-        self.lines.push(Line {
-            run: run.to_string(),
-            bar,
-            log,
-        });
+        self.draw();
+    }
+
+    /// The agent's processes ended after `seconds`: its clock stops there.
+    fn exited(&mut self, run: &str, seconds: Option<f64>) {
+        if let Some(line) = self.lines.iter_mut().find(|l| l.run == run) {
+            let since = line.running_since.take();
+            line.ran += match (seconds, since) {
+                (Some(s), _) if s.is_finite() && s >= 0.0 => Duration::from_secs_f64(s),
+                (_, Some(t)) => t.elapsed(),
+                _ => Duration::ZERO,
+            };
+        }
     }
 
     /// A new status for a run still in progress.
     fn set(&mut self, run: &str, status: &'static str) {
         self.status.insert(run.to_string(), status);
-        if let Some(line) = self.line(run) {
-            line.bar.set_message(status);
-        }
+        self.draw();
     }
 
-    /// The run has ended (for this execution): its spinner line becomes a permanent
-    /// line above the live ones.
+    /// The run has ended (for this execution): its line becomes a permanent line above
+    /// the live ones.
     fn settle(&mut self, run: &str, status: &'static str) {
         self.status.insert(run.to_string(), status);
         let Some(i) = self.lines.iter().position(|l| l.run == run) else {
+            self.draw();
             return;
         };
         let line = self.lines.remove(i);
-        let elapsed = line.bar.elapsed();
-        line.bar.finish_and_clear();
-        self.multi.remove(&line.bar);
-        let mut text = format!("  {:<8} {:<10} {}", line.run, status, clock(elapsed));
+        let colour = self.colour();
+        let mut text = format!(
+            "  {:<8} {} {}",
+            line.run,
+            status_style(status).paint(&format!("{status:<10}"), colour),
+            clock(line.time())
+        );
         if status == FAILED {
             if let Some(log) = &line.log {
-                let _ = write!(text, "  log: {log}");
+                text.push_str(&format!("  log: {log}"));
             }
         }
-        self.print(&text);
+        self.show(Some(text.trim_end()));
         self.after_settled = true;
     }
 
-    /// Every line still live settles with the status it shows.
+    /// Every line still live settles: a run at its gate stays at its gate, an agent
+    /// still working was stopped.
     fn settle_all(&mut self) {
-        let left: Vec<(String, &'static str)> = self
-            .lines
-            .iter()
-            .map(|l| {
-                (
-                    l.run.clone(),
-                    self.status.get(&l.run).copied().unwrap_or(WORKING),
-                )
+        let left: Vec<(String, &'static str)> = (self.lines.iter())
+            .map(|l| match self.status(&l.run) {
+                AT_GATE => (l.run.clone(), AT_GATE),
+                _ => (l.run.clone(), STOPPED),
             })
             .collect();
         for (run, status) in left {
@@ -156,84 +310,313 @@ impl LiveUi {
         }
     }
 
-    /// An empty line between settled runs' lines and what is printed next.
-    fn gap(&mut self) -> &'static str {
-        if std::mem::take(&mut self.after_settled) {
-            "\n"
-        } else {
-            ""
+    /// The view is put away: a final footer line, the cursor on a fresh line.
+    fn close(&mut self) {
+        self.settle_all();
+        self.question = None;
+        // Where the stage got to stays on screen once a batch has started.
+        let footer = self.footer.take().filter(|f| f.batch.is_some());
+        let colour = self.colour();
+        match footer {
+            Some(f) => self.show(Some(&footer_row(&f, colour))),
+            None => self.draw(),
         }
     }
 
-    /// Lines above the live ones, without tearing them.
-    fn print(&self, text: &str) {
-        if self.multi.is_hidden() {
-            // Never lose a report, whatever the draw target turned out to be; the
-            // same lines MultiProgress::println would draw.
-            if text.is_empty() {
-                println!();
-            }
-            for line in text.lines() {
-                println!("{line}");
-            }
-        } else {
-            let _ = self.multi.println(text);
+    fn plan(&mut self, plan: &Value) {
+        let runs = plan["runs"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let mut batches: Vec<u32> = (runs.iter())
+            .filter_map(|r| r["batch"].as_u64().and_then(|b| u32::try_from(b).ok()))
+            .collect();
+        batches.sort_unstable();
+        batches.dedup();
+        self.footer = Some(Footer {
+            started: Instant::now(),
+            batches,
+            batch: None,
+            done: runs.iter().filter(|r| r["complete"] == true).count(),
+            total: runs.len(),
+        });
+        self.draw();
+    }
+}
+
+fn footer_row(f: &Footer, colour: bool) -> String {
+    let k = f
+        .batch
+        .and_then(|b| f.batches.iter().position(|x| *x == b))
+        .map_or("–".to_string(), |i| (i + 1).to_string());
+    let text = format!(
+        "batch {k}/{} · runs {}/{} done · {}",
+        f.batches.len(),
+        f.done,
+        f.total,
+        clock(f.started.elapsed())
+    );
+    Style::PLAIN.dim().paint(&text, colour)
+}
+
+/// Questions are bold; after a failure, red.
+fn question_style(question: &str) -> Style {
+    match question.starts_with("Failed") {
+        true => Style::fg(Color::Red).bold(),
+        false => Style::PLAIN.bold(),
+    }
+}
+
+fn status_style(status: &str) -> Style {
+    match status {
+        DONE => Style::fg(Color::Green),
+        FAILED => Style::fg(Color::Red),
+        AT_GATE | SKIPPED | STOPPED => Style::fg(Color::Yellow),
+        _ => Style::PLAIN,
+    }
+}
+
+/// Words wrapped to `width` columns (a longer word is cut).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut rows = Vec::new();
+    let mut row = String::new();
+    for word in text.split_whitespace() {
+        let (rw, ww) = (row.chars().count(), word.chars().count());
+        if rw > 0 && rw + 1 + ww > width {
+            rows.push(std::mem::take(&mut row));
         }
+        if !row.is_empty() {
+            row.push(' ');
+        }
+        row.push_str(word);
+    }
+    if !row.is_empty() || rows.is_empty() {
+        rows.push(row);
+    }
+    rows
+}
+
+pub struct LiveUi {
+    view: Arc<Mutex<View>>,
+    interactive: bool,
+    question: Option<question::Pending>,
+    ticker: Option<(Arc<AtomicBool>, JoinHandle<()>)>,
+}
+
+impl LiveUi {
+    /// The live view on stdout; `interactive`: questions can be read from stdin.
+    pub fn new(interactive: bool) -> Self {
+        Self::with_terminal(Some(Terminal::stdout()), interactive, true)
+    }
+
+    /// The live view drawn on `term` (`None`: nothing drawn, reports printed plainly),
+    /// redrawn every 100 ms when `ticking` (tests draw on events only).
+    pub fn with_terminal(term: Option<Terminal>, interactive: bool, ticking: bool) -> Self {
+        let drawn = term.is_some();
+        let view = Arc::new(Mutex::new(View {
+            term,
+            lines: Vec::new(),
+            status: HashMap::new(),
+            footer: None,
+            question: None,
+            drawn: 0,
+            frame: 0,
+            after_settled: false,
+        }));
+        let ticker = (ticking && drawn).then(|| {
+            let stop = Arc::new(AtomicBool::new(false));
+            let (v, s) = (view.clone(), stop.clone());
+            let handle = std::thread::spawn(move || {
+                while !s.load(Ordering::SeqCst) {
+                    std::thread::sleep(TICK);
+                    if let Ok(mut v) = v.lock() {
+                        v.frame += 1;
+                        v.draw();
+                    }
+                }
+            });
+            (stop, handle)
+        });
+        LiveUi {
+            view,
+            interactive,
+            question: None,
+            ticker,
+        }
+    }
+
+    fn view(&self) -> MutexGuard<'_, View> {
+        self.view.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The status last shown for `run` (`working`, `at gate`, `done ✓`…), also after
+    /// its line has settled; `None` for a run no agent was spawned or noticed for.
+    pub fn status_of(&self, run: &str) -> Option<&'static str> {
+        self.view().status.get(run).copied()
+    }
+
+    /// How many agent lines are live on screen.
+    pub fn live_lines(&self) -> usize {
+        self.view().lines.len()
+    }
+
+    /// The view as it would be drawn now, `width` × `height` (tests).
+    pub fn rows(&self, width: usize, height: usize) -> Vec<String> {
+        self.view().rows(width, height)
+    }
+
+    fn report(&mut self, text: &str, base: Style) {
+        let mut v = self.view();
+        let colour = v.colour();
+        let gap = v.gap();
+        // An agent's log (`── path (last 30 lines) ──`) is not markdown: shown as it is.
+        let markdown = v.term.is_some() && !text.starts_with("── ");
+        let shown = match markdown {
+            true => markdown::render(text, base, colour),
+            false => text.trim_end().replace('\r', ""),
+        };
+        // Like PlainUi: the report, then one empty line.
+        v.show(Some(&format!("{gap}{shown}\n")));
+    }
+}
+
+/// The colour of a whole report, from how it starts: failures and errors red,
+/// retries, skips and warnings yellow.
+fn tone(text: &str) -> Style {
+    let t = text.trim_start();
+    let lower = t.to_lowercase();
+    if t.starts_with('✗') || lower.starts_with("error") || lower.starts_with("stopped") {
+        Style::fg(Color::Red)
+    } else if t.starts_with('↻')
+        || t.starts_with('–')
+        || lower.starts_with("warning")
+        || lower.starts_with("gate waiting")
+        || lower.starts_with("human verification waiting")
+        || lower.starts_with("interrupted")
+    {
+        Style::fg(Color::Yellow)
+    } else {
+        Style::PLAIN
     }
 }
 
 impl Ui for LiveUi {
     fn text(&mut self, text: &str) {
-        // Like PlainUi: the report, then one empty line.
-        let gap = self.gap();
-        self.print(&format!("{gap}{}\n\n", text.trim_end()));
+        self.report(text, tone(text));
+    }
+
+    fn stop(&mut self, text: &str) {
+        self.report(text, Style::fg(Color::Red));
     }
 
     fn event(&mut self, name: &str, data: Value) {
         let run = data["run"].as_str().unwrap_or_default().to_string();
-        let log = data["log"].as_str().map(str::to_string);
+        let mut v = self.view();
         match name {
-            "run_spawned" if !run.is_empty() => self.spawned(&run, log),
-            // A runner that did not exit cleanly has failed (run_failed follows); the
-            // auditor has no other event that would say so.
-            "run_exited" if data["reason"] != "ok" => self.settle(&run, FAILED),
-            "run_exited" => self.set(&run, CHECKING),
-            "gate_reached" => self.set(&run, AT_GATE),
-            "gate_resolved" => self.set(&run, QUEUED),
-            "run_completed" => self.settle(&run, DONE),
-            "run_failed" => self.settle(&run, FAILED),
-            "run_skipped" => self.settle(&run, SKIPPED),
-            "proof_routed" => self.settle(AUDITOR, DONE),
-            "stage_completed" => self.settle_all(),
+            "plan" => v.plan(&data),
+            "batch_started" => {
+                let batch = data["batch"].as_u64().and_then(|b| u32::try_from(b).ok());
+                if let Some(f) = &mut v.footer {
+                    f.batch = batch;
+                }
+                v.draw();
+            }
+            "run_spawned" if !run.is_empty() => {
+                let log = data["log"].as_str().map(str::to_string);
+                v.spawned(&run, log);
+            }
+            "run_exited" => {
+                v.exited(&run, data["seconds"].as_f64());
+                // A runner that did not exit cleanly has failed (run_failed follows);
+                // the auditor has no other event that would say so.
+                match data["reason"] == "ok" {
+                    true => v.set(&run, CHECKING),
+                    false => v.settle(&run, FAILED),
+                }
+            }
+            "gate_reached" => v.set(&run, AT_GATE),
+            "gate_resolved" => v.set(&run, QUEUED),
+            "run_completed" => {
+                if let Some(f) = &mut v.footer {
+                    f.done += 1;
+                }
+                v.settle(&run, DONE);
+            }
+            "run_failed" => v.settle(&run, FAILED),
+            "run_skipped" => v.settle(&run, SKIPPED),
+            "proof_routed" => v.settle(AUDITOR, DONE),
+            "stage_completed" => v.settle_all(),
             _ => {}
         }
     }
 
     fn ask(&mut self, question: &str) -> Option<String> {
-        if !self.interactive {
+        if !self.ask_begin(question) {
             return None;
         }
-        // The lines are put away while the question waits, so neither it nor the typed
-        // answer is drawn over; they come back below the answer.
-        let gap = self.gap();
-        self.multi.suspend(|| {
-            let mut out = std::io::stdout().lock();
-            let _ = write!(out, "{gap}{question} ");
-            let _ = out.flush();
-            let mut line = String::new();
-            match std::io::stdin().lock().read_line(&mut line) {
-                Ok(0) | Err(_) => None,
-                Ok(_) => Some(line.trim().to_string()),
+        let interrupt = crate::agent::Interrupt::install();
+        loop {
+            if let Some(answer) = self.answer(TICK) {
+                return answer;
             }
-        })
+            if interrupt.requested() {
+                self.question = None;
+                self.view().question = None;
+                return None;
+            }
+        }
+    }
+
+    fn ask_begin(&mut self, question: &str) -> bool {
+        if !self.interactive || self.question.is_some() {
+            return false;
+        }
+        {
+            let mut v = self.view();
+            v.question = Some((question.to_string(), String::new()));
+            v.draw();
+        }
+        self.question = Some(question::Pending::start(self.view.clone()));
+        true
+    }
+
+    fn answer(&mut self, wait: Duration) -> Option<Option<String>> {
+        let answer = self.question.as_mut()?.poll(wait)?;
+        self.question = None;
+        let mut v = self.view();
+        // The question and its answer stay in the scrollback.
+        if let Some((q, _)) = v.question.take() {
+            let gap = v.gap();
+            let colour = v.colour();
+            let said = answer.as_deref().unwrap_or("");
+            let text = format!("{gap}{} {}\n", question_style(&q).paint(&q, colour), said);
+            v.show(Some(&text));
+        }
+        Some(answer)
     }
 }
 
 impl Drop for LiveUi {
     /// renn stops (paused at a gate, interrupted, an error): what was live stays on
-    /// screen as permanent lines, and nothing is left spinning.
+    /// screen as permanent lines, and nothing is left drawing.
     fn drop(&mut self) {
-        self.settle_all();
+        if let Some((stop, handle)) = self.ticker.take() {
+            stop.store(true, Ordering::SeqCst);
+            let _ = handle.join();
+        }
+        self.question = None;
+        self.view().close();
+    }
+}
+
+/// The terminal's columns and rows (80 × 24 when it cannot tell).
+fn stdout_size() -> (u16, u16) {
+    // SAFETY: TIOCGWINSZ fills a winsize struct; a failure leaves it zeroed.
+    let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
+    let ok = unsafe { libc::ioctl(1, libc::TIOCGWINSZ, &mut ws) } == 0;
+    match ok && ws.ws_col > 0 && ws.ws_row > 0 {
+        true => (ws.ws_col, ws.ws_row),
+        false => (80, 24),
     }
 }
 
@@ -248,208 +631,4 @@ fn clock(d: Duration) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use indicatif::InMemoryTerm;
-    use serde_json::json;
-
-    fn spawned(ui: &mut LiveUi, run: &str, attempt: u32) {
-        ui.event(
-            "run_spawned",
-            json!({"run": run, "agent": "renn-runner", "model": "sonnet", "attempt": attempt,
-                   "log": format!(".renn/stages/02-accounts/logs/{run}-{attempt}.log")}),
-        );
-    }
-
-    /// `exit`: `ok`, `failed N` or `timed out…`, as the event's `reason` and `exit`.
-    fn exited(ui: &mut LiveUi, run: &str, exit: &str) {
-        let (reason, code) = match exit.strip_prefix("failed ") {
-            Some(code) => ("failed", json!(code.parse::<i32>().ok())),
-            None if exit == "ok" => ("ok", json!(0)),
-            None => ("timed_out", json!(null)),
-        };
-        ui.event(
-            "run_exited",
-            json!({"run": run, "exit": code, "reason": reason, "seconds": 0.5, "log": format!("logs/{run}-1.log")}),
-        );
-    }
-
-    #[test]
-    fn tracks_each_run_through_a_stage() {
-        let mut ui = LiveUi::with_target(ProgressDrawTarget::hidden(), false);
-        ui.event("plan", json!({"stage": {"number": "02"}}));
-        ui.event(
-            "batch_started",
-            json!({"notice": "batch_started", "batch": 2, "runs": ["02-03", "02-04"]}),
-        );
-        assert_eq!(
-            ui.status_of("02-03"),
-            None,
-            "a line appears when an agent starts"
-        );
-        assert_eq!(ui.live_lines(), 0);
-
-        spawned(&mut ui, "02-03", 1);
-        spawned(&mut ui, "02-04", 1);
-        assert_eq!(ui.status_of("02-03"), Some(WORKING));
-        assert_eq!(ui.status_of("02-04"), Some(WORKING));
-        assert_eq!(ui.live_lines(), 2);
-
-        // 02-04 stops at a gate; 02-03 finishes and is checked.
-        exited(&mut ui, "02-04", "ok");
-        assert_eq!(ui.status_of("02-04"), Some(CHECKING));
-        ui.event(
-            "gate_reached",
-            json!({"run": "02-04", "gate": "human-verify"}),
-        );
-        assert_eq!(ui.status_of("02-04"), Some(AT_GATE));
-        exited(&mut ui, "02-03", "ok");
-        assert_eq!(ui.status_of("02-03"), Some(CHECKING));
-        ui.event("run_completed", json!({"run": "02-03"}));
-        assert_eq!(ui.status_of("02-03"), Some(DONE));
-        assert_eq!(ui.live_lines(), 1, "a settled run leaves the live lines");
-
-        // The answered gate: the continuation works on the same line.
-        ui.event(
-            "gate_resolved",
-            json!({"run": "02-04", "response": "approved"}),
-        );
-        assert_eq!(ui.status_of("02-04"), Some(QUEUED));
-        spawned(&mut ui, "02-04", 2);
-        assert_eq!(ui.status_of("02-04"), Some(WORKING));
-        assert_eq!(ui.live_lines(), 1, "a continuation reuses its run's line");
-        assert_eq!(
-            ui.line("02-04").and_then(|l| l.log.as_deref()),
-            Some(".renn/stages/02-accounts/logs/02-04-2.log")
-        );
-
-        // The continuation dies: failed at once, and run_failed keeps it failed.
-        exited(&mut ui, "02-04", "failed 1");
-        assert_eq!(ui.status_of("02-04"), Some(FAILED));
-        assert_eq!(ui.live_lines(), 0);
-        ui.event(
-            "run_failed",
-            json!({"run": "02-04", "reason": "the agent exited with status 1"}),
-        );
-        assert_eq!(ui.status_of("02-04"), Some(FAILED));
-
-        // A run skipped at its gate, and one that fails its evidence check.
-        spawned(&mut ui, "02-05", 1);
-        exited(&mut ui, "02-05", "ok");
-        ui.event("gate_reached", json!({"run": "02-05", "gate": "decision"}));
-        ui.event("run_skipped", json!({"run": "02-05"}));
-        assert_eq!(ui.status_of("02-05"), Some(SKIPPED));
-        spawned(&mut ui, "02-06", 1);
-        exited(&mut ui, "02-06", "ok");
-        ui.event("run_failed", json!({"run": "02-06", "reason": "no recap"}));
-        assert_eq!(ui.status_of("02-06"), Some(FAILED));
-
-        // The auditor: checked once it exits, done when its proof is routed.
-        spawned(&mut ui, AUDITOR, 1);
-        exited(&mut ui, AUDITOR, "ok");
-        assert_eq!(ui.status_of(AUDITOR), Some(CHECKING));
-        assert_eq!(ui.live_lines(), 1);
-        ui.event("proof_routed", json!({"proof": {"status": "passed"}}));
-        assert_eq!(ui.status_of(AUDITOR), Some(DONE));
-        assert_eq!(ui.live_lines(), 0);
-        assert_eq!(ui.status_of("02-99"), None);
-    }
-
-    #[test]
-    fn a_failing_auditor_and_the_end_of_the_stage_settle_every_line() {
-        let mut ui = LiveUi::with_target(ProgressDrawTarget::hidden(), false);
-        spawned(&mut ui, AUDITOR, 1);
-        exited(&mut ui, AUDITOR, "timed out after 3600s");
-        assert_eq!(ui.status_of(AUDITOR), Some(FAILED));
-
-        spawned(&mut ui, "02-01", 1);
-        spawned(&mut ui, "02-02", 1);
-        exited(&mut ui, "02-02", "ok");
-        ui.event(
-            "gate_reached",
-            json!({"run": "02-02", "gate": "human-action"}),
-        );
-        ui.event("stage_completed", json!({"outcome": "stopped"}));
-        assert_eq!(ui.live_lines(), 0);
-        assert_eq!(ui.status_of("02-01"), Some(WORKING));
-        assert_eq!(ui.status_of("02-02"), Some(AT_GATE));
-    }
-
-    #[test]
-    fn without_a_terminal_to_ask_on_nothing_is_read() {
-        let mut ui = LiveUi::with_target(ProgressDrawTarget::hidden(), false);
-        assert_eq!(ui.ask("Your answer for 02-04:"), None);
-    }
-
-    /// What a terminal shows: reports and settled runs above, live lines below.
-    #[test]
-    fn reports_print_above_the_live_lines() {
-        let term = InMemoryTerm::new(24, 72);
-        let mut ui =
-            LiveUi::with_target(ProgressDrawTarget::term_like(Box::new(term.clone())), false);
-        ui.text("## Batch 2\n\nSignup and login\n");
-        spawned(&mut ui, "02-03", 1);
-        spawned(&mut ui, "02-04", 1);
-        let screen = term.contents();
-        let rows: Vec<&str> = screen.lines().collect();
-        assert!(
-            rows[rows.len() - 2].contains("02-03    working"),
-            "{screen}"
-        );
-        assert!(
-            rows[rows.len() - 1].contains("02-04    working"),
-            "{screen}"
-        );
-        ui.text("## Gate: Human Verify\n\n**Run:** 02-04");
-        exited(&mut ui, "02-04", "ok");
-        ui.event(
-            "gate_reached",
-            json!({"run": "02-04", "gate": "human-verify"}),
-        );
-        exited(&mut ui, "02-03", "ok");
-        ui.event("run_completed", json!({"run": "02-03"}));
-        // Let the remaining line redraw with its latest message.
-        ui.line("02-04").unwrap().bar.tick();
-
-        let screen = term.contents();
-        let rows: Vec<&str> = screen.lines().collect();
-        let at = |needle: &str| {
-            rows.iter()
-                .position(|r| r.contains(needle))
-                .unwrap_or_else(|| panic!("{needle:?} not on screen:\n{screen}"))
-        };
-        assert!(at("## Batch 2") < at("Signup and login"), "{screen}");
-        assert!(
-            at("Signup and login") < at("## Gate: Human Verify"),
-            "{screen}"
-        );
-        assert!(at("**Run:** 02-04") < at("02-03    done ✓"), "{screen}");
-        let live = at("02-04    at gate");
-        assert_eq!(live, rows.len() - 1, "the live line is last:\n{screen}");
-        assert_eq!(
-            rows.iter().filter(|r| r.contains("02-03")).count(),
-            1,
-            "02-03's spinner line was replaced, not duplicated:\n{screen}"
-        );
-        assert!(rows[at("02-03    done ✓")].starts_with("  02-03    done ✓     0s"));
-
-        drop(ui);
-        let screen = term.contents();
-        assert!(
-            screen
-                .lines()
-                .last()
-                .unwrap()
-                .starts_with("  02-04    at gate"),
-            "on exit the live line stays as a permanent one:\n{screen}"
-        );
-    }
-
-    #[test]
-    fn clock_reads_like_a_stopwatch() {
-        assert_eq!(clock(Duration::from_millis(900)), "0s");
-        assert_eq!(clock(Duration::from_secs(59)), "59s");
-        assert_eq!(clock(Duration::from_secs(245)), "4m05s");
-        assert_eq!(clock(Duration::from_secs(3720)), "1h02m");
-    }
-}
+mod tests;

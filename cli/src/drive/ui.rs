@@ -16,6 +16,17 @@ pub trait Ui {
     fn stop(&mut self, text: &str) {
         self.text(text);
     }
+    /// Starts asking `question` and returns at once, so agents' events keep coming
+    /// while the human answers (the live view); `false` when this Ui asks only with
+    /// [`Ui::ask`].
+    fn ask_begin(&mut self, _question: &str) -> bool {
+        false
+    }
+    /// The answer to the question begun, if it came within `wait`: `Some(None)` when
+    /// input ended without one.
+    fn answer(&mut self, _wait: std::time::Duration) -> Option<Option<String>> {
+        Some(None)
+    }
 }
 
 /// The event name and payload of a notice, for the JSON-lines stream: the notice's

@@ -32,6 +32,18 @@ impl Git {
     }
 }
 
+/// The `git` on PATH: what `git --version` prints and the (major, minor) read from it.
+/// An error when git cannot be started.
+pub fn installed() -> std::io::Result<(String, Option<(u32, u32)>)> {
+    let out = std::process::Command::new("git")
+        .arg("--version")
+        .stdin(std::process::Stdio::null())
+        .output()?;
+    let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let version = parse_version(&text);
+    Ok((text, version))
+}
+
 /// `git version 2.39.5` (or `git version 2.45.1.windows.1`, `… (Apple Git-154)`) →
 /// (major, minor).
 fn parse_version(text: &str) -> Option<(u32, u32)> {

@@ -7,9 +7,11 @@ mod agents;
 mod chaos;
 mod evidence;
 mod guard;
+mod lifecycle;
 mod lock;
 mod merges;
 mod misuse;
+mod pty;
 mod resume;
 mod safety;
 mod scenarios;
@@ -169,6 +171,35 @@ impl Project {
             .output()
             .unwrap();
         Run::from(out)
+    }
+
+    /// `renn ARGS` in the project (trusted, the date pinned): exit code, stdout, stderr.
+    pub fn renn(&self, args: &[&str]) -> (i32, String, String) {
+        let out = Command::new(env!("CARGO_BIN_EXE_renn"))
+            .current_dir(self.path())
+            .env("RENN_TRUST", "1")
+            .env("RENN_TODAY", "2026-11-24")
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8(out.stdout).unwrap(),
+            stderr,
+        )
+    }
+
+    /// `renn --json ARGS`, its stdout parsed.
+    pub fn renn_json(&self, args: &[&str]) -> (i32, Value) {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let (code, out, err) = self.renn(&all);
+        let text = if out.trim().is_empty() { &err } else { &out };
+        let value = serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
+        (code, value)
     }
 
     /// `renn --json run-stage 3` in the background (for interrupting it).

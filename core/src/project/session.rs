@@ -88,7 +88,9 @@ impl Project {
         }))
     }
 
-    /// What to do after the last completed stage of track.md.
+    /// What to do after the last completed stage of track.md: `renn run-stage N` when
+    /// that stage's runs are planned (the snapshot holds its run files), else the
+    /// planning workflow's command.
     pub fn next(&self) -> Result<Next> {
         let track = self.snapshot.text(TRACK_PATH)?.ok_or_else(|| {
             Diagnostic::error(
@@ -98,7 +100,7 @@ impl Project {
             .in_file(TRACK_PATH)
             .with_hint("create .renn/track.md with the stage checklist (`- [ ] **Stage 1: <title>** - <goal>`)")
         })?;
-        Ok(next::current(track)?)
+        Ok(next::current_with(track, |n| self.is_planned(n))?)
     }
 
     /// The execution settings config.json gives, with the host's choices.
@@ -176,7 +178,7 @@ impl Project {
         Ok((self.inventory(&id.stage.to_string())?, id))
     }
 
-    fn stage_info(&self, inventory: &Inventory) -> StageInfo {
+    pub(super) fn stage_info(&self, inventory: &Inventory) -> StageInfo {
         let stage = &inventory.stage;
         StageInfo {
             number: stage.number.clone(),

@@ -79,7 +79,7 @@ impl Proof {
         }
         let _ = writeln!(
             out,
-            "\n---\n\n## ▶ Next Up\n\n**Plan gap closure** — create additional runs to complete the stage\n\n`{next}`\n\n<sub>`/clear` first → fresh context window</sub>\n\n---\n\n**Also available:**\n- `cat {}` — see full report\n- `/renn.audit {stage}` — manual testing before planning",
+            "\n---\n\n## ▶ Next Up\n\n**Plan gap closure** with your planning workflow (not a renn command) — create additional runs to complete the stage\n\n`{next}`\n\nthen run them: `renn run-stage {stage} --gaps-only`\n\n<sub>`/clear` first → fresh context window</sub>\n\n---\n\n**Also available:**\n- `cat {}` — see full report\n- `/renn.audit {stage}` (planning workflow) — manual testing before planning",
             self.path
         );
     }

@@ -134,6 +134,12 @@ impl WasmProject {
         self.inner.auditor_prompt(stage).map_err(throw)
     }
 
+    /// Every stage: runs done/total, gates waiting, proof, what to do next.
+    #[wasm_bindgen(unchecked_return_type = "Status")]
+    pub fn status(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.status().map_err(throw)?)
+    }
+
     #[wasm_bindgen(unchecked_return_type = "Next")]
     pub fn next(&self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.next().map_err(throw)?)

@@ -107,7 +107,8 @@ impl Host<'_> {
             } => self.commit(&files, &if_changed, &message)?,
             Action::OfferNext => {
                 if let Some(track) = self.read(TRACK_PATH) {
-                    let next = next::offer(&track, &self.plan.stage.number);
+                    let planned = |n: &_| crate::disk::is_planned(&self.root, n);
+                    let next = next::offer_with(&track, &self.plan.stage.number, planned);
                     self.ui.text(&next.render_markdown());
                     self.ui.emit(&event::NextEvent(&next));
                 }
@@ -339,13 +340,61 @@ impl Host<'_> {
         if let Some(output) = self.outputs.get(&run.to_string()).cloned() {
             self.record_gate(run, &output)?;
         }
+        self.gate_question(run, gate, queue)
+    }
+
+    /// The answer from `--respond`, or the question. A view that asks in the background
+    /// (the live view) gets one question at a time while agents go on; the answer comes
+    /// back through [`Host::poll_gate_answer`].
+    fn gate_question(
+        &mut self,
+        run: &RunId,
+        gate: &returns::GateReached,
+        queue: &mut VecDeque<Event>,
+    ) -> Result<()> {
         let answer = match self.respond.take() {
             Some((id, text)) if RunId::parse(&id).as_ref() == Some(run) => Some(text),
             other => {
                 self.respond = other;
-                self.ui.ask(&format!("Your answer for {run} (\"approved\", \"done\", a choice, the issues; or skip / abort):"))
+                let question = format!("Your answer for {run} (\"approved\", \"done\", a choice, the issues; or skip / abort):");
+                if self.open_gate.is_some() {
+                    self.waiting_gates.push_back((run.clone(), gate.clone()));
+                    return Ok(());
+                }
+                if self.ui.ask_begin(&question) {
+                    self.open_gate = Some((run.clone(), gate.clone()));
+                    return Ok(());
+                }
+                self.ui.ask(&question)
             }
         };
+        self.gate_answered(run, gate, answer, queue)
+    }
+
+    /// The open gate question's answer, if it has come; then the next question.
+    pub(super) fn poll_gate_answer(&mut self, queue: &mut VecDeque<Event>) -> Result<()> {
+        if self.open_gate.is_some() {
+            let Some(answer) = self.ui.answer(Duration::ZERO) else {
+                return Ok(());
+            };
+            let (run, gate) = self.open_gate.take().expect("a gate question is open");
+            self.gate_answered(&run, &gate, answer, queue)?;
+        }
+        if self.open_gate.is_none() {
+            if let Some((run, gate)) = self.waiting_gates.pop_front() {
+                self.gate_question(&run, &gate, queue)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn gate_answered(
+        &mut self,
+        run: &RunId,
+        gate: &returns::GateReached,
+        answer: Option<String>,
+        queue: &mut VecDeque<Event>,
+    ) -> Result<()> {
         let Some(text) = answer else {
             self.parked = true;
             self.ui.text(&format!(
@@ -355,7 +404,7 @@ impl Host<'_> {
             return Ok(());
         };
         let Some(answer) = Answer::read(gate.gate, &text) else {
-            return self.ask_gate(run, gate, queue);
+            return self.gate_question(run, gate, queue);
         };
         if let Answer::Respond { .. } = answer {
             // Kept until the continuation has finished: a renn killed meanwhile

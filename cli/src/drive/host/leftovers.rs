@@ -7,15 +7,13 @@
 //! agents left running (no git of theirs still works).
 
 use super::*;
-use std::path::Path;
 
 impl Host<'_> {
     /// Removes the leftovers and says what went. `interrupted`: the agents a killed renn
     /// had working (their index lock, half-done edits and unbelieved recaps).
     pub(super) fn clean_leftovers(&mut self, interrupted: &[String]) -> Result<()> {
         let agents_stopped = !interrupted.is_empty();
-        let mut removed = Vec::new();
-        collect_temp_files(&self.root.join(".renn"), 0, &mut removed);
+        let mut removed = crate::fsio::temp_files(&self.root.join(".renn"));
         for path in &removed {
             let _ = std::fs::remove_file(path);
         }
@@ -96,23 +94,5 @@ impl Host<'_> {
             message: message.to_string(),
         });
         Ok(())
-    }
-}
-
-/// renn's temporary files under `dir`, not following links, not into worktrees.
-fn collect_temp_files(dir: &Path, depth: u32, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if kind.is_dir() && depth < 4 && name != "worktrees" {
-            collect_temp_files(&entry.path(), depth + 1, out);
-        } else if kind.is_file() && name.starts_with('.') && name.contains(".renn-tmp-") {
-            out.push(entry.path());
-        }
     }
 }
