@@ -223,6 +223,39 @@ pub fn report_error(e: &Error, json: bool) {
         let body = renn_cli::json::error_value(&e.report());
         let _ = writeln!(err, "{}", serde_json::to_string(&body).unwrap_or_default());
     } else {
-        let _ = err.write_all(diagnostic::render(&e.diagnostics()).as_bytes());
+        let text = diagnostic::render(&e.diagnostics());
+        let colour = std::io::IsTerminal::is_terminal(&std::io::stderr())
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        let text = if colour { coloured(&text) } else { text };
+        let _ = err.write_all(text.as_bytes());
+    }
+}
+
+/// Diagnostics for a terminal: each `error…` line in bold red, `warning…` in yellow.
+fn coloured(text: &str) -> String {
+    text.split_inclusive('\n')
+        .map(|line| {
+            let (body, end) = match line.strip_suffix('\n') {
+                Some(b) => (b, "\n"),
+                None => (line, ""),
+            };
+            match () {
+                _ if body.starts_with("error") => format!("\x1b[1;31m{body}\x1b[0m{end}"),
+                _ if body.starts_with("warning") => format!("\x1b[33m{body}\x1b[0m{end}"),
+                _ => line.to_string(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn errors_are_red_and_warnings_yellow_on_a_terminal() {
+        let text = "error[x]: bad\n  --> a.md:1:2\nwarning[y]: meh\n";
+        assert_eq!(
+            super::coloured(text),
+            "\x1b[1;31merror[x]: bad\x1b[0m\n  --> a.md:1:2\n\x1b[33mwarning[y]: meh\x1b[0m\n"
+        );
     }
 }
