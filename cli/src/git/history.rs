@@ -157,6 +157,22 @@ impl Git {
 }
 
 impl Git {
+    /// Which of `paths` (relative to ROOT) differ between commits `a` and `b`: one git
+    /// process, however many paths.
+    pub fn changed_between(&self, a: &str, b: &str, paths: &[&str]) -> Result<Vec<String>> {
+        let mut args = vec![
+            "diff",
+            "--name-only",
+            "--relative",
+            "--no-renames",
+            a,
+            b,
+            "--",
+        ];
+        args.extend_from_slice(paths);
+        Ok(self.ok(args)?.lines().map(str::to_string).collect())
+    }
+
     /// The full hash of the commit `rev` names (`abc1234^`, a branch…).
     pub fn commit_of(&self, rev: &str) -> Result<String> {
         let spec = format!("{rev}^{{commit}}");

@@ -117,8 +117,13 @@ impl Host<'_> {
     /// the branch, and said (the main tree's agents are checked by `guard.rs`).
     fn restore_docs_on_branch(&mut self, run: &RunId, tree: &Path, fork: &str) -> Result<()> {
         let git = self.git.in_tree(tree);
+        let docs = [PULSE_PATH, TRACK_PATH];
+        // Almost always nothing: one git process to say so.
+        if git.changed_between(fork, "HEAD", &docs)?.is_empty() {
+            return Ok(());
+        }
         let mut changed = Vec::new();
-        for path in [PULSE_PATH, TRACK_PATH] {
+        for path in docs {
             let before = git.file_at(fork, path)?;
             if git.file_at("HEAD", path)? == before {
                 continue;
