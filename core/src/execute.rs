@@ -13,6 +13,7 @@ mod evidence;
 pub mod failure;
 pub mod render;
 mod resume;
+mod runner;
 mod step;
 #[cfg(test)]
 mod tests;

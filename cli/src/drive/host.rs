@@ -31,6 +31,7 @@ use std::time::{Duration, Instant};
 
 mod act;
 mod answers;
+mod ask;
 mod evidence;
 mod guard;
 mod isolate;
