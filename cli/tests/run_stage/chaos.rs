@@ -433,17 +433,7 @@ fn chaos_kill_9_with_a_gate_answered_by_respond() {
     chaos(
         "gate",
         3,
-        &[
-            spec(1, 1),
-            Spec {
-                n: 2,
-                batch: 1,
-                gate: true,
-            },
-            spec(3, 2),
-            spec(4, 2),
-            spec(5, 3),
-        ],
+        &[spec(1, 1), gated(2, 1), spec(3, 2), spec(4, 2), spec(5, 3)],
         json!({ "isolation": "worktree" }),
         Some("03-02"),
     );

@@ -140,14 +140,7 @@ fn a_recap_left_uncommitted_is_committed_by_renn_and_said_so() {
 fn rows_reported_at_a_gate_count_after_a_restart() {
     // Shared tree: the continuation starts from a later HEAD, so the first runner's
     // commits count only because renn kept where the run started in its gate record.
-    let p = Project::new(
-        &[Spec {
-            n: 1,
-            batch: 1,
-            gate: true,
-        }],
-        json!({ "auditor": false }),
-    );
+    let p = Project::new(&[gated(1, 1)], json!({ "auditor": false }));
     p.scenario("03-01", "gate-rows:human-verify");
     p.run_stage(&[]).expect(4);
     let record = p.read(".renn/stages/03-auth/03-01-gate.md");

@@ -20,23 +20,7 @@ fn init_plan_and_run_a_stage_with_the_demo_agent_in_an_empty_repository() {
     git(root, &["init", "-q", "-b", "main"]);
     git(root, &["config", "user.name", "Test"]);
     git(root, &["config", "user.email", "t@example.com"]);
-    let renn = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_renn"))
-            .current_dir(root)
-            .env("RENN_TRUST", "1")
-            .env("RENN_TODAY", "2026-11-24")
-            .args(args)
-            .stdin(std::process::Stdio::null())
-            .output()
-            .unwrap();
-        let err = String::from_utf8(out.stderr).unwrap();
-        assert!(!err.contains("panicked"), "{err}");
-        (
-            out.status.code().unwrap(),
-            String::from_utf8(out.stdout).unwrap(),
-            err,
-        )
-    };
+    let renn = |args: &[&str]| renn_in(root, args);
     let (code, out, err) = renn(&["init"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("created .renn/config.json"), "{out}");
@@ -116,17 +100,7 @@ fn init_plan_and_run_a_stage_with_the_demo_agent_in_an_empty_repository() {
 
 #[test]
 fn status_through_a_stage_s_life() {
-    let p = Project::new(
-        &[
-            spec(1, 1),
-            Spec {
-                n: 2,
-                batch: 1,
-                gate: true,
-            },
-        ],
-        json!({ "auditor": false }),
-    );
+    let p = Project::new(&[spec(1, 1), gated(2, 1)], json!({ "auditor": false }));
     // Before: planned, nothing done; the next step is renn's.
     let (code, status) = p.renn_json(&["status"]);
     assert_eq!(code, 0);

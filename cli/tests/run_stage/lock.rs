@@ -137,6 +137,11 @@ fn leftovers_of_a_killed_renn_and_its_agent_are_cleaned_before_the_stage_goes_on
         &registry.to_string(),
     );
     p.write(".git/index.lock", "");
+    // …and in the git directory of a worktree its git worked in (found by the chaos
+    // of a full test run: renn's branch rename then failed on `HEAD.lock`).
+    p.write(".git/worktrees/03-01/HEAD.lock", "");
+    p.write(".git/worktrees/03-01/index.lock", "");
+    p.write(".git/packed-refs.lock", "");
     p.write(".renn/.pulse.md.renn-tmp-4242-7", "half a pulse");
 
     let r = p.run_stage(&[]);
@@ -152,9 +157,17 @@ fn leftovers_of_a_killed_renn_and_its_agent_are_cleaned_before_the_stage_goes_on
         "{removed:?}"
     );
     assert!(
-        removed.iter().any(|p| p.ends_with("index.lock")),
+        removed.iter().any(|p| p.ends_with(".git/index.lock")),
         "{removed:?}"
     );
+    for lock in [
+        ".git/worktrees/03-01/HEAD.lock",
+        ".git/worktrees/03-01/index.lock",
+        ".git/packed-refs.lock",
+    ] {
+        assert!(removed.iter().any(|p| p.ends_with(lock)), "{removed:?}");
+        assert!(!p.path().join(lock).exists());
+    }
     assert!(p
         .path()
         .join(".renn/stages/03-auth/03-01-recap.md")

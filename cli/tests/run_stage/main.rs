@@ -33,6 +33,34 @@ pub struct Spec {
     pub gate: bool,
 }
 
+/// `renn ARGS` in `dir` (trusted, the date pinned, no stdin): exit code, stdout, stderr.
+pub fn renn_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_renn"))
+        .current_dir(dir)
+        .env("RENN_TRUST", "1")
+        .env("RENN_TODAY", "2026-11-24")
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        stderr,
+    )
+}
+
+/// A run with a human-verify gate between its two tasks.
+pub fn gated(n: u32, batch: u32) -> Spec {
+    Spec {
+        n,
+        batch,
+        gate: true,
+    }
+}
+
 pub fn spec(n: u32, batch: u32) -> Spec {
     Spec {
         n,
@@ -175,21 +203,7 @@ impl Project {
 
     /// `renn ARGS` in the project (trusted, the date pinned): exit code, stdout, stderr.
     pub fn renn(&self, args: &[&str]) -> (i32, String, String) {
-        let out = Command::new(env!("CARGO_BIN_EXE_renn"))
-            .current_dir(self.path())
-            .env("RENN_TRUST", "1")
-            .env("RENN_TODAY", "2026-11-24")
-            .args(args)
-            .stdin(std::process::Stdio::null())
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8(out.stderr).unwrap();
-        assert!(!stderr.contains("panicked"), "{stderr}");
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8(out.stdout).unwrap(),
-            stderr,
-        )
+        renn_in(self.path(), args)
     }
 
     /// `renn --json ARGS`, its stdout parsed.

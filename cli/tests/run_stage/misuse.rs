@@ -6,18 +6,7 @@ use super::*;
 use serde_json::json;
 
 fn gate_project() -> Project {
-    let p = Project::new(
-        &[
-            spec(1, 1),
-            Spec {
-                n: 2,
-                batch: 1,
-                gate: true,
-            },
-            spec(3, 2),
-        ],
-        json!({}),
-    );
+    let p = Project::new(&[spec(1, 1), gated(2, 1), spec(3, 2)], json!({}));
     p.scenario("03-02", "gate:human-verify");
     p
 }
@@ -82,7 +71,7 @@ fn a_batch_the_stage_does_not_have_is_refused_and_pulse_is_left_alone() {
 fn a_complete_stage_says_so_instead_of_an_empty_plan() {
     let p = Project::new(&[spec(1, 1)], json!({}));
     p.run_stage(&[]).expect(0);
-    let out = renn(p.path(), &["run-stage", "3"]);
+    let (_, out, _) = p.renn(&["run-stage", "3"]);
     assert!(
         out.contains("complete: every run has its recap (1 run)"),
         "{out}"
@@ -109,17 +98,6 @@ fn a_typo_in_agent_config_stops_before_the_default_agent_could_run() {
     assert!(r.spawned().is_empty());
 }
 
-/// renn's plain (non-JSON) output.
-fn renn(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_renn"))
-        .args(args)
-        .current_dir(dir)
-        .env("RENN_TRUST", "1")
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 #[test]
 fn a_failed_runs_dependents_are_skipped_and_the_report_says_why() {
     let p = Project::new(&[spec(1, 1), spec(2, 1), spec(3, 2), spec(4, 2)], json!({}));
@@ -143,7 +121,7 @@ fn a_failed_runs_dependents_are_skipped_and_the_report_says_why() {
     spawned.sort();
     assert_eq!(spawned, ["03-01", "03-02", "03-04"], "03-03 never starts");
     // On the terminal: the failed run and its blocked dependent are the report's issues.
-    let plain = renn(p.path(), &["run-stage", "3", "--on-failure", "continue"]);
+    let (_, plain, _) = p.renn(&["run-stage", "3", "--on-failure", "continue"]);
     let issues = plain
         .split("### Issues Encountered")
         .nth(1)

@@ -148,11 +148,7 @@ fn a_gaps_found_proof_older_than_the_gap_closure_recaps_is_audited_again() {
 
 #[test]
 fn kill_9_during_a_continuation_keeps_the_answer_and_runs_the_continuation_again() {
-    let gate_run = Spec {
-        n: 1,
-        batch: 1,
-        gate: true,
-    };
+    let gate_run = gated(1, 1);
     let p = Project::new(&[gate_run], json!({ "auditor": false }));
     p.scenario("03-01", "gate-then-hang:human-verify");
     p.run_stage(&[]).expect(4);

@@ -124,14 +124,7 @@ fn pulse_md_linked_inside_the_repository_is_not_written_through() {
 #[test]
 fn a_gate_file_planted_as_a_symlink_is_never_written_through() {
     // Outside the repository: refused when renn looks for an earlier gate.
-    let p = Project::new(
-        &[Spec {
-            n: 1,
-            batch: 1,
-            gate: true,
-        }],
-        json!({}),
-    );
+    let p = Project::new(&[gated(1, 1)], json!({}));
     p.scenario("03-01", "gate:human-verify");
     let (_outside, profile) = victim("profile");
     symlink(
@@ -149,14 +142,7 @@ fn a_gate_file_planted_as_a_symlink_is_never_written_through() {
     );
 
     // Inside it: the runner's gate is not recorded through the link.
-    let p = Project::new(
-        &[Spec {
-            n: 1,
-            batch: 1,
-            gate: true,
-        }],
-        json!({}),
-    );
+    let p = Project::new(&[gated(1, 1)], json!({}));
     p.scenario("03-01", "gate:human-verify");
     p.write("notes/gate.md", "mine\n");
     symlink(

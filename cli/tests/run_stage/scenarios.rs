@@ -83,15 +83,7 @@ fn parallel_runs_overlap_and_sequential_runs_do_not() {
 #[test]
 fn a_gate_without_a_terminal_waits_for_respond_then_resumes() {
     let p = Project::new(
-        &[
-            spec(1, 1),
-            Spec {
-                n: 2,
-                batch: 1,
-                gate: true,
-            },
-            spec(3, 2),
-        ],
+        &[spec(1, 1), gated(2, 1), spec(3, 2)],
         json!({ "auditor": false }),
     );
     p.scenario("03-02", "gate:human-verify");
@@ -427,14 +419,7 @@ fn later_batches_reuse_worktrees_and_a_failed_run_keeps_its_own() {
 #[test]
 fn a_gate_run_resumed_later_goes_on_in_its_worktree_and_is_merged() {
     let p = Project::new(
-        &[
-            spec(1, 1),
-            Spec {
-                n: 2,
-                batch: 1,
-                gate: true,
-            },
-        ],
+        &[spec(1, 1), gated(2, 1)],
         json!({ "isolation": "worktree", "auditor": false }),
     );
     p.scenario("03-02", "gate-after-work:human-verify");
@@ -464,14 +449,7 @@ fn every_gate_type_waits_and_resumes_with_its_answer() {
         ("human-action", "done"),
         ("human-verify", "approved"),
     ] {
-        let p = Project::new(
-            &[Spec {
-                n: 1,
-                batch: 1,
-                gate: true,
-            }],
-            json!({ "auditor": false }),
-        );
+        let p = Project::new(&[gated(1, 1)], json!({ "auditor": false }));
         p.scenario("03-01", &format!("gate:{kind}"));
         let r = p.run_stage(&[]);
         r.expect(4);
@@ -495,14 +473,7 @@ fn every_gate_type_waits_and_resumes_with_its_answer() {
 
 #[test]
 fn issues_reported_at_a_gate_go_to_the_continuation_runner() {
-    let p = Project::new(
-        &[Spec {
-            n: 1,
-            batch: 1,
-            gate: true,
-        }],
-        json!({ "auditor": false }),
-    );
+    let p = Project::new(&[gated(1, 1)], json!({ "auditor": false }));
     p.scenario("03-01", "gate:human-verify");
     p.run_stage(&[]).expect(4);
     p.write(

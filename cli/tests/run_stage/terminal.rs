@@ -41,14 +41,7 @@ fn gates_are_shown_and_answered_on_the_terminal() {
         ("decision", "postgres", "Gate: Decision"),
         ("human-action", "done", "Gate: Human Action"),
     ] {
-        let p = Project::new(
-            &[Spec {
-                n: 1,
-                batch: 1,
-                gate: true,
-            }],
-            json!({ "auditor": false }),
-        );
+        let p = Project::new(&[gated(1, 1)], json!({ "auditor": false }));
         p.scenario("03-01", &format!("gate:{kind}"));
         let (code, screen) = on_terminal(&p, &format!("{answer}\n"));
         assert_eq!(code, 0, "{kind}: {screen}");
@@ -95,17 +88,7 @@ fn frame(name: &str, screen: &str) {
 
 /// 03-01 stops at a gate, 03-02 works until the test lets it finish.
 fn gate_and_worker() -> Project {
-    let p = Project::new(
-        &[
-            Spec {
-                n: 1,
-                batch: 1,
-                gate: true,
-            },
-            spec(2, 1),
-        ],
-        json!({ "auditor": false }),
-    );
+    let p = Project::new(&[gated(1, 1), spec(2, 1)], json!({ "auditor": false }));
     p.scenario("03-01", "gate:human-verify");
     p.scenario("03-02", "until:go");
     p

@@ -1,6 +1,6 @@
 //! What a killed renn or a killed agent leaves behind, cleaned before the stage goes on:
 //! renn's own temporary files (`.<name>.renn-tmp-…`, from a write cut short), a
-//! `.git/index.lock` a killed agent's git held, and the half-done edits of an agent
+//! `.git/index.lock` (or a worktree's `index.lock` / `HEAD.lock`) a killed agent's git held, and the half-done edits of an agent
 //! stopped mid-task in the main tree (stashed, so nothing is lost; renn started that
 //! execution on a clean tree, so they are the agent's). Both are safe to remove only because
 //! renn holds the project's lock (no other renn writes here) and has just stopped the
@@ -17,13 +17,14 @@ impl Host<'_> {
         for path in &removed {
             let _ = std::fs::remove_file(path);
         }
-        let index_lock = self.git.common_dir()?.join("index.lock");
-        if agents_stopped && index_lock.symlink_metadata().is_ok() {
-            std::fs::remove_file(&index_lock).map_err(|source| Error::Io {
-                path: index_lock.display().to_string(),
-                source,
-            })?;
-            removed.push(index_lock);
+        if agents_stopped {
+            for lock in self.stopped_agents_git_locks()? {
+                std::fs::remove_file(&lock).map_err(|source| Error::Io {
+                    path: lock.display().to_string(),
+                    source,
+                })?;
+                removed.push(lock);
+            }
         }
         if agents_stopped {
             self.stash_half_done_edits()?;
@@ -44,6 +45,23 @@ impl Host<'_> {
 }
 
 impl Host<'_> {
+    /// The lock files a stopped agent's git can leave — `index.lock`, `HEAD.lock`,
+    /// `packed-refs.lock`, a ref's `<name>.lock` — in the git directory, in each
+    /// worktree's (`.git/worktrees/<name>/`) and under `refs/`. Any of them makes renn's
+    /// own git fail later (found by full test runs: a branch rename on `HEAD.lock`, a
+    /// ref update on `packed-refs.lock`).
+    fn stopped_agents_git_locks(&self) -> Result<Vec<PathBuf>> {
+        let common = self.git.common_dir()?;
+        let mut locks = Vec::new();
+        locks_in(&common, false, &mut locks);
+        locks_in(&common.join("refs"), true, &mut locks);
+        let worktrees = std::fs::read_dir(common.join("worktrees"));
+        for wt in worktrees.into_iter().flatten().flatten() {
+            locks_in(&wt.path(), false, &mut locks);
+        }
+        Ok(locks)
+    }
+
     /// A recap an interrupted runner wrote but did not commit was never checked: its RUN
     /// COMPLETE never came. Left in place it would make the run count as complete. It
     /// is moved to the stage's (git-excluded) `logs/` as `NN-MM-recap.rejected.md`, and
@@ -94,5 +112,20 @@ impl Host<'_> {
             message: message.to_string(),
         });
         Ok(())
+    }
+}
+
+/// The `*.lock` files in `dir` (and below it when `deep`); links are not followed.
+fn locks_in(dir: &Path, deep: bool, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        let path = entry.path();
+        if kind.is_dir() && deep {
+            locks_in(&path, true, out);
+        } else if kind.is_file() && path.extension().is_some_and(|e| e == "lock") {
+            out.push(path);
+        }
     }
 }
