@@ -29,7 +29,7 @@ fn main() {
         drop(plan(&Project::new(snap).unwrap()));
     });
     let load = median(iterations, || {
-        drop(plan(&renn_cli::load_project(dir).unwrap()));
+        drop(plan(&renn_host::load_project(dir).unwrap()));
     });
     println!(
         "{{\"plan\": {plan_only:.3}, \"fromFiles+plan\": {from_files:.3}, \"load+plan\": {load:.3}}}"

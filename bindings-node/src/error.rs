@@ -33,8 +33,8 @@ impl From<renn_core::Diagnostic> for Failure {
     }
 }
 
-impl From<renn_cli::Error> for Failure {
-    fn from(e: renn_cli::Error) -> Self {
+impl From<renn_host::Error> for Failure {
+    fn from(e: renn_host::Error) -> Self {
         Failure(e.report())
     }
 }

@@ -64,7 +64,7 @@ impl Project {
     /// The project at `path` read from disk, every stage included.
     #[napi(factory)]
     pub fn load(env: Env, path: String) -> napi::Result<Self> {
-        let inner = renn_cli::load_project(Path::new(&path)).or_throw(&env)?;
+        let inner = renn_host::load_project(Path::new(&path)).or_throw(&env)?;
         Ok(Self { inner })
     }
 

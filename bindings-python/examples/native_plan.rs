@@ -15,7 +15,7 @@ fn main() {
     let n: usize = iterations.parse().expect("ITERATIONS is a number");
     let files = read_tree(dir, dir);
     let load = median_ms(n, || {
-        let project = renn_cli::load_project(dir).unwrap();
+        let project = renn_host::load_project(dir).unwrap();
         project.plan(stage, PlanOptions::default()).unwrap();
     });
     let from_files = median_ms(n, || {
@@ -23,7 +23,7 @@ fn main() {
         let project = Project::new(snapshot).unwrap();
         project.plan(stage, PlanOptions::default()).unwrap();
     });
-    let project = renn_cli::load_project(dir).unwrap();
+    let project = renn_host::load_project(dir).unwrap();
     let plan = median_ms(n, || {
         project.plan(stage, PlanOptions::default()).unwrap();
     });

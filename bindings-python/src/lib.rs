@@ -1,6 +1,6 @@
 //! The `renn` Python package's native module, `renn._renn`: renn-core's API with
 //! Python names (docs/api.md). It only converts values and errors; every rule and
-//! default is the core's, and `Project.load` reads the disk through `renn_cli`.
+//! default is the core's, and `Project.load` reads the disk through `renn_host`.
 
 mod convert;
 mod errors;

@@ -41,7 +41,7 @@ impl Project {
     #[classmethod]
     fn load(_cls: &Bound<'_, PyType>, py: Python<'_>, path: PathBuf) -> PyResult<Self> {
         let inner = py
-            .detach(|| renn_cli::load_project(&path))
+            .detach(|| renn_host::load_project(&path))
             .map_err(Failure::from)?;
         Ok(Self { inner })
     }

@@ -11,9 +11,9 @@ mod returns;
 mod run_stage;
 
 use crate::{Cli, Command};
-use renn_cli::{disk, Error, Result};
 use renn_core::plan::PlanOptions;
 use renn_core::{diagnostic, Project};
+use renn_host::{disk, Error, Result};
 use serde::Serialize;
 use std::io::Write;
 use std::process::ExitCode;
@@ -54,7 +54,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Next => next::run(cli),
         Command::Init { no_templates, name } => init::run(cli, !*no_templates, name.as_deref()),
         Command::Status => {
-            let status = renn_cli::disk::open_project_all(cli.dir.as_deref())?.status()?;
+            let status = renn_host::disk::open_project_all(cli.dir.as_deref())?.status()?;
             emit(cli, &status, || status.render_text())
         }
         Command::Logs {
@@ -155,7 +155,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Branch { stage } => {
             let project = open(cli, Some(stage))?;
             let branch = project.branch(stage)?;
-            let json = renn_cli::json::BranchOutput {
+            let json = renn_host::json::BranchOutput {
                 strategy: project.config().branching_strategy,
                 branch: branch.clone(),
             };
@@ -201,7 +201,7 @@ fn open(cli: &Cli, stage: Option<&str>) -> Result<Project> {
 fn emit<T: Serialize>(cli: &Cli, value: &T, human: impl FnOnce() -> String) -> Result<ExitCode> {
     let text = if cli.json {
         let value = serde_json::to_value(value).expect("plan values serialise");
-        let mut s = serde_json::to_string_pretty(&renn_cli::json::stamp(value))
+        let mut s = serde_json::to_string_pretty(&renn_host::json::stamp(value))
             .expect("plan values serialise");
         s.push('\n');
         s
@@ -220,7 +220,7 @@ fn emit<T: Serialize>(cli: &Cli, value: &T, human: impl FnOnce() -> String) -> R
 pub fn report_error(e: &Error, json: bool) {
     let mut err = std::io::stderr().lock();
     if json {
-        let body = renn_cli::json::error_value(&e.report());
+        let body = renn_host::json::error_value(&e.report());
         let _ = writeln!(err, "{}", serde_json::to_string(&body).unwrap_or_default());
     } else {
         let text = diagnostic::render(&e.diagnostics());

@@ -1,7 +1,9 @@
 //! `renn`: runs a planned stage of a project. This file is argument parsing and
-//! output only; everything it reports comes from renn-core via the `renn_cli` IO layer.
+//! output only; everything it reports comes from renn-core via the `renn_host` IO layer.
 
 mod commands;
+mod live;
+mod ui;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -249,7 +251,7 @@ fn usage_error(e: clap::Error) -> ExitCode {
     let hint = hint.join("; ");
     let diagnostic = renn_core::Diagnostic::error("usage", message.clone()).with_hint(hint);
     let report = renn_core::error::ErrorReport::new("usage", message, vec![diagnostic]);
-    let body = renn_cli::json::error_value(&report);
+    let body = renn_host::json::error_value(&report);
     eprintln!("{}", serde_json::to_string(&body).unwrap_or_default());
     ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
 }

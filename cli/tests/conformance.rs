@@ -1,6 +1,6 @@
 //! The conformance suite: every case under `tests/fixtures/` is a project root with a
 //! `case.json` (the command) and an `expected.json` (its JSON result, or `{"error": …}`).
-//! Each case runs through the Rust API (the `renn_cli` IO layer + renn-core) and
+//! Each case runs through the Rust API (the `renn_host` IO layer + renn-core) and
 //! through the real `renn` binary; both must produce exactly the expected JSON.
 //! `RENN_BLESS=1 cargo test --test conformance` rewrites the expected files — review
 //! the diff before committing it.
@@ -45,15 +45,15 @@ fn via_api(dir: &Path, case: &Case) -> Value {
     through(dir, case, || {
         if case.command == "status" {
             // `renn status` reads every stage.
-            return renn_cli::disk::open_project_all(Some(dir));
+            return renn_host::disk::open_project_all(Some(dir));
         }
-        renn_cli::open_project(Some(dir), case.stage.as_deref())
+        renn_host::open_project(Some(dir), case.stage.as_deref())
     })
 }
 
 /// `Project.load(path)` of the native bindings: every stage loaded up front.
 fn via_load(dir: &Path, case: &Case) -> Value {
-    through(dir, case, || renn_cli::load_project(dir))
+    through(dir, case, || renn_host::load_project(dir))
 }
 
 /// `Project.fromFiles` of the bindings (and the only way in for WASM): the files
@@ -88,7 +88,7 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, renn_core::FileConten
 fn through(
     dir: &Path,
     case: &Case,
-    open: impl FnOnce() -> renn_cli::Result<renn_core::Project>,
+    open: impl FnOnce() -> renn_host::Result<renn_core::Project>,
 ) -> Value {
     if case.command == "parse-return" {
         let file = case
@@ -99,7 +99,7 @@ fn through(
         return match renn_core::returns::parse_file(file, &text) {
             Ok(r) => serde_json::to_value(r).unwrap(),
             Err(d) => {
-                serde_json::json!({ "error": renn_cli::Error::from(renn_core::Error::from(d)).report() })
+                serde_json::json!({ "error": renn_host::Error::from(renn_core::Error::from(d)).report() })
             }
         };
     }
@@ -185,7 +185,7 @@ fn via_binary(dir: &Path, case: &Case) -> Value {
     let version = value.as_object_mut().and_then(|o| o.remove("schema"));
     assert_eq!(
         version,
-        Some(Value::from(renn_cli::json::SCHEMA_VERSION)),
+        Some(Value::from(renn_host::json::SCHEMA_VERSION)),
         "{}: the schema version",
         dir.display()
     );

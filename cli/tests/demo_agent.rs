@@ -363,7 +363,7 @@ fn a_decision_gate_shows_the_options_and_records_the_choice() {
 
 /// The auditor's prompt as renn renders it for stage 2.
 fn auditor_prompt(repo: &Repo) -> String {
-    let project = renn_cli::open_project(Some(repo.path()), Some("2")).unwrap();
+    let project = renn_host::open_project(Some(repo.path()), Some("2")).unwrap();
     let plan = project.plan("2", PlanOptions::default()).unwrap();
     let must_haves = prompt::must_haves(project.snapshot(), &plan.runs).unwrap();
     let ctx = AuditorContext {

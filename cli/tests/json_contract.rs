@@ -39,10 +39,10 @@ fn schema_files_are_generated_from_the_types() {
     let bless = std::env::var_os("RENN_BLESS").is_some();
     let dir = schema_dir();
     let mut stale = Vec::new();
-    let schemas = renn_cli::json::schemas();
+    let schemas = renn_host::json::schemas();
     for (stem, schema) in &schemas {
         let path = dir.join(format!("{stem}.json"));
-        let text = renn_cli::json::schema_text(schema);
+        let text = renn_host::json::schema_text(schema);
         if bless {
             std::fs::create_dir_all(&dir).unwrap();
             std::fs::write(&path, text).unwrap();
@@ -139,7 +139,7 @@ fn check_stream(events: &jsonschema::Validator, stdout: &str, seen: &mut Vec<Str
         let value: Value = serde_json::from_str(line)
             .unwrap_or_else(|e| panic!("not one JSON value per line ({e}): {line}"));
         assert_valid(events, "events", &value);
-        assert_eq!(value["schema"], renn_cli::json::SCHEMA_VERSION);
+        assert_eq!(value["schema"], renn_host::json::SCHEMA_VERSION);
         let time = value["time"].as_str().unwrap();
         assert!(time.ends_with('Z') && time.len() == 24, "{time}");
         assert!(
@@ -209,7 +209,7 @@ fn every_event_of_the_schema_is_documented() {
         .split("## JSON event stream")
         .nth(1)
         .expect("docs/spec.md has its event table");
-    let schema = renn_cli::json::events_schema();
+    let schema = renn_host::json::events_schema();
     let names: Vec<&str> = schema["oneOf"]
         .as_array()
         .unwrap()
@@ -244,14 +244,14 @@ fn single_shot_outputs_carry_the_version_and_match_their_schemas() {
         let (code, stdout, stderr) = renn(dir, args);
         assert_eq!(code, 0, "{args:?}: {stderr}");
         let value: Value = serde_json::from_str(&stdout).unwrap();
-        assert_eq!(value["schema"], renn_cli::json::SCHEMA_VERSION, "{args:?}");
+        assert_eq!(value["schema"], renn_host::json::SCHEMA_VERSION, "{args:?}");
         assert_valid(&validator(stem), stem, &value);
     }
     let (code, stdout, stderr) = renn(dir, &["plan", "9"]);
     assert_eq!(code, 1, "{stdout}");
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
     let value: Value = serde_json::from_str(&stderr).unwrap();
-    assert_eq!(value["schema"], renn_cli::json::SCHEMA_VERSION);
+    assert_eq!(value["schema"], renn_host::json::SCHEMA_VERSION);
     assert_valid(&validator("error"), "error", &value);
 }
 

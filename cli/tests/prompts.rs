@@ -67,7 +67,7 @@ fn runner_prompt_for_02_03() {
     let out = prompt_ok(&["prompt", "02-03"]);
     insta::assert_snapshot!("runner_02_03", out);
     // The API gives the very same text.
-    let project = renn_cli::open_project(Some(&demo()), Some("2")).unwrap();
+    let project = renn_host::open_project(Some(&demo()), Some("2")).unwrap();
     let plan = project.plan("2", PlanOptions::default()).unwrap();
     let run = plan
         .runs
@@ -126,7 +126,7 @@ fn continuation_after_a_human_verify_gate_with_issues() {
 
 #[test]
 fn auditor_prompt_for_stage_2() {
-    let project = renn_cli::open_project(Some(&demo()), Some("2")).unwrap();
+    let project = renn_host::open_project(Some(&demo()), Some("2")).unwrap();
     let plan = project.plan("2", PlanOptions::default()).unwrap();
     let must_haves = prompt::must_haves(project.snapshot(), &plan.runs).unwrap();
     let track_text = project
@@ -263,7 +263,7 @@ fn copy_dir(from: &Path, to: &Path) {
 /// recap and proof the agent is told to create.
 #[test]
 fn prompts_reference_only_files_that_exist() {
-    let project = renn_cli::open_project(Some(&demo()), Some("2")).unwrap();
+    let project = renn_host::open_project(Some(&demo()), Some("2")).unwrap();
     let plan = project.plan("2", PlanOptions::default()).unwrap();
     let snap = project.snapshot();
     let templates = Templates::load(snap).unwrap();

@@ -1,6 +1,6 @@
 //! Every text renn renders, pinned by insta snapshots (`cli/tests/snapshots/`): the
 //! Execution Plan markdown, the diagnostics of every `bad-*` fixture, and the models
-//! table. Projects are loaded from disk through `renn_cli::open_project`, the way the
+//! table. Projects are loaded from disk through `renn_host::open_project`, the way the
 //! `renn` binary loads them.
 //!
 //! To regenerate after an intended change: `INSTA_UPDATE=always cargo test -p renn-cli
@@ -23,7 +23,7 @@ fn fixture(case: &str) -> PathBuf {
 }
 
 fn open(dir: &Path, stage: Option<&str>) -> Project {
-    renn_cli::open_project(Some(dir), stage).unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+    renn_host::open_project(Some(dir), stage).unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
 }
 
 fn plan_markdown(dir: &Path, stage: &str, gaps_only: bool) -> String {
@@ -146,7 +146,7 @@ fn diagnostics_of_every_bad_fixture() {
         let name = dir.file_name().unwrap().to_str().unwrap().to_string();
         let c = case(&dir);
         let stage = c.stage.as_deref().expect("a stage");
-        let result = renn_cli::open_project(Some(&dir), Some(stage)).and_then(|p| {
+        let result = renn_host::open_project(Some(&dir), Some(stage)).and_then(|p| {
             let opts = PlanOptions {
                 gaps_only: c.gaps_only,
             };

@@ -7,10 +7,10 @@
 
 use super::emit;
 use crate::Cli;
-use renn_cli::git::{Git, RefUpdate, WorktreeEntry};
-use renn_cli::lock::{self, ProjectLock, LOCK_PATH};
-use renn_cli::{disk, Error, Result};
 use renn_core::Diagnostic;
+use renn_host::git::{Git, RefUpdate, WorktreeEntry};
+use renn_host::lock::{self, ProjectLock, LOCK_PATH};
+use renn_host::{disk, Error, Result};
 use serde::Serialize;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -150,7 +150,7 @@ fn survey(root: &Path, git: &Git, stale_lock: bool) -> Result<(Vec<Item>, Vec<It
         }
     }
     // renn's worktrees: only those under .renn/worktrees, never where a link leads.
-    let base = renn_cli::fsio::safe_path(root, WORKTREES)
+    let base = renn_host::fsio::safe_path(root, WORKTREES)
         .ok()
         .and_then(|d| d.canonicalize().ok());
     let mut registered = Vec::new();
@@ -212,7 +212,7 @@ fn survey(root: &Path, git: &Git, stale_lock: bool) -> Result<(Vec<Item>, Vec<It
             action: Action::Path(lock_file),
         });
     }
-    for tmp in renn_cli::fsio::temp_files(&root.join(".renn")) {
+    for tmp in renn_host::fsio::temp_files(&root.join(".renn")) {
         remove.push(Item {
             kind: "temp_file",
             name: rel(&tmp),

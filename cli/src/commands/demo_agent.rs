@@ -14,9 +14,9 @@ mod repo;
 mod runner;
 
 use crate::Cli;
-use renn_cli::{Error, Result};
 use renn_core::run::RunId;
 use renn_core::Diagnostic;
+use renn_host::{Error, Result};
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -85,7 +85,7 @@ fn project_root(cli: &Cli) -> Result<PathBuf> {
             source,
         })?,
     };
-    Ok(renn_cli::find_root(&start)?.root)
+    Ok(renn_host::find_root(&start)?.root)
 }
 
 /// Unusable input: a diagnostic on stderr and exit code 1, like any renn error.

@@ -4,10 +4,10 @@
 
 use super::emit;
 use crate::Cli;
-use renn_cli::git::{self, Git};
-use renn_cli::{disk, lock, Result};
 use renn_core::config::Isolation;
 use renn_core::{snapshot, Project};
+use renn_host::git::{self, Git};
+use renn_host::{disk, lock, Result};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -164,7 +164,7 @@ fn agent(root: &Path, project: &Project) -> Check {
     };
     let trusted = agent.trust_subject().is_none_or(|subject| {
         std::env::var("RENN_TRUST").as_deref() == Ok("1")
-            || renn_cli::trust::TrustStore::user().trusts(root, &subject)
+            || renn_host::trust::TrustStore::user().trusts(root, &subject)
     });
     if !trusted {
         return check(

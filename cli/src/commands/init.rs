@@ -3,8 +3,8 @@
 
 use super::emit;
 use crate::Cli;
-use renn_cli::{fsio, git::Git, Error, Result};
 use renn_core::Diagnostic;
+use renn_host::{fsio, git::Git, Error, Result};
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -6,9 +6,9 @@
 
 use super::emit;
 use crate::Cli;
-use renn_cli::{disk, lock, Result};
 use renn_core::run::RunId;
 use renn_core::Diagnostic;
+use renn_host::{disk, lock, Result};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -60,7 +60,7 @@ pub fn run(cli: &Cli, arg: &str, follow: bool, attempt: Option<u32>) -> Result<E
     let logs = dir.root.join(&logs_rel);
     let attempts = attempts(&logs, &target.label);
     let chosen = attempt.or(attempts.last().copied());
-    let missing = || -> renn_cli::Error {
+    let missing = || -> renn_host::Error {
         let what = match attempt {
             Some(n) => format!("{} has no log of attempt {n}", target.label),
             None => format!("{} has no log yet", target.label),
@@ -98,7 +98,7 @@ pub fn run(cli: &Cli, arg: &str, follow: bool, attempt: Option<u32>) -> Result<E
         return Err(missing());
     };
     let path = log_path(&logs, &target.label, n);
-    let bytes = std::fs::read(&path).map_err(|source| renn_cli::Error::Io {
+    let bytes = std::fs::read(&path).map_err(|source| renn_host::Error::Io {
         path: path.display().to_string(),
         source,
     })?;
@@ -153,7 +153,7 @@ fn follow_log(
     label: &str,
     chosen: Option<u32>,
     latest: bool,
-    missing: impl Fn() -> renn_cli::Error,
+    missing: impl Fn() -> renn_host::Error,
 ) -> Result<ExitCode> {
     const POLL: Duration = Duration::from_millis(200);
     const QUIET: Duration = Duration::from_secs(2);
@@ -194,7 +194,7 @@ fn follow_log(
 
 /// Writes what `path` holds past `offset`; whether there was anything.
 fn copy_new(path: &Path, offset: &mut u64, out: &mut impl Write) -> Result<bool> {
-    let io = |source| renn_cli::Error::Io {
+    let io = |source| renn_host::Error::Io {
         path: path.display().to_string(),
         source,
     };

@@ -4,10 +4,10 @@
 
 use super::emit;
 use crate::Cli;
-use renn_cli::Result;
+use renn_host::Result;
 use std::process::ExitCode;
 
 pub fn run(cli: &Cli) -> Result<ExitCode> {
-    let next = renn_cli::disk::open_project_all(cli.dir.as_deref())?.next()?;
+    let next = renn_host::disk::open_project_all(cli.dir.as_deref())?.next()?;
     emit(cli, &next, || next.render_markdown())
 }

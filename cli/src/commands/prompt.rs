@@ -4,9 +4,9 @@
 
 use super::{emit, open};
 use crate::Cli;
-use renn_cli::json::{PromptKind, PromptOutput};
-use renn_cli::{Error, Result};
 use renn_core::run::RunId;
+use renn_host::json::{PromptKind, PromptOutput};
+use renn_host::{Error, Result};
 use std::path::Path;
 use std::process::ExitCode;
 

@@ -3,8 +3,8 @@
 
 use super::emit;
 use crate::Cli;
-use renn_cli::{Error, Result};
 use renn_core::returns;
+use renn_host::{Error, Result};
 use std::io::Read;
 use std::path::Path;
 use std::process::ExitCode;

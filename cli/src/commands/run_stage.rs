@@ -1,10 +1,12 @@
 //! `renn run-stage`: the whole job. Argument handling here; the work is in
-//! `renn_cli::drive`.
+//! `renn_host::drive`.
 
+use crate::live::LiveUi;
+use crate::ui::{JsonUi, PlainUi};
 use crate::Cli;
-use renn_cli::drive::{self, JsonUi, LiveUi, Options, PlainUi, Ui};
-use renn_cli::Result;
 use renn_core::execute::OnFailure;
+use renn_host::drive::{self, Options, Ui};
+use renn_host::Result;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
@@ -49,7 +51,7 @@ pub fn retry(
 ) -> Result<ExitCode> {
     let id = renn_core::run::RunId::parse(run);
     let stage = id.as_ref().map(|i| i.stage.to_string());
-    let project = renn_cli::disk::open_project(cli.dir.as_deref(), stage.as_deref())?;
+    let project = renn_host::disk::open_project(cli.dir.as_deref(), stage.as_deref())?;
     let retry = project.retry(run)?;
     let interactive = !cli.json && std::io::stdin().is_terminal();
     if !cli.json {

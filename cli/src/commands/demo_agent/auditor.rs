@@ -3,10 +3,10 @@
 //! renn commits the proof with the stage's other documents.
 
 use super::{prompt, unusable};
-use renn_cli::{Error, Result};
 use renn_core::plan::{self, StageInfo};
 use renn_core::run::RunId;
 use renn_core::{proof, snapshot, track};
+use renn_host::{Error, Result};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -21,7 +21,7 @@ pub fn run(root: &Path, stage_opt: Option<&str>, prompt_text: &str) -> Result<St
             )
         })?,
     };
-    let project = renn_cli::open_project(Some(root), Some(&stage))?;
+    let project = renn_host::open_project(Some(root), Some(&stage))?;
     let inventory = project.inventory(&stage)?;
     let snap = project.snapshot();
     let must_haves =

@@ -1,10 +1,10 @@
 //! The demo agent's git: the `git` binary through std::process (never a shell), as a
-//! real coding agent drives it. Kept here rather than in `renn_cli::git`, which is
+//! real coding agent drives it. Kept here rather than in `renn_host::git`, which is
 //! renn's own orchestration git; an agent is a separate program that happens to ship
 //! in the same binary.
 
 use super::output;
-use renn_cli::{Error, Result};
+use renn_host::{Error, Result};
 use std::path::{Component, Path};
 use std::process::{Command, Stdio};
 

@@ -4,11 +4,11 @@
 use super::output::{self, Gate, RecapInput};
 use super::prompt::{self, Resume, TaskText};
 use super::{repo, unusable};
-use renn_cli::{Error, Result};
 use renn_core::gate::GateResponse;
 use renn_core::returns::{CompletedTask, TaskCommit};
 use renn_core::run::{self, RunFile, RunId, Task};
 use renn_core::{recap, snapshot};
+use renn_host::{Error, Result};
 use std::path::PathBuf;
 
 /// One runner invocation: the run as renn's own parser reads it, and the repository.
@@ -34,7 +34,7 @@ impl Runner {
             unusable("demo-not-a-repo", msg)
         })?;
         let stage = id.stage.to_string();
-        let project = renn_cli::open_project(Some(&root), Some(&stage))?;
+        let project = renn_host::open_project(Some(&root), Some(&stage))?;
         let inventory = project.inventory(&stage)?;
         let entry = inventory.runs.iter().find(|r| r.id == id).ok_or_else(|| {
             let dir = &inventory.stage.dir;

@@ -1,8 +1,8 @@
 //! Repository queries, branches, evidence and commits.
 
 use crate::{commit_file, git, repo, write};
-use renn_cli::git::{BranchSwitch, Git};
-use renn_cli::Error;
+use renn_host::git::{BranchSwitch, Git};
+use renn_host::Error;
 use std::fs;
 
 #[test]

@@ -1,7 +1,7 @@
 //! Many refs and objects at once: one git process for a batch of runs.
 
 use crate::{commit_file, git, repo};
-use renn_cli::git::RefUpdate;
+use renn_host::git::RefUpdate;
 
 #[test]
 fn refs_lists_the_refs_under_a_prefix() {
@@ -68,7 +68,7 @@ fn object_types_answers_for_every_name_in_order() {
         [Some("commit"), Some("blob"), None, None, Some("tree"), None]
     );
     // `./` names a path from the directory git was opened in.
-    let sub = renn_cli::git::Git::open(&dir.path().join("sub")).unwrap();
+    let sub = renn_host::git::Git::open(&dir.path().join("sub")).unwrap();
     let up = sub
         .object_types(&["main:./../README.md".into(), "main:./README.md".into()])
         .unwrap();

@@ -1,7 +1,7 @@
 //! Worktrees for parallel runs: created, committed in, reused, resumed, removed.
 
 use crate::{commit_file, git, repo, write};
-use renn_cli::git::{Git, WorktreeEntry};
+use renn_host::git::{Git, WorktreeEntry};
 use std::fs;
 
 #[test]

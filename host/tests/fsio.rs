@@ -1,7 +1,7 @@
-//! `renn_cli::fsio` on a real file system: atomic writes that never leave the root,
+//! `renn_host::fsio` on a real file system: atomic writes that never leave the root,
 //! bounded reads of regular files only.
 
-use renn_cli::fsio::{read_bounded, safe_path, write_atomic, Contents};
+use renn_host::fsio::{read_bounded, safe_path, write_atomic, Contents};
 use std::fs;
 use std::path::Path;
 

@@ -1,11 +1,11 @@
-//! `renn_cli::git` against real git in temporary repositories.
+//! `renn_host::git` against real git in temporary repositories.
 
 mod basics;
 mod merge;
 mod refs;
 mod worktree;
 
-use renn_cli::git::Git;
+use renn_host::git::Git;
 use std::fs;
 use std::path::Path;
 use std::process::Command;

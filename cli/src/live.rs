@@ -22,7 +22,7 @@ mod markdown;
 mod question;
 mod style;
 
-use super::ui::Ui;
+use renn_host::drive::Ui;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::io::Write;
@@ -449,17 +449,20 @@ impl LiveUi {
         self.view.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    #[cfg(test)]
     /// The status last shown for `run` (`working`, `at gate`, `done ✓`…), also after
     /// its line has settled; `None` for a run no agent was spawned or noticed for.
     pub fn status_of(&self, run: &str) -> Option<&'static str> {
         self.view().status.get(run).copied()
     }
 
+    #[cfg(test)]
     /// How many agent lines are live on screen.
     pub fn live_lines(&self) -> usize {
         self.view().lines.len()
     }
 
+    #[cfg(test)]
     /// The view as it would be drawn now, `width` × `height` (tests).
     pub fn rows(&self, width: usize, height: usize) -> Vec<String> {
         self.view().rows(width, height)
@@ -554,7 +557,7 @@ impl Ui for LiveUi {
         if !self.ask_begin(question) {
             return None;
         }
-        let interrupt = crate::agent::Interrupt::install();
+        let interrupt = renn_host::agent::Interrupt::install();
         loop {
             if let Some(answer) = self.answer(TICK) {
                 return answer;

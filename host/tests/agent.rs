@@ -1,10 +1,10 @@
 //! Agents as real child processes: the scripted fake agents in tests/fixtures/agents/
-//! are started through `renn_cli::agent`, and what they saw and did is checked. No
+//! are started through `renn_host::agent`, and what they saw and did is checked. No
 //! assertion depends on how fast the machine is: waits are generous upper bounds.
 
-use renn_cli::agent::{self, AgentDone, AgentJob, Interrupt, Running};
 use renn_core::config::PromptMode;
 use renn_core::execute::Exit;
+use renn_host::agent::{self, AgentDone, AgentJob, Interrupt, Running};
 use std::path::Path;
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};

@@ -1,6 +1,6 @@
 //! The events of `renn --json run-stage`, typed: each is a struct whose name is its
 //! `event` tag, so `schema/events.json` is generated from the same types the host
-//! emits (`renn_cli::json::events_schema`). The core's notices are events too
+//! emits (`renn_host::json::events_schema`). The core's notices are events too
 //! (`notice_event`); their payloads are `renn_core::execute::Notice`'s variants.
 
 use super::ui::Ui;

@@ -4,11 +4,9 @@
 
 pub mod event;
 mod host;
-mod live;
 mod ui;
 
-pub use live::LiveUi;
-pub use ui::{JsonUi, PlainUi, Ui};
+pub use ui::{exit_text, notice_event, Ui};
 
 use crate::Result;
 use renn_core::execute::OnFailure;

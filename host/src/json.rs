@@ -170,7 +170,7 @@ fn output<T: JsonSchema>(title: &str) -> Value {
 
 fn version_schema() -> Value {
     serde_json::json!({
-        "description": "The version of renn's JSON shapes (renn_cli::json::SCHEMA_VERSION).",
+        "description": "The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).",
         "const": SCHEMA_VERSION
     })
 }

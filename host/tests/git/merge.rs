@@ -1,7 +1,7 @@
 //! Merging run branches back: in order, with every commit, conflicts left out.
 
 use crate::{commit_file, git, repo, write};
-use renn_cli::git::{Git, Merge, MergeTree};
+use renn_host::git::{Git, Merge, MergeTree};
 use std::fs;
 use std::path::Path;
 

@@ -1,9 +1,9 @@
-//! Where the execution shows itself: plain text for terminals and logs, JSON lines for
-//! editors and scripts. Questions go through here too, so a script never blocks.
+//! Where the execution shows itself. Each front door has its own [`Ui`]: the CLI's
+//! plain lines, JSON lines and live view, the bindings' event callbacks. Questions go
+//! through here too, so a script never blocks.
 
 use renn_core::execute::Notice;
 use serde_json::Value;
-use std::io::{BufRead, Write};
 
 pub trait Ui {
     /// A report for people (markdown), already rendered.
@@ -55,53 +55,6 @@ pub fn notice_event(notice: &Notice) -> (&'static str, Value) {
     (name, data)
 }
 
-/// Plain lines on stdout; questions read from stdin when it is a terminal.
-pub struct PlainUi {
-    pub interactive: bool,
-}
-
-impl Ui for PlainUi {
-    fn text(&mut self, text: &str) {
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{}", text.trim_end());
-        let _ = writeln!(out);
-        let _ = out.flush();
-    }
-
-    fn event(&mut self, name: &str, data: Value) {
-        let line = match name {
-            "run_spawned" => format!(
-                "→ spawned {} ({}, attempt {})",
-                data["run"].as_str().unwrap_or("?"),
-                data["agent"].as_str().unwrap_or("agent"),
-                data["attempt"]
-            ),
-            "run_exited" => format!(
-                "← {} exited ({}, {})",
-                data["run"].as_str().unwrap_or("?"),
-                exit_text(&data),
-                data["log"].as_str().unwrap_or("")
-            ),
-            _ => return,
-        };
-        let _ = writeln!(std::io::stdout().lock(), "{line}");
-    }
-
-    fn ask(&mut self, question: &str) -> Option<String> {
-        if !self.interactive {
-            return None;
-        }
-        let mut out = std::io::stdout().lock();
-        let _ = write!(out, "{question} ");
-        let _ = out.flush();
-        let mut line = String::new();
-        match std::io::stdin().lock().read_line(&mut line) {
-            Ok(0) | Err(_) => None,
-            Ok(_) => Some(line.trim().to_string()),
-        }
-    }
-}
-
 /// How a `run_exited` event's agent ended, for people: `ok`, `failed 1`, `failed
 /// signal`, `timed out after 600s`.
 pub fn exit_text(data: &Value) -> String {
@@ -112,30 +65,4 @@ pub fn exit_text(data: &Value) -> String {
         Some("timed_out") => format!("timed out after {}s", data["timeout_secs"]),
         _ => "?".into(),
     }
-}
-
-/// One JSON object per line on stdout, `{"event", "schema", "time", …data}`
-/// ([`crate::json::event_line`]).
-pub struct JsonUi;
-
-impl Ui for JsonUi {
-    fn text(&mut self, text: &str) {
-        let report = super::event::Report {
-            markdown: text.to_string(),
-        };
-        (self as &mut dyn Ui).emit(&report);
-    }
-
-    fn event(&mut self, name: &str, data: Value) {
-        let line = crate::json::event_line(name, data, &crate::json::now_rfc3339());
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{line}");
-        let _ = out.flush();
-    }
-
-    fn ask(&mut self, _question: &str) -> Option<String> {
-        None
-    }
-
-    fn stop(&mut self, _text: &str) {}
 }
