@@ -6,11 +6,12 @@
 // from this file by tsc.
 
 /**
- * What the addon hands the constructor: the core's ErrorReport and its location.
- * @typedef {object} ErrorReport
+ * What the addon hands the constructor: the core's ErrorReport (types.d.ts) and its
+ * location.
+ * @typedef {object} RennErrorDetails
  * @property {string} code
  * @property {string} message
- * @property {Array<Record<string, any>>} diagnostics
+ * @property {import('./types').Diagnostic[]} diagnostics
  * @property {string | null} path
  * @property {number | null} line
  * @property {number | null} column
@@ -18,7 +19,7 @@
 
 /** Any failure of renn. */
 class RennError extends Error {
-  /** @param {ErrorReport} report */
+  /** @param {RennErrorDetails} report */
   constructor(report) {
     super(report.message)
     /** @type {string} */
@@ -29,9 +30,9 @@ class RennError extends Error {
     this.diagnostics = report.diagnostics
     /** The file of the first diagnostic that names one, else null. */
     this.path = report.path
-    /** @type {number | null} */
+    /** The line of that diagnostic (1-based), else null. */
     this.line = report.line
-    /** @type {number | null} */
+    /** Its column (1-based, in UTF-16 code units as JavaScript counts), else null. */
     this.column = report.column
   }
 }

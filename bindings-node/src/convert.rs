@@ -9,8 +9,33 @@ use std::collections::BTreeMap;
 
 /// A result as a JS value of exactly its JSON shape, serialised straight into JS
 /// objects: going through `serde_json::Value` cost ~40% more on a big plan. Methods
-/// returning it are declared `any`, as napi declares `serde_json::Value`.
+/// returning it name its type with `ts_return_type` (bindings-node/types.d.ts,
+/// generated from the same Rust types).
 pub struct Json<T>(pub T);
+
+/// A result whose diagnostics count columns in UTF-16 code units, as JavaScript does
+/// (docs/api.md): handed over as is when the project's files are ASCII (every unit
+/// agrees), else through `serde_json::Value` with each column converted.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum Located<T> {
+    Same(T),
+    Converted(serde_json::Value),
+}
+
+pub fn located<'t, T: Serialize>(
+    value: T,
+    ascii: bool,
+    text_of: &dyn Fn(Option<&str>) -> Option<&'t str>,
+) -> napi::Result<Json<Located<T>>> {
+    if ascii {
+        return Ok(Json(Located::Same(value)));
+    }
+    let mut json = serde_json::to_value(&value)
+        .map_err(|e| napi::Error::new(Status::GenericFailure, e.to_string()))?;
+    renn_core::position::utf16_value(&mut json, text_of);
+    Ok(Json(Located::Converted(json)))
+}
 
 impl<T: Serialize> ToNapiValue for Json<T> {
     unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {

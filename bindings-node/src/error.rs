@@ -50,14 +50,32 @@ struct Details<'a> {
 }
 
 /// `result.or_throw(env)?` in every binding method: a renn failure becomes the JS
-/// error to throw.
+/// error to throw. `or_throw_in(env, text_of)` first counts its columns in UTF-16
+/// code units, with the texts the diagnostics name (docs/api.md).
 pub trait OrThrow<T> {
     fn or_throw(self, env: &Env) -> napi::Result<T>;
+    fn or_throw_in<'t>(
+        self,
+        env: &Env,
+        text_of: &dyn Fn(Option<&str>) -> Option<&'t str>,
+    ) -> napi::Result<T>;
 }
 
 impl<T, E: Into<Failure>> OrThrow<T> for Result<T, E> {
     fn or_throw(self, env: &Env) -> napi::Result<T> {
         self.map_err(|e| to_js_error(env, &e.into().0))
+    }
+
+    fn or_throw_in<'t>(
+        self,
+        env: &Env,
+        text_of: &dyn Fn(Option<&str>) -> Option<&'t str>,
+    ) -> napi::Result<T> {
+        self.map_err(|e| {
+            let mut report = e.into().0;
+            renn_core::position::utf16_report(&mut report, text_of);
+            to_js_error(env, &report)
+        })
     }
 }
 

@@ -8,7 +8,8 @@ use napi_derive::napi;
 use renn_core::execute::{self, Action, Event, Progress, StageRun};
 use serde_json::Value;
 
-/// A stage being executed; from `project.startStage(stage)`.
+/// A stage being executed; from `project.startStage(stage)`. The host performs the
+/// actions `next` returns and answers each with an event.
 #[napi]
 pub struct StageExecution {
     run: StageRun,
@@ -24,25 +25,30 @@ impl StageExecution {
 impl StageExecution {
     /// An execution saved as its `state()` (by any front door), to go on where it was.
     #[napi(factory)]
-    pub fn restore(env: Env, #[napi(ts_arg_type = "any")] state: Value) -> napi::Result<Self> {
+    pub fn restore(env: Env, #[napi(ts_arg_type = "StageRun")] state: Value) -> napi::Result<Self> {
         Ok(Self::new(StageRun::restore(state).or_throw(&env)?))
     }
 
     /// Feeds one event (`{event: "start"}`, …) and returns the actions to perform.
     /// An event that does not apply now throws (`rejected-event`) and changes nothing.
-    #[napi(ts_return_type = "any[]")]
-    pub fn next(&mut self, env: Env, event: Value) -> napi::Result<Json<Vec<Action>>> {
+    #[napi(ts_return_type = "Action[]")]
+    pub fn next(
+        &mut self,
+        env: Env,
+        #[napi(ts_arg_type = "Event")] event: Value,
+    ) -> napi::Result<Json<Vec<Action>>> {
         let event = Event::from_json(event).or_throw(&env)?;
         Ok(Json(self.run.step(event).or_throw(&env)?))
     }
 
     /// The whole state: runs, phase, choices. Plain data: save it, and `restore` it.
-    #[napi(ts_return_type = "any")]
+    #[napi(ts_return_type = "StageRun")]
     pub fn state(&self) -> Json<&StageRun> {
         Json(&self.run)
     }
 
-    #[napi(ts_return_type = "any")]
+    /// Where the execution is: the current batch, runs done of total, gates waiting.
+    #[napi(ts_return_type = "Progress")]
     pub fn progress(&self) -> Json<Progress> {
         Json(execute::progress(&self.run))
     }
@@ -51,6 +57,18 @@ impl StageExecution {
     #[napi]
     pub fn pulse_text(&self, pulse_md: String, track_md: Option<String>, today: String) -> String {
         self.run.pulse_text(&pulse_md, track_md.as_deref(), &today)
+    }
+
+    /// `StageExecution { stage: '02', runs: '1/6', status: '…' }`; also what
+    /// `console.log` and `util.inspect` show.
+    #[napi]
+    #[allow(clippy::inherent_to_string)] // JavaScript's toString
+    pub fn to_string(&self) -> String {
+        let p = execute::progress(&self.run);
+        format!(
+            "StageExecution {{ stage: '{}', runs: '{}/{}', status: {:?} }}",
+            self.run.stage.number, p.runs_done, p.runs_total, p.status
+        )
     }
 
     /// track.md with this stage marked complete on `today`.

@@ -7,7 +7,7 @@ mod error;
 mod execution;
 mod project;
 
-use convert::Json;
+use convert::{located, Json, Located};
 use error::OrThrow;
 use napi::Env;
 use napi_derive::napi;
@@ -25,28 +25,38 @@ pub const version: &str = env!("CARGO_PKG_VERSION");
 
 /// What renn makes of an agent's output: its RUN COMPLETE or GATE REACHED block.
 /// `file` names the output in errors.
-#[napi(ts_return_type = "any")]
+/// Positions in errors count UTF-16 code units of `output`.
+#[napi(ts_return_type = "AgentReturn")]
 pub fn parse_return(
     env: Env,
     output: String,
     file: Option<String>,
 ) -> napi::Result<Json<AgentReturn>> {
     let parsed = returns::parse_output(file.as_deref(), &output);
-    Ok(Json(parsed.or_throw(&env)?))
+    Ok(Json(parsed.or_throw_in(&env, &|_| Some(output.as_str()))?))
 }
 
+/// Where a proof's text came from (`routeProof`'s second argument).
 #[napi(object)]
 pub struct ProofSource {
     /// Where the proof is (named in errors and in the view).
     pub path: String,
     /// The stage number as a person types it (`3`).
     pub stage: String,
+    /// The stage's title (from track.md).
     pub title: String,
 }
 
 /// A proof's text read, checked against the safety rule, and routed.
-#[napi(ts_return_type = "any")]
-pub fn route_proof(env: Env, text: String, source: ProofSource) -> napi::Result<Json<ProofView>> {
+/// Positions (in `warnings` and errors) count UTF-16 code units of `text`.
+#[napi(ts_return_type = "ProofView")]
+pub fn route_proof(
+    env: Env,
+    text: String,
+    source: ProofSource,
+) -> napi::Result<Json<Located<ProofView>>> {
     let view = ProofView::from_text(&source.path, &text, &source.stage, &source.title);
-    Ok(Json(view.or_throw(&env)?))
+    let text_of = |_: Option<&str>| Some(text.as_str());
+    let view = view.or_throw_in(&env, &text_of)?;
+    located(view, text.is_ascii(), &text_of)
 }

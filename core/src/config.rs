@@ -113,6 +113,7 @@ pub use agent::{AgentConfig, ArgvVars, Retries};
 pub use profile::{Permissions, Profile};
 
 /// `parallelization`: `true`/`false`, or `{"enabled": bool, "max_concurrent_agents": N}`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Parallelization {
@@ -130,6 +131,7 @@ impl Default for Parallelization {
 }
 
 /// The parsed config.json.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(
     feature = "wasm",

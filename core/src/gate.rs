@@ -10,6 +10,7 @@ pub use record::GateRecord;
 
 /// What the user typed at a gate, read: an answer for the continuation runner, or
 /// one of the two ways to give up on the run.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "answer", rename_all = "snake_case")]

@@ -65,6 +65,7 @@ pub enum BatchSource {
 }
 
 /// What `project.inventory(stage)` gives a binding.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Inventory {

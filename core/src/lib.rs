@@ -17,6 +17,7 @@ pub mod models;
 pub mod next;
 pub mod permissions;
 pub mod plan;
+pub mod position;
 pub mod preflight;
 pub mod project;
 pub mod prompt;

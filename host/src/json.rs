@@ -146,7 +146,193 @@ pub fn schemas() -> Vec<(&'static str, Value)> {
             output::<ErrorOutput>("renn --json: any command's error (stderr)"),
         ),
         ("events", events_schema()),
+        ("api", api_schema()),
     ]
+}
+
+/// The values of the bindings' API (docs/api.md), one `$defs` entry each, without the
+/// `schema` key the CLI adds: what `bindings-node/types.d.ts` (json-schema-to-typescript)
+/// and `renn/types.py` (scripts/bindings/types.py) are generated from. Results are
+/// described as serialised; what a host hands in (`Event`, `StageOnDisk`, a saved
+/// `StageRun`) as deserialised, so keys with a default are optional.
+pub fn api_schema() -> Value {
+    use renn_core::execute;
+    let mut output = generator();
+    let mut roots: Vec<(&str, Value)> = vec![
+        (
+            "Config",
+            output.subschema_for::<renn_core::Config>().to_value(),
+        ),
+        (
+            "Models",
+            output
+                .subschema_for::<renn_core::models::Models>()
+                .to_value(),
+        ),
+        (
+            "StageDir",
+            output.subschema_for::<renn_core::StageDir>().to_value(),
+        ),
+        (
+            "Inventory",
+            output
+                .subschema_for::<renn_core::inventory::Inventory>()
+                .to_value(),
+        ),
+        ("Plan", output.subschema_for::<renn_core::Plan>().to_value()),
+        (
+            "Validation",
+            output
+                .subschema_for::<renn_core::project::Validation>()
+                .to_value(),
+        ),
+        (
+            "ProofView",
+            output
+                .subschema_for::<renn_core::project::ProofView>()
+                .to_value(),
+        ),
+        (
+            "Next",
+            output.subschema_for::<renn_core::next::Next>().to_value(),
+        ),
+        (
+            "Status",
+            output
+                .subschema_for::<renn_core::project::Status>()
+                .to_value(),
+        ),
+        (
+            "AgentReturn",
+            output
+                .subschema_for::<renn_core::returns::AgentReturn>()
+                .to_value(),
+        ),
+        (
+            "Action",
+            output.subschema_for::<execute::Action>().to_value(),
+        ),
+        (
+            "Progress",
+            output.subschema_for::<execute::Progress>().to_value(),
+        ),
+        (
+            "StageRun",
+            output.subschema_for::<execute::StageRun>().to_value(),
+        ),
+        (
+            "Diagnostic",
+            output.subschema_for::<renn_core::Diagnostic>().to_value(),
+        ),
+        (
+            "ErrorReport",
+            output
+                .subschema_for::<renn_core::error::ErrorReport>()
+                .to_value(),
+        ),
+    ];
+    let mut input = SchemaSettings::draft2020_12()
+        .for_deserialize()
+        .into_generator();
+    roots.push(("Event", input.subschema_for::<execute::Event>().to_value()));
+    roots.push((
+        "StageOnDisk",
+        input.subschema_for::<execute::StageOnDisk>().to_value(),
+    ));
+
+    let mut defs = Map::new();
+    merge_defs(&mut defs, &output);
+    merge_defs(&mut defs, &input);
+    for (name, schema) in roots {
+        // A type schemars inlines (no `$ref`) gets its definition under its name.
+        if schema.get("$ref").is_none() {
+            defs.insert(name.into(), schema);
+        }
+    }
+    // The run-stage stream as a binding hands it over: each event without `schema`.
+    let events = events_schema();
+    let branches: Vec<Value> = events["oneOf"]
+        .as_array()
+        .expect("events are a oneOf")
+        .iter()
+        .map(|branch| {
+            let mut branch = branch.clone();
+            // Untitled: generators inline each as `{event: "…", time} & Payload`.
+            if let Value::Object(b) = &mut branch {
+                b.remove("title");
+            }
+            let common = &mut branch["allOf"][0];
+            if let Some(Value::Object(p)) = common.get_mut("properties") {
+                p.remove(SCHEMA_KEY);
+            }
+            if let Some(Value::Array(r)) = common.get_mut("required") {
+                r.retain(|k| k != SCHEMA_KEY);
+            }
+            branch
+        })
+        .collect();
+    for (name, def) in events["$defs"].as_object().expect("event definitions") {
+        insert_def(&mut defs, name, def);
+    }
+    defs.insert(
+        "StageEvent".into(),
+        serde_json::json!({
+            "description": "One event of a stage's execution (`renn --json run-stage`), told apart by `event`.",
+            "oneOf": branches
+        }),
+    );
+    defs.sort_keys();
+    let mut defs = Value::Object(defs);
+    ref_siblings_to_all_of(&mut defs);
+    serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "RennApi",
+        "description": "renn's API values (docs/api.md), for the bindings' type declarations.",
+        "$defs": defs
+    })
+}
+
+/// `{"$ref": X, "properties": …}` (a newtype variant of a tagged enum) as the equivalent
+/// `{"allOf": [{"$ref": X}, {"properties": …}]}`, which type generators read as an
+/// intersection (some drop a `$ref`'s siblings).
+fn ref_siblings_to_all_of(schema: &mut Value) {
+    match schema {
+        Value::Object(obj) => {
+            const NOTES: [&str; 5] = ["description", "title", "default", "readOnly", "deprecated"];
+            let extra = obj
+                .keys()
+                .any(|k| k != "$ref" && !NOTES.contains(&k.as_str()));
+            if obj.contains_key("$ref") && extra {
+                let r = obj.remove("$ref").expect("checked");
+                let keep: Map<String, Value> = NOTES
+                    .into_iter()
+                    .filter_map(|k| obj.remove(k).map(|v| (k.to_string(), v)))
+                    .collect();
+                let rest = std::mem::replace(obj, keep);
+                obj.insert(
+                    "allOf".into(),
+                    Value::Array(vec![serde_json::json!({ "$ref": r }), Value::Object(rest)]),
+                );
+            }
+            obj.values_mut().for_each(ref_siblings_to_all_of);
+        }
+        Value::Array(items) => items.iter_mut().for_each(ref_siblings_to_all_of),
+        _ => {}
+    }
+}
+
+fn merge_defs(defs: &mut Map<String, Value>, generator: &SchemaGenerator) {
+    for (name, def) in generator.definitions() {
+        insert_def(defs, name, def);
+    }
+}
+
+/// One definition per name. A type both generators describe keeps its serialised
+/// shape: what a host hands back inside an event is what renn gave it.
+fn insert_def(defs: &mut Map<String, Value>, name: &str, def: &Value) {
+    if !defs.contains_key(name) {
+        defs.insert(name.into(), def.clone());
+    }
 }
 
 fn generator() -> SchemaGenerator {

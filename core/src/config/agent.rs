@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 /// The resolved `agent` object: `command` and `prompt` are what renn will run, whether
 /// they came from the profile or from config.json.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct AgentConfig {
@@ -29,6 +30,7 @@ pub struct AgentConfig {
 
 /// `agent.retries`: a run whose agent failed because the API was rate-limited,
 /// overloaded or unreachable is started again after a backoff that doubles each time.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(default, deny_unknown_fields)]

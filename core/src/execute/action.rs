@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 /// What a runner is started with; the host renders it with the prompt templates.
 // A handful of these exist at a time; boxing would only add noise at every match.
 #[allow(clippy::large_enum_variant)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "prompt", rename_all = "snake_case")]
@@ -84,6 +85,7 @@ pub enum Notice {
     DocsCommitSkipped,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "action", rename_all = "snake_case")]

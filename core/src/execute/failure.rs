@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A failure of the vendor's API, as an agent CLI reports it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]

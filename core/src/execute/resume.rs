@@ -36,6 +36,7 @@ pub enum AfterRuns {
 pub const VERIFICATION: &str = "verification";
 
 /// A file of the stage as the host found it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct FileOnDisk {
@@ -45,6 +46,7 @@ pub struct FileOnDisk {
 }
 
 /// What the host found on disk about the stage: texts, and facts only it can know.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(default)]

@@ -15,6 +15,7 @@ const START_MARK: &str = "<!-- renn: run started at ";
 /// Where the answer starts.
 const ANSWER_MARK: &str = "\n<!-- renn: the user's answer -->\n";
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct GateRecord {

@@ -12,6 +12,7 @@ use crate::Result;
 use serde::Serialize;
 
 /// The run to execute again: `renn run-stage <stage> --batch <batch>` restricted to it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Retry {
