@@ -4,6 +4,8 @@
 // `npm run typecheck` with examples/demo's path.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { inspect } from 'node:util'
+import type { Action, Diagnostic, Plan, StageEvent } from '../index'
 import {
   FromFilesOptions,
   InvalidFileError,
@@ -40,7 +42,10 @@ const given: Project = Project.fromFiles(files, fromFilesOptions)
 check(given.stages().length === 1, 'fromFiles')
 
 const planOptions: PlanOptions = { gapsOnly: false }
-check(loaded.plan('2', planOptions).batches.length === 3, 'plan')
+const plan: Plan = loaded.plan('2', planOptions)
+check(plan.batches.length === 3 && plan.batch_source === 'frontmatter', 'plan')
+check(String(loaded) === `Project { root: '${demo}', stages: 2 }`, 'toString')
+check(inspect(given) === 'Project { root: null, stages: 1 }', 'util.inspect')
 const md: string = loaded.planMarkdown('2', { gapsOnly: true })
 check(md.startsWith('## Execution Plan'), 'planMarkdown')
 check(loaded.config().horsepower === 'balanced', 'config')
@@ -68,8 +73,13 @@ check(loaded.next().kind === 'stage', 'next')
 
 const startOptions: StartStageOptions = { gapsOnly: false, onlyBatch: 1, onFailure: 'stop' }
 const execution: StageExecution = loaded.startStage('2', startOptions)
-const actions: any[] = execution.next({ event: 'start' })
-check(actions.some((a) => a.action === 'spawn_runner'), 'next(event)')
+const actions: Action[] = execution.next({ event: 'start' })
+check(actions.some((a) => a.action === 'spawn_runner' && a.run.startsWith('02-')), 'next(event)')
+check(/^StageExecution \{ stage: '02', runs: '\d+\/6'/.test(String(execution)), 'StageExecution toString')
+// The run-stage events a host passes on, told apart by `event`.
+const describeEvent = (e: StageEvent): string =>
+  e.event === 'run_exited' ? `${e.run} exited (${e.reason})` : e.event === 'batch_started' ? `batch ${e.batch}` : e.event
+check(describeEvent({ event: 'batch_started', time: '2026-01-01T00:00:00.000Z', batch: 1, runs: ['02-01'] }) === 'batch 1', 'StageEvent')
 check(execution.state().batches[0] === 1 && execution.progress().runs_total === 6, 'state, progress')
 const pulse: string = execution.pulseText(text('.renn/pulse.md'), null, '2026-11-24')
 const track: string = execution.trackText(text('.renn/track.md'), '2026-11-24')
@@ -91,8 +101,9 @@ try {
 } catch (e: unknown) {
   check(e instanceof StageError, 'StageError')
   if (e instanceof RennError) {
+    const diagnostics: Diagnostic[] = e.diagnostics
     const fields: [string, string, string | null, number | null, number | null, number] = [
-      e.name, e.code, e.path, e.line, e.column, e.diagnostics.length,
+      e.name, e.code, e.path, e.line, e.column, diagnostics.length,
     ]
     check(fields[1] === 'no-stage-directory' && fields[5] === 1, 'RennError fields')
   }

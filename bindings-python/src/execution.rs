@@ -20,6 +20,20 @@ impl StageExecution {
 
 #[pymethods]
 impl StageExecution {
+    /// `StageExecution(stage='02', runs='1/6', status='…')`.
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let p = execute::progress(&self.run);
+        let quote = |s: &str| -> PyResult<String> {
+            Ok(pyo3::types::PyString::new(py, s).repr()?.to_string())
+        };
+        Ok(format!(
+            "StageExecution(stage={}, runs={}, status={})",
+            quote(&self.run.stage.number.to_string())?,
+            quote(&format!("{}/{}", p.runs_done, p.runs_total))?,
+            quote(&p.status)?
+        ))
+    }
+
     /// An execution saved as its `state()` (by any front door), to go on where it was.
     #[staticmethod]
     fn restore(state: &Bound<'_, PyAny>) -> PyResult<Self> {
@@ -27,7 +41,8 @@ impl StageExecution {
         Ok(Self::new(run))
     }
 
-    /// The actions for an event; a rejected event leaves the state unchanged.
+    /// Feeds one event (`{"event": "start"}`, …) and returns the actions to perform.
+    /// An event that does not apply now raises (`rejected-event`) and changes nothing.
     fn next<'py>(
         &mut self,
         py: Python<'py>,
@@ -38,18 +53,22 @@ impl StageExecution {
         to_py(py, &actions)
     }
 
+    /// The whole state: runs, phase, choices. Plain data: save it, and `restore` it.
     fn state<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py(py, &self.run)
     }
 
+    /// Where the execution is: the current batch, runs done of total, gates waiting.
     fn progress<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py(py, &execute::progress(&self.run))
     }
 
+    /// pulse.md with renn's lines set for the execution as it stands now.
     fn pulse_text(&self, pulse_md: &str, track_md: Option<&str>, today: &str) -> String {
         self.run.pulse_text(pulse_md, track_md, today)
     }
 
+    /// track.md with this stage marked complete on `today`.
     fn track_text(&self, track_md: &str, today: &str) -> PyResult<String> {
         Ok(self
             .run

@@ -4,19 +4,20 @@ asserting the actions the core asks for after every event."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
 import renn
 from conftest import DEMO, complete_output, gate_output
+from renn.types import Action, Event, Exit, FileOnDisk
 
 
-def kinds(actions: list[dict[str, Any]]) -> list[str]:
+def kinds(actions: list[Action]) -> list[str]:
     return [a["action"] for a in actions]
 
 
-def spawned(actions: list[dict[str, Any]]) -> list[str]:
+def spawned(actions: list[Action]) -> list[str]:
     return [a["run"] for a in actions if a["action"] == "spawn_runner"]
 
 
@@ -26,7 +27,7 @@ COMMITS = ("abc1234", "bcd2345", "cde3456")
 WORK_TASKS = {"02-03": 3}
 
 
-def finish_run(ex: renn.StageExecution, run: str) -> list[dict[str, Any]]:
+def finish_run(ex: renn.StageExecution, run: str) -> list[Action]:
     exited = ex.next(
         {
             "event": "runner_exited",
@@ -43,8 +44,15 @@ def finish_run(ex: renn.StageExecution, run: str) -> list[dict[str, Any]]:
             "commits": list(COMMITS[: WORK_TASKS.get(run, 2)]),
         }
     ]
-    evidence = {"event": "evidence", "run": run, "recap": "**ok**", "missing_commits": []}
-    return ex.next({**evidence, "outside_run": []})
+    return ex.next(
+        {
+            "event": "evidence",
+            "run": run,
+            "recap": "**ok**",
+            "missing_commits": [],
+            "outside_run": [],
+        }
+    )
 
 
 def test_a_claim_without_a_commit_for_every_task_fails(execution: renn.StageExecution) -> None:
@@ -110,7 +118,7 @@ def test_a_completed_batch_starts_the_next(execution: renn.StageExecution) -> No
 def test_a_gate_is_asked_and_answered(execution: renn.StageExecution) -> None:
     execution.next({"event": "start"})
     finish_run(execution, "02-02")
-    exited = {"exit": "success"}
+    exited: Exit = {"exit": "success"}
     actions = execution.next(
         {"event": "runner_exited", "run": "02-04", "output": gate_output("02-04"), "exit": exited}
     )
@@ -130,7 +138,7 @@ def test_a_gate_is_asked_and_answered(execution: renn.StageExecution) -> None:
 
 def test_the_whole_stage_to_the_auditor(execution: renn.StageExecution) -> None:
     execution.next({"event": "start"})
-    actions: list[dict[str, Any]] = []
+    actions: list[Action] = []
     for run in ["02-02", "02-03", "02-04", "02-05", "02-06"]:
         actions = finish_run(execution, run)
     assert {"action": "spawn_auditor"} in actions
@@ -143,7 +151,7 @@ def test_a_saved_state_restores_and_goes_on_the_same_way(
 ) -> None:
     execution.next({"event": "start"})
     finish_run(execution, "02-02")
-    exited = {"exit": "success"}
+    exited: Exit = {"exit": "success"}
     execution.next(
         {"event": "runner_exited", "run": "02-04", "output": gate_output("02-04"), "exit": exited}
     )
@@ -151,7 +159,7 @@ def test_a_saved_state_restores_and_goes_on_the_same_way(
     saved = json.loads(json.dumps(execution.state()))
     restored = renn.StageExecution.restore(saved)
     assert restored.state() == execution.state()
-    answer = {"event": "gate_answered", "run": "02-04", "response": {"kind": "approved"}}
+    answer: Event = {"event": "gate_answered", "run": "02-04", "response": {"kind": "approved"}}
     assert restored.next(answer) == execution.next(answer)
     assert restored.state() == execution.state()
     with pytest.raises(renn.InvalidFileError) as bad:
@@ -162,7 +170,7 @@ def test_a_saved_state_restores_and_goes_on_the_same_way(
 def test_resume_stage_continues_a_gate_answered_before_the_host_stopped(
     demo: renn.Project,
 ) -> None:
-    record = {
+    record: FileOnDisk = {
         "path": ".renn/stages/02-accounts/02-02-gate.md",
         "text": gate_output("02-02") + "\n<!-- renn: the user's answer -->\napproved\n",
     }
@@ -177,7 +185,7 @@ def test_resume_stage_continues_a_gate_answered_before_the_host_stopped(
     spawn = [a for a in actions if a["action"] == "spawn_runner"]
     assert spawn[0]["prompt"]["prompt"] == "continuation"
     with pytest.raises(renn.InvalidFileError) as bad:
-        demo.resume_stage("2", {"gates": "none"})
+        demo.resume_stage("2", cast(Any, {"gates": "none"}))
     assert bad.value.code == "bad-on-disk"
 
 
@@ -209,14 +217,14 @@ def test_a_rejected_event_changes_nothing(execution: renn.StageExecution) -> Non
 def test_an_unknown_event_is_a_bad_event(execution: renn.StageExecution) -> None:
     for event in ({"event": "bogus"}, {"no": "tag"}, {"event": "runner_exited", "run": "02-02"}):
         with pytest.raises(renn.InvalidFileError) as e:
-            execution.next(event)
+            execution.next(cast(Any, event))
         assert e.value.code == "bad-event"
-        assert e.value.diagnostics[0]["hint"].startswith("events are objects tagged by")
+        assert str(e.value.diagnostics[0].get("hint")).startswith("events are objects tagged by")
 
 
 def test_an_event_that_is_not_data_is_a_type_error(execution: renn.StageExecution) -> None:
     with pytest.raises(TypeError, match="not plain data"):
-        execution.next({"event": object()})
+        execution.next(cast(Any, {"event": object()}))
 
 
 def test_pulse_text_records_the_position(demo: renn.Project, execution: renn.StageExecution) -> None:

@@ -191,7 +191,8 @@ def test_status_lists_every_stage(demo: renn.Project) -> None:
     status = demo.status()
     states = [(s["number"], s["state"], s["runs_done"], s["runs_total"]) for s in status["stages"]]
     assert states == [("01", "complete", 3, 3), ("02", "in_progress", 1, 6), ("03", "not_planned", 0, 0)]
-    assert status["next"]["command"] == "renn run-stage 2"
+    next_step = status["next"]
+    assert next_step is not None and next_step["command"] == "renn run-stage 2"
 
 
 def test_next_without_track_is_an_error() -> None:

@@ -27,6 +27,21 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
         .map_err(|e| js_sys::Error::new(&e.to_string()).into())
 }
 
+/// A result whose diagnostics count columns in UTF-16 code units, as JavaScript
+/// does: as is when the texts are ASCII (every unit agrees), else converted.
+fn to_js_located<'t, T: Serialize + ?Sized>(
+    value: &T,
+    ascii: bool,
+    text_of: &dyn Fn(Option<&str>) -> Option<&'t str>,
+) -> Result<JsValue, JsValue> {
+    if ascii {
+        return to_js(value);
+    }
+    let mut json = serde_json::to_value(value).map_err(|e| js_sys::Error::new(&e.to_string()))?;
+    crate::position::utf16_value(&mut json, text_of);
+    to_js(&json)
+}
+
 /// An options object (`undefined` and `null` mean all defaults); a wrong shape is the
 /// caller's mistake, a `TypeError`.
 fn options<T: for<'de> Deserialize<'de> + Default>(value: JsValue) -> Result<T, JsValue> {
@@ -55,7 +70,9 @@ impl From<PlanFilter> for PlanOptions {
 /// in the error when there is no usable block.
 #[wasm_bindgen(js_name = parseReturn, unchecked_return_type = "AgentReturn")]
 pub fn parse_return(output: &str, file: Option<String>) -> Result<JsValue, JsValue> {
-    let parsed = returns::parse_output(file.as_deref(), output).map_err(errors::throw)?;
+    let text_of = |_: Option<&str>| Some(output);
+    let parsed = returns::parse_output(file.as_deref(), output)
+        .map_err(|e| errors::throw_in(e, &text_of))?;
     to_js(&parsed)
 }
 
@@ -76,9 +93,10 @@ pub fn route_proof(
 ) -> Result<JsValue, JsValue> {
     let source: ProofSource = serde_wasm_bindgen::from_value(source)
         .map_err(|e| errors::type_error(&format!("routeProof: {e}")))?;
+    let text_of = |_: Option<&str>| Some(text);
     let view = ProofView::from_text(&source.path, text, &source.stage, &source.title)
-        .map_err(errors::throw)?;
-    to_js(&view)
+        .map_err(|e| errors::throw_in(e, &text_of))?;
+    to_js_located(&view, text.is_ascii(), &text_of)
 }
 
 /// `version`: the crate version as a string export. wasm-bindgen exports only

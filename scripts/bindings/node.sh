@@ -3,7 +3,9 @@
 # install its npm tools when missing or stale, build it, and test it —
 #   - the Node suite tests/node/ (RENN_IMPLS, default "napi,wasm"; every listed
 #     implementation must be built, so run the WASM build first or set RENN_IMPLS=napi),
-#   - the generated declarations: test/usage.ts type-checked against them, then run,
+#   - the value types (types.d.ts) generated from schema/api.json, not stale,
+#   - the generated declarations: test/usage.ts type-checked against them, then run
+#     (tests/node/types.test.mjs: a typo fails tsc --strict, for napi and WASM),
 #   - the `npm pack` tarball installed into an empty project and used.
 # `--bench` runs bindings-node/bench/plan.mjs after the tests; `--no-test` only builds.
 set -euo pipefail
@@ -17,6 +19,9 @@ if [[ ! -f $stamp || $pkg/package-lock.json -nt $stamp ]]; then
   echo "node.sh: installing the npm tools of $pkg"
   (cd $pkg && npm ci --no-audit --no-fund)
 fi
+
+echo "== types: bindings-node/types.d.ts is what schema/api.json generates"
+node scripts/bindings/types.mjs --check
 
 echo "== napi build"
 (cd $pkg && npm run --silent build)

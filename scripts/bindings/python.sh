@@ -37,11 +37,28 @@ build() {
 }
 
 check_types() {
+  echo "== python: renn/types.py is what schema/api.json generates"
+  "$PY" scripts/bindings/types.py --check
   echo "== python: stubtest (the .pyi matches the built module)"
-  "$PY" -m mypy.stubtest renn
+  "$PY" -m mypy.stubtest renn --allowlist bindings-python/stubtest-allowlist.txt
   echo "== python: mypy --strict on the example, the tests and the benchmark"
   "$PY" -m mypy --strict examples/python/plan.py
   "$PY" -m mypy --strict bindings-python/tests bindings-python/bench/plan.py
+  echo "== python: a typo'd key fails mypy (bindings-python/typecheck/)"
+  "$PY" -m mypy --strict bindings-python/typecheck/ok.py
+  local typo out
+  for typo in bindings-python/typecheck/typo_*.py; do
+    if out=$("$PY" -m mypy --strict "$typo"); then
+      echo "python: mypy accepted $typo"; return 1
+    fi
+    # The file's first line names the error mypy must report.
+    local want
+    want=$(sed -n '1s/^# expect: //p' "$typo")
+    if ! grep -qF -- "$want" <<<"$out"; then
+      echo "python: mypy on $typo did not say: $want"; echo "$out"; return 1
+    fi
+  done
+  echo "python: every typo in bindings-python/typecheck/ fails mypy"
 }
 
 run_tests() {

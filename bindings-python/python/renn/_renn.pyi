@@ -1,11 +1,32 @@
 # Type stubs of the native module. Hand-written, and proven to match the module by
 # `python -m mypy.stubtest renn renn._renn` (scripts/bindings/python.sh). Results are
-# the JSON shapes of `renn --json` (docs/api.md), so they are typed as plain JSON data
-# rather than copied here as TypedDicts that could drift from the Rust types.
+# the JSON shapes of `renn --json` (docs/api.md), typed with the TypedDicts of
+# renn/types.py, which scripts/bindings/types.py generates from the Rust types
+# (schema/api.json): a typo'd key fails under mypy.
 
 import os
 from collections.abc import Mapping
-from typing import Any, Literal, Optional, Union, final
+from typing import Any, Optional, Union, final
+
+from .types import (
+    Action,
+    AgentReturn,
+    Config,
+    Diagnostic,
+    Event,
+    Inventory,
+    Models,
+    Next,
+    OnFailure,
+    Plan,
+    Progress,
+    ProofView,
+    StageDir,
+    StageOnDisk,
+    StageRun,
+    Status,
+    Validation,
+)
 
 __all__ = [
     "InvalidFileError",
@@ -23,70 +44,110 @@ __all__ = [
 
 __version__: str
 
-_JsonDict = dict[str, Any]
-
 @final
 class Project:
+    """A `.renn/` project: `Project.load(path)` reads it from disk, `Project.from_files(files)`
+    takes it from memory. Every method answers with the JSON shapes of `renn --json`
+    (the TypedDicts of `renn.types`); failures raise a `RennError`. Diagnostic columns
+    count characters (code points), as Python's `str` does."""
+
+    def __repr__(self) -> str:
+        """`Project(root='…', stages=N)`; `root=None` for `from_files`."""
     @classmethod
     def from_files(
         cls, files: Mapping[str, Union[str, bytes, None]], *, gitignored: bool = False
-    ) -> Project: ...
+    ) -> Project:
+        """A project from its files: project-relative paths to text, bytes or `None`."""
     @classmethod
-    def load(cls, path: Union[str, os.PathLike[str]]) -> Project: ...
-    def config(self) -> _JsonDict: ...
-    def models(self) -> _JsonDict: ...
-    def stages(self) -> list[_JsonDict]: ...
-    def resolve_stage(self, stage: str) -> _JsonDict: ...
-    def inventory(self, stage: str) -> _JsonDict: ...
-    def plan(self, stage: str, *, gaps_only: bool = False) -> _JsonDict: ...
-    def plan_markdown(self, stage: str, *, gaps_only: bool = False) -> str: ...
-    def validate(self, stage: str) -> _JsonDict: ...
-    def branch(self, stage: str) -> Optional[str]: ...
-    def proof(self, stage: str) -> _JsonDict: ...
-    def proof_path(self, stage: str) -> Optional[str]: ...
-    def runner_prompt(self, run_id: str) -> str: ...
-    def continuation_prompt(self, run_id: str, gate_output: str, response: str) -> str: ...
-    def auditor_prompt(self, stage: str) -> str: ...
-    def status(self) -> _JsonDict: ...
-    def next(self) -> _JsonDict: ...
+    def load(cls, path: Union[str, os.PathLike[str]]) -> Project:
+        """The project at `path` read from disk, every stage included."""
+    def config(self) -> Config:
+        """config.json as renn reads it, every default filled in."""
+    def models(self) -> Models:
+        """The model each agent runs with, as `renn models --json`."""
+    def stages(self) -> list[StageDir]:
+        """Every stage directory under `.renn/stages/`, in stage order."""
+    def resolve_stage(self, stage: str) -> StageDir:
+        """The stage directory a stage argument (`3`, `03`, `2.1`) names."""
+    def inventory(self, stage: str) -> Inventory:
+        """The stage's runs, recaps and duplicates, with what is wrong with them."""
+    def plan(self, stage: str, *, gaps_only: bool = False) -> Plan:
+        """The stage's Execution Plan; raises `PlanError` when the plan has errors."""
+    def plan_markdown(self, stage: str, *, gaps_only: bool = False) -> str:
+        """The Execution Plan as markdown, as `renn plan` prints it."""
+    def validate(self, stage: str) -> Validation:
+        """Every problem of the stage's plan at once (`renn validate --json`)."""
+    def branch(self, stage: str) -> Optional[str]:
+        """The git branch the stage runs on; `None` for branching strategy `none`."""
+    def proof(self, stage: str) -> ProofView:
+        """The stage's proof: read, checked against the safety rule, routed."""
+    def proof_path(self, stage: str) -> Optional[str]:
+        """Where the stage's proof is, or `None`."""
+    def runner_prompt(self, run_id: str) -> str:
+        """The prompt of the runner that executes run `run_id`."""
+    def continuation_prompt(self, run_id: str, gate_output: str, response: str) -> str:
+        """The prompt of the runner that resumes `run_id` after its gate."""
+    def auditor_prompt(self, stage: str) -> str:
+        """The prompt of the auditor that verifies the stage goal."""
+    def status(self) -> Status:
+        """Every stage's state, as `renn status --json`."""
+    def next(self) -> Next:
+        """What comes after the last completed stage of track.md."""
     def start_stage(
         self,
         stage: str,
         *,
         gaps_only: bool = False,
         only_batch: Optional[int] = None,
-        on_failure: Optional[Literal["ask", "continue", "stop"]] = None,
-    ) -> StageExecution: ...
+        on_failure: Optional[OnFailure] = None,
+    ) -> StageExecution:
+        """The stage's execution, ready for its `{"event": "start"}`."""
     def resume_stage(
         self,
         stage: str,
-        on_disk: Mapping[str, Any],
+        on_disk: StageOnDisk,
         *,
         gaps_only: bool = False,
         only_batch: Optional[int] = None,
-        on_failure: Optional[Literal["ask", "continue", "stop"]] = None,
-    ) -> StageExecution: ...
+        on_failure: Optional[OnFailure] = None,
+    ) -> StageExecution:
+        """`start_stage` from what the host found on disk."""
 
 @final
 class StageExecution:
-    @staticmethod
-    def restore(state: Mapping[str, Any]) -> StageExecution: ...
-    def next(self, event: Mapping[str, Any]) -> list[_JsonDict]: ...
-    def state(self) -> _JsonDict: ...
-    def progress(self) -> _JsonDict: ...
-    def pulse_text(self, pulse_md: str, track_md: Optional[str], today: str) -> str: ...
-    def track_text(self, track_md: str, today: str) -> str: ...
+    """A stage being executed: feed it events and perform the actions it returns."""
 
-def parse_return(output: str, file: Optional[str] = None) -> _JsonDict: ...
-def route_proof(text: str, *, path: str, stage: str, title: str) -> _JsonDict: ...
+    def __repr__(self) -> str:
+        """`StageExecution(stage='02', runs='1/6', status='…')`."""
+    @staticmethod
+    def restore(state: Union[StageRun, Mapping[str, Any]]) -> StageExecution:
+        """An execution saved as its `state()` (by any front door)."""
+    def next(self, event: Event) -> list[Action]:
+        """Feeds one event and returns the actions to perform."""
+    def state(self) -> StageRun:
+        """The whole state: runs, phase, choices (save it, and `restore` it)."""
+    def progress(self) -> Progress:
+        """Where the execution is: current batch, runs done of total, gates waiting."""
+    def pulse_text(self, pulse_md: str, track_md: Optional[str], today: str) -> str:
+        """pulse.md with renn's lines set for the execution as it stands now."""
+    def track_text(self, track_md: str, today: str) -> str:
+        """track.md with this stage marked complete on `today`."""
+
+def parse_return(output: str, file: Optional[str] = None) -> AgentReturn:
+    """An agent's output: its RUN COMPLETE or GATE REACHED block."""
+
+def route_proof(text: str, *, path: str, stage: str, title: str) -> ProofView:
+    """A proof's text, checked against the safety rule and routed."""
 
 class RennError(Exception):
+    """Every failure of renn."""
+
     code: str
     message: str
     path: Optional[str]
     line: Optional[int]
     column: Optional[int]
-    diagnostics: list[_JsonDict]
+    diagnostics: list[Diagnostic]
 
 class NotInitializedError(RennError): ...
 class StageError(RennError): ...

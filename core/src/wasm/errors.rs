@@ -65,7 +65,21 @@ struct Thrown<'a> {
 
 /// The exception for a core error.
 pub fn throw(error: impl Into<Error>) -> JsValue {
-    let report = ErrorReport::from(&error.into());
+    thrown(ErrorReport::from(&error.into()))
+}
+
+/// The exception for a core error, its columns counted in UTF-16 code units of the
+/// texts `text_of` gives for the files the diagnostics name (docs/api.md).
+pub fn throw_in<'t>(
+    error: impl Into<Error>,
+    text_of: &dyn Fn(Option<&str>) -> Option<&'t str>,
+) -> JsValue {
+    let mut report = ErrorReport::from(&error.into());
+    crate::position::utf16_report(&mut report, text_of);
+    thrown(report)
+}
+
+fn thrown(report: ErrorReport) -> JsValue {
     let (path, line, column) = report.location();
     let thrown = Thrown {
         report: &report,
