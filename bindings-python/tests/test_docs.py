@@ -27,6 +27,6 @@ def test_every_method_has_a_docstring() -> None:
                 assert getattr(member, "__doc__", None), f"{cls.__name__}.{name} has no docstring"
     for function in (renn.parse_return, renn.route_proof):
         assert function.__doc__
-    text = pydoc.render_doc(renn.Project, renderer=pydoc.plaintext)
+    text = pydoc.render_doc(renn.Project, renderer=pydoc.plaintext)  # type: ignore[attr-defined]
     assert "The stage's Execution Plan" in text
     assert "plan(self, /, stage, *, gaps_only=False)" in text
