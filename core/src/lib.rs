@@ -32,7 +32,7 @@ pub mod schema;
 pub mod snapshot;
 pub mod stage;
 pub mod track;
-#[cfg(feature = "wasm")]
+#[cfg(feature = "wasm-api")]
 pub mod wasm;
 
 pub use config::Config;

@@ -3,7 +3,9 @@
 //! finished by wasm-bindgen (scripts/bindings/wasm.sh). Only conversions live here:
 //! values cross with the JSON shapes the CLI prints (`json_compatible`: plain
 //! objects, `null` for `None`), failures as the `RennError` classes of js/errors.js.
-//! TypeScript comes from the Rust types (tsify derives next to each type).
+//! The value types in the TypeScript are those of the npm package (`types.d.ts`,
+//! generated from the Rust types through schema/api.json; wasm.sh copies it beside
+//! the module), so both JavaScript front doors declare the very same types.
 
 mod errors;
 mod execution;
@@ -18,6 +20,14 @@ use wasm_bindgen::prelude::*;
 
 pub use execution::StageExecution;
 pub use project::WasmProject;
+
+// The value types every method names (`Plan`, `Config`, …), and exported for users:
+// `import type { Plan, StageEvent } from "renn_wasm"`.
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES_TS: &str = r#"
+import type { Action, AgentReturn, Config, Diagnostic, Event, Inventory, Models, Next, OnFailure, Plan, ProofView, Progress, StageDir, StageOnDisk, StageRun, Status, Validation } from "./types.js";
+export type * from "./types.js";
+"#;
 
 /// A Rust value as the plain JavaScript data `JSON.parse` of the CLI's `--json` gives.
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The WASM build of renn-core (`--features wasm`, core/src/wasm/): sets up what is
+# The WASM build of renn-core (`--features wasm-api`, core/src/wasm/): sets up what is
 # missing, builds bindings-wasm/pkg/nodejs and pkg/web, prints their sizes, and tests
 # them in node. Safe to run again; each tool is installed only when missing or at the
 # wrong version. `--no-test` stops after the build.
@@ -47,7 +47,7 @@ fi
 # gzipped), and SIMD for memchr (-7 %; every current browser and node has it).
 echo "== wasm build"
 cargo rustc --quiet -p renn-core --release --target wasm32-unknown-unknown \
-  --features wasm --crate-type cdylib \
+  --features wasm-api --crate-type cdylib \
   --config 'profile.release.opt-level="s"' --config 'profile.release.lto=true' \
   --config 'profile.release.codegen-units=1' \
   --config 'profile.release.package.yaml-rust2.opt-level=3' \
@@ -66,6 +66,8 @@ for target in nodejs web; do
   out=bindings-wasm/pkg/$target
   rm -rf "$out"
   wasm-bindgen --target "$target" --out-dir "$out" --out-name renn_wasm "$wasm"
+  # The value types the declarations import (generated from the Rust types).
+  cp bindings-node/types.d.ts "$out/types.d.ts"
   echo "  $target: wasm-bindgen $(size "$out/renn_wasm_bg.wasm")"
   # The targets differ in their glue only; optimise the module once (~20 s).
   if [[ -n "$optimized" ]] && cmp -s "$out/renn_wasm_bg.wasm" "$optimized.in"; then
