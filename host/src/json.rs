@@ -156,88 +156,37 @@ pub fn schemas() -> Vec<(&'static str, Value)> {
 /// described as serialised; what a host hands in (`Event`, `StageOnDisk`, a saved
 /// `StageRun`) as deserialised, so keys with a default are optional.
 pub fn api_schema() -> Value {
-    use renn_core::execute;
+    use renn_core::{execute, project};
+    // Each type's definition (or, for a type schemars inlines, its schema) by name.
+    macro_rules! roots {
+        ($generator:expr; $($name:literal => $ty:ty),+ $(,)?) => {
+            vec![$(($name, $generator.subschema_for::<$ty>().to_value())),+]
+        };
+    }
     let mut output = generator();
-    let mut roots: Vec<(&str, Value)> = vec![
-        (
-            "Config",
-            output.subschema_for::<renn_core::Config>().to_value(),
-        ),
-        (
-            "Models",
-            output
-                .subschema_for::<renn_core::models::Models>()
-                .to_value(),
-        ),
-        (
-            "StageDir",
-            output.subschema_for::<renn_core::StageDir>().to_value(),
-        ),
-        (
-            "Inventory",
-            output
-                .subschema_for::<renn_core::inventory::Inventory>()
-                .to_value(),
-        ),
-        ("Plan", output.subschema_for::<renn_core::Plan>().to_value()),
-        (
-            "Validation",
-            output
-                .subschema_for::<renn_core::project::Validation>()
-                .to_value(),
-        ),
-        (
-            "ProofView",
-            output
-                .subschema_for::<renn_core::project::ProofView>()
-                .to_value(),
-        ),
-        (
-            "Next",
-            output.subschema_for::<renn_core::next::Next>().to_value(),
-        ),
-        (
-            "Status",
-            output
-                .subschema_for::<renn_core::project::Status>()
-                .to_value(),
-        ),
-        (
-            "AgentReturn",
-            output
-                .subschema_for::<renn_core::returns::AgentReturn>()
-                .to_value(),
-        ),
-        (
-            "Action",
-            output.subschema_for::<execute::Action>().to_value(),
-        ),
-        (
-            "Progress",
-            output.subschema_for::<execute::Progress>().to_value(),
-        ),
-        (
-            "StageRun",
-            output.subschema_for::<execute::StageRun>().to_value(),
-        ),
-        (
-            "Diagnostic",
-            output.subschema_for::<renn_core::Diagnostic>().to_value(),
-        ),
-        (
-            "ErrorReport",
-            output
-                .subschema_for::<renn_core::error::ErrorReport>()
-                .to_value(),
-        ),
-    ];
+    let mut roots: Vec<(&str, Value)> = roots!(output;
+        "Config" => renn_core::Config,
+        "Models" => renn_core::models::Models,
+        "StageDir" => renn_core::StageDir,
+        "Inventory" => renn_core::inventory::Inventory,
+        "Plan" => renn_core::Plan,
+        "Validation" => project::Validation,
+        "ProofView" => project::ProofView,
+        "Next" => renn_core::next::Next,
+        "Status" => project::Status,
+        "AgentReturn" => renn_core::returns::AgentReturn,
+        "Action" => execute::Action,
+        "Progress" => execute::Progress,
+        "StageRun" => execute::StageRun,
+        "Diagnostic" => renn_core::Diagnostic,
+        "ErrorReport" => renn_core::error::ErrorReport,
+    );
     let mut input = SchemaSettings::draft2020_12()
         .for_deserialize()
         .into_generator();
-    roots.push(("Event", input.subschema_for::<execute::Event>().to_value()));
-    roots.push((
-        "StageOnDisk",
-        input.subschema_for::<execute::StageOnDisk>().to_value(),
+    roots.extend(roots!(input;
+        "Event" => execute::Event,
+        "StageOnDisk" => execute::StageOnDisk,
     ));
 
     let mut defs = Map::new();

@@ -42,6 +42,8 @@ mkdir "$tmp/app"
   cd "$tmp/app"
   echo '{"name": "app", "private": true}' >package.json
   npm install --silent --no-audit --no-fund "$tmp"/renn-*.tgz
+  # The declarations import the generated value types: they ship too.
+  test -f node_modules/renn/types.d.ts || { echo "node.sh: types.d.ts is not in the package"; exit 1; }
   node -e "
     const { Project } = require('renn')
     const plan = Project.load(process.argv[1]).plan('2')
