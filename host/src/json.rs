@@ -152,7 +152,7 @@ pub fn schemas() -> Vec<(&'static str, Value)> {
 
 /// The values of the bindings' API (docs/api.md), one `$defs` entry each, without the
 /// `schema` key the CLI adds: what `bindings-node/types.d.ts` (json-schema-to-typescript)
-/// and `renn/types.py` (scripts/bindings/types.py) are generated from. Results are
+/// and `renn/types.py` (scripts/bindings/typeddicts.py) are generated from. Results are
 /// described as serialised; what a host hands in (`Event`, `StageOnDisk`, a saved
 /// `StageRun`) as deserialised, so keys with a default are optional.
 pub fn api_schema() -> Value {

@@ -38,7 +38,7 @@ build() {
 
 check_types() {
   echo "== python: renn/types.py is what schema/api.json generates"
-  "$PY" scripts/bindings/types.py --check
+  "$PY" scripts/bindings/typeddicts.py --check
   echo "== python: stubtest (the .pyi matches the built module)"
   "$PY" -m mypy.stubtest renn --allowlist bindings-python/stubtest-allowlist.txt
   echo "== python: mypy --strict on the example, the tests and the benchmark"

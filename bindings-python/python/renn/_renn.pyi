@@ -1,7 +1,7 @@
 # Type stubs of the native module. Hand-written, and proven to match the module by
 # `python -m mypy.stubtest renn renn._renn` (scripts/bindings/python.sh). Results are
 # the JSON shapes of `renn --json` (docs/api.md), typed with the TypedDicts of
-# renn/types.py, which scripts/bindings/types.py generates from the Rust types
+# renn/types.py, which scripts/bindings/typeddicts.py generates from the Rust types
 # (schema/api.json): a typo'd key fails under mypy.
 
 import os
