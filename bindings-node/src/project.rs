@@ -20,6 +20,8 @@ use std::path::Path;
 #[napi]
 pub struct Project {
     inner: renn_core::Project,
+    /// Where the project is on disk (`Project.load`): what `runStage` runs in.
+    root: Option<std::path::PathBuf>,
 }
 
 #[napi(object)]
@@ -58,14 +60,36 @@ impl Project {
             snapshot.renn_gitignored = gitignored;
         }
         let inner = renn_core::Project::new(snapshot).or_throw(&env)?;
-        Ok(Self { inner })
+        Ok(Self { inner, root: None })
     }
 
     /// The project at `path` read from disk, every stage included.
     #[napi(factory)]
     pub fn load(env: Env, path: String) -> napi::Result<Self> {
         let inner = renn_host::load_project(Path::new(&path)).or_throw(&env)?;
-        Ok(Self { inner })
+        Ok(Self {
+            inner,
+            root: Some(path.into()),
+        })
+    }
+
+    /// Executes `stage` as `renn run-stage` does — agents, worktrees, git, gates,
+    /// resume — on the CLI's own host. Needs a project from `Project.load`.
+    #[napi(js_name = "__runStage", skip_typescript)]
+    pub fn run_stage(
+        &self,
+        env: Env,
+        stage: String,
+        options: Option<crate::stage::RunStageOptions>,
+    ) -> napi::Result<crate::stage::StageRun> {
+        let Some(root) = self.root.clone() else {
+            let d = renn_core::Diagnostic::error(
+                "no-project-dir",
+                "runStage needs a project on disk: use Project.load(path), not Project.fromFiles",
+            );
+            return Err(renn_core::Error::from(d)).or_throw(&env);
+        };
+        crate::stage::run_stage(&env, root, stage, options)
     }
 
     #[napi(ts_return_type = "any")]

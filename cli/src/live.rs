@@ -22,7 +22,7 @@ mod markdown;
 mod question;
 mod style;
 
-use renn_host::drive::Ui;
+use renn_host::drive::{Question, Ui};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::io::Write;
@@ -553,7 +553,7 @@ impl Ui for LiveUi {
         }
     }
 
-    fn ask(&mut self, question: &str) -> Option<String> {
+    fn ask(&mut self, question: &Question) -> Option<String> {
         if !self.ask_begin(question) {
             return None;
         }
@@ -570,7 +570,8 @@ impl Ui for LiveUi {
         }
     }
 
-    fn ask_begin(&mut self, question: &str) -> bool {
+    fn ask_begin(&mut self, question: &Question) -> bool {
+        let question = question.text();
         if !self.interactive || self.question.is_some() {
             return false;
         }

@@ -35,6 +35,12 @@ pub fn stamp(value: Value) -> Value {
 
 /// One event line (no newline): `{"event": name, "schema": 1, "time": …, …data}`.
 pub fn event_line(name: &str, data: Value, time: &str) -> String {
+    serde_json::to_string(&event_value(name, data, time)).unwrap_or_default()
+}
+
+/// One event as a value: what [`event_line`] prints, and what the bindings' `runStage`
+/// hands to its callback.
+pub fn event_value(name: &str, data: Value, time: &str) -> Value {
     let mut out = Map::new();
     out.insert("event".into(), name.into());
     out.insert(SCHEMA_KEY.into(), SCHEMA_VERSION.into());
@@ -46,7 +52,7 @@ pub fn event_line(name: &str, data: Value, time: &str) -> String {
             out.insert("data".into(), other);
         }
     }
-    serde_json::to_string(&Value::Object(out)).unwrap_or_default()
+    Value::Object(out)
 }
 
 /// `{"schema": 1, "error": report}`: how every failure is printed with `--json`.

@@ -75,9 +75,12 @@ impl Host<'_> {
         let trusted = self.opts.trust
             || self
                 .ui
-                .ask(&format!(
-                    "This project's .renn/config.json runs its own agent:\n{shown}\nRun it, now and from now on for this repository? [y/N]:"
-                ))
+                .ask(&Question::Trust {
+                    command: agent.command.clone(),
+                    text: format!(
+                        "This project's .renn/config.json runs its own agent:\n{shown}\nRun it, now and from now on for this repository? [y/N]:"
+                    ),
+                })
                 .is_some_and(|a| matches!(a.trim(), "y" | "Y" | "yes"));
         if trusted {
             store.trust(&self.root, &subject)?;
