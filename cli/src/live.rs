@@ -614,13 +614,32 @@ impl Drop for LiveUi {
 
 /// The terminal's columns and rows (80 × 24 when it cannot tell).
 fn stdout_size() -> (u16, u16) {
+    match terminal_size() {
+        Some((cols, rows)) if cols > 0 && rows > 0 => (cols, rows),
+        _ => (80, 24),
+    }
+}
+
+#[cfg(unix)]
+fn terminal_size() -> Option<(u16, u16)> {
     // SAFETY: TIOCGWINSZ fills a winsize struct; a failure leaves it zeroed.
     let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
     let ok = unsafe { libc::ioctl(1, libc::TIOCGWINSZ, &mut ws) } == 0;
-    match ok && ws.ws_col > 0 && ws.ws_row > 0 {
-        true => (ws.ws_col, ws.ws_row),
-        false => (80, 24),
-    }
+    ok.then_some((ws.ws_col, ws.ws_row))
+}
+
+/// The console window's visible columns and rows.
+#[cfg(windows)]
+fn terminal_size() -> Option<(u16, u16)> {
+    use windows_sys::Win32::System::Console::{
+        GetConsoleScreenBufferInfo, GetStdHandle, CONSOLE_SCREEN_BUFFER_INFO, STD_OUTPUT_HANDLE,
+    };
+    // SAFETY: the info struct is filled by the call; a failure leaves it unused.
+    let mut info: CONSOLE_SCREEN_BUFFER_INFO = unsafe { std::mem::zeroed() };
+    let ok = unsafe { GetConsoleScreenBufferInfo(GetStdHandle(STD_OUTPUT_HANDLE), &mut info) };
+    let w = info.srWindow;
+    let size = |from: i16, to: i16| u16::try_from(i32::from(to) - i32::from(from) + 1).ok();
+    (ok != 0).then(|| Some((size(w.Left, w.Right)?, size(w.Top, w.Bottom)?)))?
 }
 
 /// `12s`, `4m05s`, `1h02m`.
