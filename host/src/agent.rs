@@ -303,9 +303,10 @@ fn shown_argv(job: &AgentJob) -> String {
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 static INSTALL: Once = Once::new();
 
-/// Ctrl-C, SIGTERM and SIGHUP, turned into a flag the driver polls: renn then stops
-/// its agents (which the terminal's Ctrl-C does not reach: they have their own process
-/// groups) and records a resumable state, instead of dying mid-write.
+/// Ctrl-C, SIGTERM and SIGHUP (on Windows: Ctrl-C, Ctrl-Break and closing the
+/// console), turned into a flag the driver polls: renn then stops its agents (which the
+/// terminal's Ctrl-C does not reach: they have their own process groups) and records a
+/// resumable state, instead of dying mid-write.
 #[derive(Debug, Clone, Copy)]
 pub struct Interrupt(());
 
