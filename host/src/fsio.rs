@@ -418,6 +418,22 @@ mod tests {
         assert_eq!(fs::read_to_string(&target).unwrap(), "old");
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn open_no_follow_refuses_a_symlink_even_a_dangling_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("elsewhere");
+        let link = dir.path().join("renn.lock");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let mut o = OpenOptions::new();
+        o.read(true).write(true).create(true).truncate(false);
+        assert!(open_no_follow(&mut o, &link).is_err());
+        assert!(!target.exists(), "nothing created through the link");
+        fs::write(&target, "x").unwrap();
+        assert!(open_no_follow(&mut o, &link).is_err());
+        assert!(open_no_follow(&mut o, &dir.path().join("plain")).is_ok());
+    }
+
     #[test]
     fn an_existing_temp_name_is_never_reused() {
         let dir = tempfile::tempdir().unwrap();

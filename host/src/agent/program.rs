@@ -66,3 +66,31 @@ pub(super) fn to_start(program: &str) -> PathBuf {
     }
     PathBuf::from(program)
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn a_path_names_a_file_and_a_name_needs_an_executable_on_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let tool = dir.path().join("tool");
+        std::fs::write(&tool, "#!/bin/sh\n").unwrap();
+        let path = tool.display().to_string();
+        assert_eq!(find_program(&path), Some(tool.clone()));
+        assert_eq!(find_program(""), None);
+        assert_eq!(find_program(&format!("{path}-missing")), None);
+        // Not executable: a name on PATH is not found, as execvp would not run it.
+        std::fs::set_permissions(&tool, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let on_path = |name: &str| {
+            std::env::split_paths(&std::ffi::OsString::from(dir.path()))
+                .map(|d| d.join(name))
+                .find(|p| executable(p))
+        };
+        assert_eq!(on_path("tool"), None);
+        std::fs::set_permissions(&tool, std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert_eq!(on_path("tool"), Some(tool));
+        assert_eq!(to_start("claude"), PathBuf::from("claude"));
+    }
+}
