@@ -406,6 +406,8 @@ pub struct LiveUi {
 impl LiveUi {
     /// The live view on stdout; `interactive`: questions can be read from stdin.
     pub fn new(interactive: bool) -> Self {
+        #[cfg(windows)]
+        enable_escapes();
         Self::with_terminal(Some(Terminal::stdout()), interactive, true)
     }
 
@@ -626,6 +628,26 @@ fn terminal_size() -> Option<(u16, u16)> {
     let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
     let ok = unsafe { libc::ioctl(1, libc::TIOCGWINSZ, &mut ws) } == 0;
     ok.then_some((ws.ws_col, ws.ws_row))
+}
+
+/// Turns on the console's escape sequences (`ENABLE_VIRTUAL_TERMINAL_PROCESSING`; on by
+/// default in Windows Terminal, off in the older console). Where the console refuses,
+/// the view's escape sequences show as text (Windows 10 before 1511). Not run: no
+/// Windows here.
+#[cfg(windows)]
+fn enable_escapes() {
+    use windows_sys::Win32::System::Console::{
+        GetConsoleMode, GetStdHandle, SetConsoleMode, ENABLE_VIRTUAL_TERMINAL_PROCESSING,
+        STD_OUTPUT_HANDLE,
+    };
+    // SAFETY: console mode calls on the process's own stdout handle.
+    unsafe {
+        let out = GetStdHandle(STD_OUTPUT_HANDLE);
+        let mut mode = 0;
+        if GetConsoleMode(out, &mut mode) != 0 {
+            SetConsoleMode(out, mode | ENABLE_VIRTUAL_TERMINAL_PROCESSING);
+        }
+    }
 }
 
 /// The console window's visible columns and rows.

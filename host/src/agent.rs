@@ -71,7 +71,8 @@ pub struct AgentJob {
 #[derive(Debug, Clone)]
 pub struct AgentDone {
     pub label: String,
-    /// `Failed { code: None }` when a signal ended it (including [`Running::kill`]).
+    /// `Failed { code: None }` when a signal ended it (including [`Running::kill`]; on
+    /// Windows: when renn terminated it).
     pub exit: Exit,
     /// Everything it wrote to stdout, as lossy UTF-8.
     pub output: String,
@@ -277,7 +278,9 @@ fn exit_of(status: io::Result<ExitStatus>, timed_out: bool, timeout: Duration) -
             seconds: timeout.as_secs(),
         },
         Ok(s) if s.success() => Exit::Success,
-        Ok(s) => Exit::Failed { code: s.code() },
+        Ok(s) => Exit::Failed {
+            code: sys::exit_code(&s),
+        },
         Err(_) => Exit::Failed { code: None },
     }
 }

@@ -17,12 +17,12 @@
 #[cfg(unix)]
 mod unix;
 #[cfg(unix)]
-pub(super) use unix::{prepare, stop_pid, Tree};
+pub(super) use unix::{exit_code, prepare, stop_pid, Tree};
 
 #[cfg(windows)]
 mod windows;
 #[cfg(windows)]
-pub(super) use windows::{prepare, stop_pid, Tree};
+pub(super) use windows::{exit_code, prepare, stop_pid, Tree};
 
 /// How hard to stop a process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

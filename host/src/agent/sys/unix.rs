@@ -3,7 +3,12 @@
 use super::Stop;
 use std::io;
 use std::os::unix::process::CommandExt;
-use std::process::{Child, Command};
+use std::process::{Child, Command, ExitStatus};
+
+/// The exit code, `None` when a signal ended the process.
+pub(in crate::agent) fn exit_code(status: &ExitStatus) -> Option<i32> {
+    status.code()
+}
 
 /// The agent leads a process group of its own: its tree can be signalled as one, and
 /// the terminal's Ctrl-C (sent to the terminal's foreground group) does not reach it.

@@ -13,7 +13,7 @@
 use super::Stop;
 use std::os::windows::io::AsRawHandle;
 use std::os::windows::process::CommandExt;
-use std::process::{Child, Command};
+use std::process::{Child, Command, ExitStatus};
 use windows_sys::Win32::Foundation::{CloseHandle, HANDLE};
 use windows_sys::Win32::System::JobObjects::{
     AssignProcessToJobObject, CreateJobObjectW, JobObjectBasicAccountingInformation,
@@ -27,6 +27,11 @@ use windows_sys::Win32::System::Threading::{
 
 /// The exit code of processes renn stops (that of a Ctrl-C'd console program).
 const STOPPED: u32 = 0xC000_013A;
+
+/// The exit code, `None` for a process renn terminated (as a signal gives on Unix).
+pub(in crate::agent) fn exit_code(status: &ExitStatus) -> Option<i32> {
+    status.code().filter(|&c| c as u32 != STOPPED)
+}
 
 /// A process group of its own: the console's Ctrl-C is not delivered to it (renn stops
 /// its agents itself), as the process group does on Unix.
