@@ -13,6 +13,16 @@
 //!
 //! [`Tree`] is an agent's tree; [`prepare`] sets up its command; [`stop_pid`] stops one
 //! process found by its mark ([`super::tree`]).
+//!
+//! Why not the `process-wrap` crate (process groups on Unix, job objects on Windows):
+//! renn's waiter thread owns the `Child` and blocks in `wait()`, so an exit is seen at
+//! once, while the watchdog, [`super::Running::kill`] and the leftovers sweep stop the
+//! tree from other threads. process-wrap's wrappers take `&mut self` to wait and to
+//! kill (its `kill` is SIGKILL only, with no grace), so those threads would still need
+//! the raw group id or job handle — what this module keeps. Its release 10.0 also
+//! needs Rust 1.87 (the workspace's MSRV is 1.85) and brings `nix`, `windows` and
+//! `tracing`. The job-object calls here are the ones process-wrap makes, without
+//! suspending the child first.
 
 #[cfg(unix)]
 mod unix;
