@@ -17,7 +17,7 @@ import type {
   StageDir,
   StageEvent,
   StageOnDisk,
-  StageRun,
+  ExecutionState,
   Status,
   Validation,
 } from './types'

@@ -382,45 +382,17 @@ export type ResultOf_ProofOrString =
       Err: string
     }
 /**
- * How an agent process ended.
- */
-export type ExitReason = 'ok' | 'failed' | 'signal' | 'timed_out'
-/**
  * A stage number: 03, 2.1, 12A…
  */
 export type StageNumber = string
-export type RunType = 'execute' | 'tdd'
-export type TaskKind =
-  'auto' | 'tdd' | 'checkpoint:human-verify' | 'checkpoint:decision' | 'checkpoint:human-action'
-export type Next =
-  | {
-      kind: 'stage'
-      number: StageNumber
-      title: string
-      goal: string | null
-      /**
-       * The stage directory holds run files: `renn run-stage` executes it.
-       */
-      planned: boolean
-      /**
-       * `renn run-stage 3` when planned, else the planning workflow's
-       * `/renn.plan-stage 3` (not a renn command). The unpadded number, as typed.
-       */
-      command: string
-    }
-  | {
-      kind: 'milestone_complete'
-      stages: number
-      command: string
-    }
-/**
- * What comes next, as `renn next --json` prints it.
- */
-export type NextEvent = Next
 /**
  * What to do when a run fails (`--on-failure`).
  */
 export type OnFailure = 'ask' | 'continue' | 'stop'
+export type RunStatus =
+  ('pending' | 'done' | 'failed' | 'skipped') | 'running' | 'checking' | 'merging' | 'at_gate'
+export type TaskKind =
+  'auto' | 'tdd' | 'checkpoint:human-verify' | 'checkpoint:decision' | 'checkpoint:human-action'
 export type Phase =
   | {
       phase: 'ready'
@@ -447,6 +419,36 @@ export type Phase =
       outcome: Outcome
     }
 /**
+ * How an agent process ended.
+ */
+export type ExitReason = 'ok' | 'failed' | 'signal' | 'timed_out'
+export type RunType = 'execute' | 'tdd'
+export type Next =
+  | {
+      kind: 'stage'
+      number: StageNumber
+      title: string
+      goal: string | null
+      /**
+       * The stage directory holds run files: `renn run-stage` executes it.
+       */
+      planned: boolean
+      /**
+       * `renn run-stage 3` when planned, else the planning workflow's
+       * `/renn.plan-stage 3` (not a renn command). The unpadded number, as typed.
+       */
+      command: string
+    }
+  | {
+      kind: 'milestone_complete'
+      stages: number
+      command: string
+    }
+/**
+ * What comes next, as `renn next --json` prints it.
+ */
+export type NextEvent = Next
+/**
  * The Execution Plan, as `renn plan --json` prints it.
  */
 export type PlanEvent = Plan
@@ -465,14 +467,49 @@ export type Route =
       route: 'plan_gaps'
       next_command: string
     }
-export type RunStatus =
-  ('pending' | 'done' | 'failed' | 'skipped') | 'running' | 'checking' | 'merging' | 'at_gate'
+/**
+ * One question, with the words the terminal shows for it.
+ */
+export type Question =
+  | {
+      kind: 'gate'
+      run: string
+      gate: GateKind
+      /**
+       * The gate's details as the agent wrote them (markdown).
+       */
+      details: string
+      text: string
+    }
+  | {
+      kind: 'failure'
+      failed: FailedRun[]
+      text: string
+    }
+  | {
+      kind: 'verification'
+      checks: string[]
+      text: string
+    }
+  | {
+      kind: 'trust'
+      command: string[]
+      text: string
+    }
+  | {
+      kind: 'pulse'
+      text: string
+    }
 /**
  * One event of a stage's execution (`renn --json run-stage`), told apart by `event`.
  */
 export type StageEvent =
   | ({
       event: 'batch_completed'
+      /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
       /**
        * When the host emitted the event: RFC 3339, UTC.
        */
@@ -482,6 +519,10 @@ export type StageEvent =
     })
   | ({
       event: 'batch_started'
+      /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
       /**
        * When the host emitted the event: RFC 3339, UTC.
        */
@@ -493,6 +534,10 @@ export type StageEvent =
   | ({
       event: 'branch'
       /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
+      /**
        * When the host emitted the event: RFC 3339, UTC.
        */
       time: string
@@ -500,12 +545,20 @@ export type StageEvent =
   | ({
       event: 'committed'
       /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
+      /**
        * When the host emitted the event: RFC 3339, UTC.
        */
       time: string
     } & Committed)
   | ({
       event: 'continuation_resumed'
+      /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
       /**
        * When the host emitted the event: RFC 3339, UTC.
        */
@@ -517,6 +570,10 @@ export type StageEvent =
   | ({
       event: 'docs_commit_skipped'
       /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
+      /**
        * When the host emitted the event: RFC 3339, UTC.
        */
       time: string
@@ -524,12 +581,20 @@ export type StageEvent =
   | ({
       event: 'edits_stashed'
       /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
+      /**
        * When the host emitted the event: RFC 3339, UTC.
        */
       time: string
     } & EditsStashed)
   | ({
       event: 'gate_reached'
+      /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
       /**
        * When the host emitted the event: RFC 3339, UTC.
        */
@@ -541,6 +606,10 @@ export type StageEvent =
   | ({
       event: 'gate_resolved'
       /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
+      /**
        * When the host emitted the event: RFC 3339, UTC.
        */
       time: string
@@ -551,12 +620,20 @@ export type StageEvent =
   | ({
       event: 'leftover_removed'
       /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
+      /**
        * When the host emitted the event: RFC 3339, UTC.
        */
       time: string
     } & LeftoverRemoved)
   | ({
       event: 'next'
+      /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
       /**
        * When the host emitted the event: RFC 3339, UTC.
        */
@@ -565,12 +642,20 @@ export type StageEvent =
   | ({
       event: 'plan'
       /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
+      /**
        * When the host emitted the event: RFC 3339, UTC.
        */
       time: string
     } & PlanEvent)
   | ({
       event: 'proof_routed'
+      /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
       /**
        * When the host emitted the event: RFC 3339, UTC.
        */
@@ -579,7 +664,22 @@ export type StageEvent =
       proof: Proof
     })
   | ({
+      event: 'question'
+      /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
+      /**
+       * When the host emitted the event: RFC 3339, UTC.
+       */
+      time: string
+    } & Question)
+  | ({
       event: 'recap_committed'
+      /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
       /**
        * When the host emitted the event: RFC 3339, UTC.
        */
@@ -588,6 +688,10 @@ export type StageEvent =
   | ({
       event: 'recap_set_aside'
       /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
+      /**
        * When the host emitted the event: RFC 3339, UTC.
        */
       time: string
@@ -595,12 +699,20 @@ export type StageEvent =
   | ({
       event: 'report'
       /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
+      /**
        * When the host emitted the event: RFC 3339, UTC.
        */
       time: string
     } & Report)
   | ({
       event: 'resumed'
+      /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
       /**
        * When the host emitted the event: RFC 3339, UTC.
        */
@@ -623,6 +735,10 @@ export type StageEvent =
   | ({
       event: 'run_blocked'
       /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
+      /**
        * When the host emitted the event: RFC 3339, UTC.
        */
       time: string
@@ -633,6 +749,10 @@ export type StageEvent =
   | ({
       event: 'run_completed'
       /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
+      /**
        * When the host emitted the event: RFC 3339, UTC.
        */
       time: string
@@ -642,12 +762,20 @@ export type StageEvent =
   | ({
       event: 'run_exited'
       /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
+      /**
        * When the host emitted the event: RFC 3339, UTC.
        */
       time: string
     } & RunExited)
   | ({
       event: 'run_failed'
+      /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
       /**
        * When the host emitted the event: RFC 3339, UTC.
        */
@@ -659,12 +787,20 @@ export type StageEvent =
   | ({
       event: 'run_recovered'
       /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
+      /**
        * When the host emitted the event: RFC 3339, UTC.
        */
       time: string
     } & RunRecovered)
   | ({
       event: 'run_retrying'
+      /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
       /**
        * When the host emitted the event: RFC 3339, UTC.
        */
@@ -678,12 +814,20 @@ export type StageEvent =
   | ({
       event: 'run_set_aside'
       /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
+      /**
        * When the host emitted the event: RFC 3339, UTC.
        */
       time: string
     } & RunSetAside)
   | ({
       event: 'run_skipped'
+      /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
       /**
        * When the host emitted the event: RFC 3339, UTC.
        */
@@ -694,12 +838,20 @@ export type StageEvent =
   | ({
       event: 'run_spawned'
       /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
+      /**
        * When the host emitted the event: RFC 3339, UTC.
        */
       time: string
     } & RunSpawned)
   | ({
       event: 'stage_completed'
+      /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
       /**
        * When the host emitted the event: RFC 3339, UTC.
        */
@@ -708,12 +860,20 @@ export type StageEvent =
   | ({
       event: 'stage_summary'
       /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
+      /**
        * When the host emitted the event: RFC 3339, UTC.
        */
       time: string
     } & {})
   | ({
       event: 'stale_agent_stopped'
+      /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
       /**
        * When the host emitted the event: RFC 3339, UTC.
        */
@@ -722,6 +882,10 @@ export type StageEvent =
   | ({
       event: 'state_restored'
       /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
+      /**
        * When the host emitted the event: RFC 3339, UTC.
        */
       time: string
@@ -729,12 +893,20 @@ export type StageEvent =
   | ({
       event: 'warning'
       /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
+      /**
        * When the host emitted the event: RFC 3339, UTC.
        */
       time: string
     } & Warning)
   | ({
       event: 'worktree_created'
+      /**
+       * The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+       */
+      schema: 1
       /**
        * When the host emitted the event: RFC 3339, UTC.
        */
@@ -1028,6 +1200,156 @@ export interface RunBranch {
   stage_holds_fork: boolean
 }
 /**
+ * The state: the plan's runs and where each one is.
+ */
+export interface ExecutionState {
+  stage: StageInfo
+  settings: Settings
+  /**
+   * Batch numbers to execute, in order.
+   */
+  batches: number[]
+  /**
+   * The runs left to execute, in id order.
+   */
+  runs: RunState[]
+  /**
+   * Runs of the stage already complete before this execution.
+   */
+  already_complete: RunId[]
+  /**
+   * Runs of the stage not in this execution (e.g. not gap closure with --gaps-only).
+   */
+  not_selected: number
+  last_completed: RunId | null
+  phase: Phase
+  /**
+   * Every run of the stage was complete before this execution: it starts at this
+   * step ([`resume`]).
+   */
+  after_runs: AfterRuns | null
+  /**
+   * Every answer the user gave, in order (for the report and for pulse.md).
+   */
+  choices: Choice[]
+  /**
+   * The stage's proof as found on disk or routed, which may be named otherwise
+   * than `NN-proof.md` (any one `*-proof.md`): the file the docs commit takes.
+   */
+  proof_path?: string | null
+}
+export interface StageInfo {
+  number: StageNumber
+  name: string
+  dir: string
+  /**
+   * The stage's title from track.md, or its name with words capitalised.
+   */
+  title: string
+}
+export interface Settings {
+  /**
+   * `parallelization`: false runs a batch's runs one at a time.
+   */
+  parallel: boolean
+  /**
+   * At most this many runners at once (None: the whole batch).
+   */
+  max_concurrent: number | null
+  on_failure: OnFailure
+  /**
+   * Verify the stage goal with the auditor once every run is complete.
+   */
+  auditor: boolean
+  commit_docs: boolean
+  /**
+   * `--batch N`: execute this batch only, then stop.
+   */
+  only_batch: number | null
+  /**
+   * `agent.retries`: how often and after how long a run the API turned away for
+   * the moment is started again.
+   */
+  retries: Retries
+}
+export interface RunState {
+  id: RunId
+  batch: number
+  status: RunStatus
+  /**
+   * Runners started for this run: the first one plus one per answered gate.
+   */
+  spawns: number
+  gate: GateReached | null
+  /**
+   * Gates the user answered (a gate run reported as "verified").
+   */
+  gates_passed: number
+  failure: string | null
+  /**
+   * An answered gate waiting for a free slot to start its continuation runner.
+   *
+   * @minItems 2
+   * @maxItems 2
+   */
+  resume: [GateReached, GateResponse] | null
+  /**
+   * The recap's text, once the run is done (for the reports).
+   */
+  recap: string | null
+  recap_path: string
+  /**
+   * Runners started again because the API turned the last one away.
+   */
+  retries: number
+  /**
+   * What the last runner was started with, to start it again the same way.
+   */
+  prompt: PromptSpec | null
+  /**
+   * The run's tasks that must each show evidence: every task but its gates.
+   */
+  tasks: Task[]
+  /**
+   * Task rows runners reported before a gate. A continuation runner is told to
+   * repeat them, but the rows recorded here count even when it does not.
+   */
+  earlier_rows: CompletedTask[]
+  /**
+   * While the evidence is checked: the row that stands for each task.
+   */
+  rows: CompletedTask[]
+  /**
+   * The runs it depends on (`depends_on`): when one of them fails or is skipped,
+   * this run is skipped too, "blocked by" it.
+   */
+  depends_on: RunId[]
+}
+export interface Task {
+  /**
+   * 1-based position among the run's tasks.
+   */
+  number: number
+  type: TaskKind
+  /**
+   * `human-verify`, `decision` or `human-action` for gate tasks.
+   */
+  gate?: GateKind | null
+  /**
+   * `<name>`; for gates without one, what the gate is about (`<decision>`,
+   * `<what-built>`, `<action>`), first line only.
+   */
+  name: string | null
+  line: number
+}
+/**
+ * A failed run named in a failure question.
+ */
+export interface FailedRun {
+  run: string
+  why: string
+}
+/**
  * A file of the stage as the host found it.
  */
 export interface FileOnDisk {
@@ -1101,23 +1423,6 @@ export interface Run {
    */
   recap?: string | null
 }
-export interface Task {
-  /**
-   * 1-based position among the run's tasks.
-   */
-  number: number
-  type: TaskKind
-  /**
-   * `human-verify`, `decision` or `human-action` for gate tasks.
-   */
-  gate?: GateKind | null
-  /**
-   * `<name>`; for gates without one, what the gate is about (`<decision>`,
-   * `<what-built>`, `<action>`), first line only.
-   */
-  name: string | null
-  line: number
-}
 /**
  * A leftover of an interrupted renn or agent was removed: a temp file or index lock
  * (`path`), or a merged run branch (`branch`).
@@ -1153,15 +1458,6 @@ export interface Plan {
    * "No matching incomplete runs" when the filters leave nothing to do.
    */
   message?: string | null
-}
-export interface StageInfo {
-  number: StageNumber
-  name: string
-  dir: string
-  /**
-   * The stage's title from track.md, or its name with words capitalised.
-   */
-  title: string
 }
 /**
  * Why runs are not in `batches`.
@@ -1298,84 +1594,6 @@ export interface RunSpawned {
    */
   log: string
 }
-export interface RunState {
-  id: RunId
-  batch: number
-  status: RunStatus
-  /**
-   * Runners started for this run: the first one plus one per answered gate.
-   */
-  spawns: number
-  gate: GateReached | null
-  /**
-   * Gates the user answered (a gate run reported as "verified").
-   */
-  gates_passed: number
-  failure: string | null
-  /**
-   * An answered gate waiting for a free slot to start its continuation runner.
-   *
-   * @minItems 2
-   * @maxItems 2
-   */
-  resume: [GateReached, GateResponse] | null
-  /**
-   * The recap's text, once the run is done (for the reports).
-   */
-  recap: string | null
-  recap_path: string
-  /**
-   * Runners started again because the API turned the last one away.
-   */
-  retries: number
-  /**
-   * What the last runner was started with, to start it again the same way.
-   */
-  prompt: PromptSpec | null
-  /**
-   * The run's tasks that must each show evidence: every task but its gates.
-   */
-  tasks: Task[]
-  /**
-   * Task rows runners reported before a gate. A continuation runner is told to
-   * repeat them, but the rows recorded here count even when it does not.
-   */
-  earlier_rows: CompletedTask[]
-  /**
-   * While the evidence is checked: the row that stands for each task.
-   */
-  rows: CompletedTask[]
-  /**
-   * The runs it depends on (`depends_on`): when one of them fails or is skipped,
-   * this run is skipped too, "blocked by" it.
-   */
-  depends_on: RunId[]
-}
-export interface Settings {
-  /**
-   * `parallelization`: false runs a batch's runs one at a time.
-   */
-  parallel: boolean
-  /**
-   * At most this many runners at once (None: the whole batch).
-   */
-  max_concurrent: number | null
-  on_failure: OnFailure
-  /**
-   * Verify the stage goal with the auditor once every run is complete.
-   */
-  auditor: boolean
-  commit_docs: boolean
-  /**
-   * `--batch N`: execute this batch only, then stop.
-   */
-  only_batch: number | null
-  /**
-   * `agent.retries`: how often and after how long a run the API turned away for
-   * the moment is started again.
-   */
-  retries: Retries
-}
 /**
  * The execution ended: why (the exit code follows from it).
  */
@@ -1434,45 +1652,6 @@ export interface StageOnDisk {
    * changes (always false when renn does not commit them).
    */
   docs_dirty?: boolean
-}
-/**
- * The state: the plan's runs and where each one is.
- */
-export interface StageRun {
-  stage: StageInfo
-  settings: Settings
-  /**
-   * Batch numbers to execute, in order.
-   */
-  batches: number[]
-  /**
-   * The runs left to execute, in id order.
-   */
-  runs: RunState[]
-  /**
-   * Runs of the stage already complete before this execution.
-   */
-  already_complete: RunId[]
-  /**
-   * Runs of the stage not in this execution (e.g. not gap closure with --gaps-only).
-   */
-  not_selected: number
-  last_completed: RunId | null
-  phase: Phase
-  /**
-   * Every run of the stage was complete before this execution: it starts at this
-   * step ([`resume`]).
-   */
-  after_runs: AfterRuns | null
-  /**
-   * Every answer the user gave, in order (for the report and for pulse.md).
-   */
-  choices: Choice[]
-  /**
-   * The stage's proof as found on disk or routed, which may be named otherwise
-   * than `NN-proof.md` (any one `*-proof.md`): the file the docs commit takes.
-   */
-  proof_path?: string | null
 }
 /**
  * Where one stage stands.

@@ -1,7 +1,7 @@
 //! Values across the boundary: results become the plain objects of the CLI's
 //! `--json`, and JavaScript's files map and options become the core's inputs.
 
-use napi::bindgen_prelude::{Either3, Null, ToNapiValue, Uint8Array, Unknown};
+use napi::bindgen_prelude::{Either3, Null, ToNapiValue, TypeName, Uint8Array, Unknown, ValueType};
 use napi::{sys, Env, Status};
 use renn_core::FileContent;
 use serde::Serialize;
@@ -42,6 +42,17 @@ impl<T: Serialize> ToNapiValue for Json<T> {
         let value: Unknown<'_> = Env::from_raw(env).to_js_value(&val.0)?;
         // SAFETY: `value` was just created in this same `env`.
         unsafe { Unknown::to_napi_value(env, value) }
+    }
+}
+
+// What an async task resolves to must name its JS type; any JSON value is `unknown`.
+impl<T> TypeName for Json<T> {
+    fn type_name() -> &'static str {
+        "unknown"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Unknown
     }
 }
 

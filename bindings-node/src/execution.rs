@@ -25,7 +25,10 @@ impl StageExecution {
 impl StageExecution {
     /// An execution saved as its `state()` (by any front door), to go on where it was.
     #[napi(factory)]
-    pub fn restore(env: Env, #[napi(ts_arg_type = "StageRun")] state: Value) -> napi::Result<Self> {
+    pub fn restore(
+        env: Env,
+        #[napi(ts_arg_type = "ExecutionState")] state: Value,
+    ) -> napi::Result<Self> {
         Ok(Self::new(StageRun::restore(state).or_throw(&env)?))
     }
 
@@ -42,7 +45,7 @@ impl StageExecution {
     }
 
     /// The whole state: runs, phase, choices. Plain data: save it, and `restore` it.
-    #[napi(ts_return_type = "StageRun")]
+    #[napi(ts_return_type = "ExecutionState")]
     pub fn state(&self) -> Json<&StageRun> {
         Json(&self.run)
     }

@@ -6,6 +6,7 @@ mod convert;
 mod error;
 mod execution;
 mod project;
+mod stage;
 
 use convert::{located, Json, Located};
 use error::OrThrow;

@@ -26,14 +26,15 @@ use std::path::Path;
 #[napi]
 pub struct Project {
     inner: renn_core::Project,
-    /// Where `Project.load` read it; `null` for `Project.fromFiles`.
-    root: Option<String>,
+    /// Where the project is on disk (`Project.load`): what `runStage` runs in; `None`
+    /// for `Project.fromFiles`.
+    root: Option<std::path::PathBuf>,
     /// Every file is ASCII: columns need no conversion.
     ascii: bool,
 }
 
 impl Project {
-    fn new(inner: renn_core::Project, root: Option<String>) -> Self {
+    fn new(inner: renn_core::Project, root: Option<std::path::PathBuf>) -> Self {
         let ascii = all_ascii(inner.snapshot());
         Self { inner, root, ascii }
     }
@@ -110,7 +111,26 @@ impl Project {
             let text_of = |f: Option<&str>| config.as_deref().filter(|_| f == Some(CONFIG_PATH));
             Err::<(), _>(e).or_throw_in(&env, &text_of).unwrap_err()
         })?;
-        Ok(Self::new(inner, Some(path)))
+        Ok(Self::new(inner, Some(path.into())))
+    }
+
+    /// Executes `stage` as `renn run-stage` does — agents, worktrees, git, gates,
+    /// resume — on the CLI's own host. Needs a project from `Project.load`.
+    #[napi(js_name = "__runStage", skip_typescript)]
+    pub fn run_stage(
+        &self,
+        env: Env,
+        stage: String,
+        options: Option<crate::stage::RunStageOptions>,
+    ) -> napi::Result<crate::stage::StageRun> {
+        let Some(root) = self.root.clone() else {
+            let d = renn_core::Diagnostic::error(
+                "no-project-dir",
+                "runStage needs a project on disk: use Project.load(path), not Project.fromFiles",
+            );
+            return Err(renn_core::Error::from(d)).or_throw(&env);
+        };
+        crate::stage::run_stage(&env, root, stage, options)
     }
 
     /// `Project { root: '…', stages: N }` (`root: null` for `fromFiles`); also what
@@ -119,7 +139,10 @@ impl Project {
     #[allow(clippy::inherent_to_string)] // JavaScript's toString
     pub fn to_string(&self) -> String {
         let root = match &self.root {
-            Some(root) => format!("'{}'", root.replace('\\', "\\\\").replace('\'', "\\'")),
+            Some(root) => {
+                let root = root.display().to_string();
+                format!("'{}'", root.replace('\\', "\\\\").replace('\'', "\\'"))
+            }
             None => "null".into(),
         };
         format!(

@@ -79,7 +79,7 @@ check(/^StageExecution \{ stage: '02', runs: '\d+\/6'/.test(String(execution)), 
 // The run-stage events a host passes on, told apart by `event`.
 const describeEvent = (e: StageEvent): string =>
   e.event === 'run_exited' ? `${e.run} exited (${e.reason})` : e.event === 'batch_started' ? `batch ${e.batch}` : e.event
-check(describeEvent({ event: 'batch_started', time: '2026-01-01T00:00:00.000Z', batch: 1, runs: ['02-01'] }) === 'batch 1', 'StageEvent')
+check(describeEvent({ event: 'batch_started', schema: 1, time: '2026-01-01T00:00:00.000Z', batch: 1, runs: ['02-01'] }) === 'batch 1', 'StageEvent')
 check(execution.state().batches[0] === 1 && execution.progress().runs_total === 6, 'state, progress')
 const pulse: string = execution.pulseText(text('.renn/pulse.md'), null, '2026-11-24')
 const track: string = execution.trackText(text('.renn/track.md'), '2026-11-24')

@@ -22,7 +22,7 @@ mod markdown;
 mod question;
 mod style;
 
-use renn_host::drive::Ui;
+use renn_host::drive::{Question, Ui};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::io::Write;
@@ -406,6 +406,8 @@ pub struct LiveUi {
 impl LiveUi {
     /// The live view on stdout; `interactive`: questions can be read from stdin.
     pub fn new(interactive: bool) -> Self {
+        #[cfg(windows)]
+        enable_escapes();
         Self::with_terminal(Some(Terminal::stdout()), interactive, true)
     }
 
@@ -553,7 +555,7 @@ impl Ui for LiveUi {
         }
     }
 
-    fn ask(&mut self, question: &str) -> Option<String> {
+    fn ask(&mut self, question: &Question) -> Option<String> {
         if !self.ask_begin(question) {
             return None;
         }
@@ -570,7 +572,8 @@ impl Ui for LiveUi {
         }
     }
 
-    fn ask_begin(&mut self, question: &str) -> bool {
+    fn ask_begin(&mut self, question: &Question) -> bool {
+        let question = question.text();
         if !self.interactive || self.question.is_some() {
             return false;
         }
@@ -614,13 +617,52 @@ impl Drop for LiveUi {
 
 /// The terminal's columns and rows (80 × 24 when it cannot tell).
 fn stdout_size() -> (u16, u16) {
+    match terminal_size() {
+        Some((cols, rows)) if cols > 0 && rows > 0 => (cols, rows),
+        _ => (80, 24),
+    }
+}
+
+#[cfg(unix)]
+fn terminal_size() -> Option<(u16, u16)> {
     // SAFETY: TIOCGWINSZ fills a winsize struct; a failure leaves it zeroed.
     let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
     let ok = unsafe { libc::ioctl(1, libc::TIOCGWINSZ, &mut ws) } == 0;
-    match ok && ws.ws_col > 0 && ws.ws_row > 0 {
-        true => (ws.ws_col, ws.ws_row),
-        false => (80, 24),
+    ok.then_some((ws.ws_col, ws.ws_row))
+}
+
+/// Turns on the console's escape sequences (`ENABLE_VIRTUAL_TERMINAL_PROCESSING`; on by
+/// default in Windows Terminal, off in the older console). Where the console refuses,
+/// the view's escape sequences show as text (Windows 10 before 1511). Not run: no
+/// Windows here.
+#[cfg(windows)]
+fn enable_escapes() {
+    use windows_sys::Win32::System::Console::{
+        GetConsoleMode, GetStdHandle, SetConsoleMode, ENABLE_VIRTUAL_TERMINAL_PROCESSING,
+        STD_OUTPUT_HANDLE,
+    };
+    // SAFETY: console mode calls on the process's own stdout handle.
+    unsafe {
+        let out = GetStdHandle(STD_OUTPUT_HANDLE);
+        let mut mode = 0;
+        if GetConsoleMode(out, &mut mode) != 0 {
+            SetConsoleMode(out, mode | ENABLE_VIRTUAL_TERMINAL_PROCESSING);
+        }
     }
+}
+
+/// The console window's visible columns and rows.
+#[cfg(windows)]
+fn terminal_size() -> Option<(u16, u16)> {
+    use windows_sys::Win32::System::Console::{
+        GetConsoleScreenBufferInfo, GetStdHandle, CONSOLE_SCREEN_BUFFER_INFO, STD_OUTPUT_HANDLE,
+    };
+    // SAFETY: the info struct is filled by the call; a failure leaves it unused.
+    let mut info: CONSOLE_SCREEN_BUFFER_INFO = unsafe { std::mem::zeroed() };
+    let ok = unsafe { GetConsoleScreenBufferInfo(GetStdHandle(STD_OUTPUT_HANDLE), &mut info) };
+    let w = info.srWindow;
+    let size = |from: i16, to: i16| u16::try_from(i32::from(to) - i32::from(from) + 1).ok();
+    (ok != 0).then(|| Some((size(w.Left, w.Right)?, size(w.Top, w.Bottom)?)))?
 }
 
 /// `12s`, `4m05s`, `1h02m`.

@@ -1,7 +1,7 @@
 //! The terminal's two plain views of an execution: lines for people (logs, pipes)
 //! and JSON lines for editors and scripts. The live view is `live.rs`.
 
-use renn_host::drive::{exit_text, Ui};
+use renn_host::drive::{exit_text, Question, Ui};
 use serde_json::Value;
 use std::io::{BufRead, Write};
 
@@ -37,7 +37,8 @@ impl Ui for PlainUi {
         let _ = writeln!(std::io::stdout().lock(), "{line}");
     }
 
-    fn ask(&mut self, question: &str) -> Option<String> {
+    fn ask(&mut self, question: &Question) -> Option<String> {
+        let question = question.text();
         if !self.interactive {
             return None;
         }
@@ -71,7 +72,7 @@ impl Ui for JsonUi {
         let _ = out.flush();
     }
 
-    fn ask(&mut self, _question: &str) -> Option<String> {
+    fn ask(&mut self, _question: &Question) -> Option<String> {
         None
     }
 

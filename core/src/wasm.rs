@@ -25,7 +25,7 @@ pub use project::WasmProject;
 // `import type { Plan, StageEvent } from "renn_wasm"`.
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES_TS: &str = r#"
-import type { Action, AgentReturn, Config, Diagnostic, Event, Inventory, Models, Next, OnFailure, Plan, ProofView, Progress, StageDir, StageOnDisk, StageRun, Status, Validation } from "./types.js";
+import type { Action, AgentReturn, Config, Diagnostic, Event, Inventory, Models, Next, OnFailure, Plan, ProofView, Progress, StageDir, StageOnDisk, ExecutionState, Status, Validation } from "./types.js";
 export type * from "./types.js";
 "#;
 

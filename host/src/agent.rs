@@ -13,13 +13,17 @@
 //! after the agent exits — because agents start tools, shells and servers of their
 //! own: killing only the agent would leave them running, editing the tree and holding
 //! the output pipes open. The group also keeps the terminal's Ctrl-C away from the
-//! agents; renn stops them itself (see [`Interrupt`]). Unix only.
+//! agents; renn stops them itself (see [`Interrupt`]). On Windows the tree is a job
+//! object instead (`agent/sys.rs`; compiled and type-checked there, not run).
 
 mod group;
+mod program;
 mod pump;
+mod sys;
 mod tree;
 
 pub use group::GRACE;
+pub use program::find_program;
 pub use tree::{new_token, start_time, stop_marked, TOKEN_VAR};
 
 use crate::{Error, Result};
@@ -28,7 +32,6 @@ use pump::Log;
 use renn_core::config::PromptMode;
 use renn_core::execute::Exit;
 use std::io::{self, Write};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -68,7 +71,8 @@ pub struct AgentJob {
 #[derive(Debug, Clone)]
 pub struct AgentDone {
     pub label: String,
-    /// `Failed { code: None }` when a signal ended it (including [`Running::kill`]).
+    /// `Failed { code: None }` when a signal ended it (including [`Running::kill`]; on
+    /// Windows: when renn terminated it).
     pub exit: Exit,
     /// Everything it wrote to stdout, as lossy UTF-8.
     pub output: String,
@@ -86,13 +90,13 @@ pub struct Running {
 }
 
 impl Running {
-    /// The agent's process id, which is also its process group id.
+    /// The agent's process id (on Unix also its process group id).
     pub fn pid(&self) -> u32 {
-        self.group.pgid as u32
+        self.group.pid
     }
 
     /// Stops the agent and everything it started: SIGTERM to its process group, SIGKILL
-    /// a grace period later to whatever is left. Returns once the group is gone (or
+    /// a grace period later to whatever is left (on Windows: its job is terminated). Returns once the group is gone (or
     /// after a bounded wait); its `AgentDone` follows on the channel. Calling it again,
     /// or after the agent finished, does nothing.
     pub fn kill(&self) {
@@ -151,15 +155,15 @@ pub fn start(job: AgentJob, done: Sender<AgentDone>) -> Result<Running> {
     let log = Log::open(&job.log_path).map_err(|e| io_error(&job.log_path, e))?;
 
     let token = job.token.clone();
-    let mut command = Command::new(&program);
+    let mut command = Command::new(program::to_start(&program));
     command
         .args(&job.argv[1..])
         .current_dir(&job.cwd)
         .envs(job.env.iter().map(|(k, v)| (k, v)))
         .env(TOKEN_VAR, &token)
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0);
+        .stderr(Stdio::piped());
+    sys::prepare(&mut command);
     match job.prompt_mode {
         PromptMode::Stdin => command.stdin(Stdio::piped()),
         PromptMode::Argument => command.arg(&job.prompt).stdin(Stdio::null()),
@@ -174,7 +178,7 @@ pub fn start(job: AgentJob, done: Sender<AgentDone>) -> Result<Running> {
     })?;
     let started = Instant::now();
 
-    let group = Arc::new(Group::new(child.id() as libc::pid_t).marked(token));
+    let group = Arc::new(Group::new(&child).marked(token));
     if let Some(mut stdin) = child.stdin.take() {
         let prompt = job.prompt.clone();
         // An agent that exits without reading its stdin breaks the pipe: not an error.
@@ -274,7 +278,9 @@ fn exit_of(status: io::Result<ExitStatus>, timed_out: bool, timeout: Duration) -
             seconds: timeout.as_secs(),
         },
         Ok(s) if s.success() => Exit::Success,
-        Ok(s) => Exit::Failed { code: s.code() },
+        Ok(s) => Exit::Failed {
+            code: sys::exit_code(&s),
+        },
         Err(_) => Exit::Failed { code: None },
     }
 }
@@ -300,9 +306,10 @@ fn shown_argv(job: &AgentJob) -> String {
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 static INSTALL: Once = Once::new();
 
-/// Ctrl-C, SIGTERM and SIGHUP, turned into a flag the driver polls: renn then stops
-/// its agents (which the terminal's Ctrl-C does not reach: they have their own process
-/// groups) and records a resumable state, instead of dying mid-write.
+/// Ctrl-C, SIGTERM and SIGHUP (on Windows: Ctrl-C, Ctrl-Break and closing the
+/// console), turned into a flag the driver polls: renn then stops its agents (which the
+/// terminal's Ctrl-C does not reach: they have their own process groups) and records a
+/// resumable state, instead of dying mid-write.
 #[derive(Debug, Clone, Copy)]
 pub struct Interrupt(());
 

@@ -13,6 +13,11 @@
 //! Reads are bounded: only regular files are read (a FIFO would block, a device never
 //! ends), opened without blocking, and never more than the limit, whatever the file's
 //! size claims. A symlink is read only when it resolves inside the project.
+//!
+//! On Windows a "symlink" is what std's `is_symlink` reports there: a name-surrogate
+//! reparse point — a symbolic link or a junction (mount point), the reparse points that
+//! point at another path. Other reparse points store data rather than redirect
+//! (cloud-file placeholders, deduplicated files) and are files like any other.
 
 use crate::{Error, Result};
 use std::fs::{self, File, OpenOptions};
@@ -77,6 +82,34 @@ pub fn safe_path(root: &Path, rel: impl AsRef<Path>) -> Result<PathBuf> {
         }
     }
     Ok(full)
+}
+
+/// Opens `path` with `options`, refusing a symlink at its place (a dangling one
+/// included) rather than following it: `O_NOFOLLOW` on Unix; on Windows the reparse
+/// point itself is opened (`FILE_FLAG_OPEN_REPARSE_POINT`) and refused, before anything
+/// is read or written, when it is a symbolic link or a junction. Directories on the way are followed (callers that
+/// need more go through [`safe_path`] first).
+pub fn open_no_follow(options: &mut OpenOptions, path: &Path) -> io::Result<File> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+        options.open(path)
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::OpenOptionsExt;
+        use windows_sys::Win32::Storage::FileSystem::FILE_FLAG_OPEN_REPARSE_POINT;
+        options.custom_flags(FILE_FLAG_OPEN_REPARSE_POINT);
+        let file = options.open(path)?;
+        if file.metadata()?.file_type().is_symlink() {
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                "a symlink or junction: renn does not open files through one",
+            ));
+        }
+        Ok(file)
+    }
 }
 
 /// Replaces `root/rel` with `bytes` atomically: readers see the old content or the new,
@@ -383,6 +416,22 @@ mod tests {
             .collect();
         assert_eq!(names, ["pulse.md"]);
         assert_eq!(fs::read_to_string(&target).unwrap(), "old");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn open_no_follow_refuses_a_symlink_even_a_dangling_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("elsewhere");
+        let link = dir.path().join("renn.lock");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let mut o = OpenOptions::new();
+        o.read(true).write(true).create(true).truncate(false);
+        assert!(open_no_follow(&mut o, &link).is_err());
+        assert!(!target.exists(), "nothing created through the link");
+        fs::write(&target, "x").unwrap();
+        assert!(open_no_follow(&mut o, &link).is_err());
+        assert!(open_no_follow(&mut o, &dir.path().join("plain")).is_ok());
     }
 
     #[test]

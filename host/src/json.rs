@@ -35,6 +35,12 @@ pub fn stamp(value: Value) -> Value {
 
 /// One event line (no newline): `{"event": name, "schema": 1, "time": …, …data}`.
 pub fn event_line(name: &str, data: Value, time: &str) -> String {
+    serde_json::to_string(&event_value(name, data, time)).unwrap_or_default()
+}
+
+/// One event as a value: what [`event_line`] prints, and what the bindings' `runStage`
+/// hands to its callback.
+pub fn event_value(name: &str, data: Value, time: &str) -> Value {
     let mut out = Map::new();
     out.insert("event".into(), name.into());
     out.insert(SCHEMA_KEY.into(), SCHEMA_VERSION.into());
@@ -46,7 +52,7 @@ pub fn event_line(name: &str, data: Value, time: &str) -> String {
             out.insert("data".into(), other);
         }
     }
-    serde_json::to_string(&Value::Object(out)).unwrap_or_default()
+    Value::Object(out)
 }
 
 /// `{"schema": 1, "error": report}`: how every failure is printed with `--json`.
@@ -198,7 +204,8 @@ pub fn api_schema() -> Value {
             defs.insert(name.into(), schema);
         }
     }
-    // The run-stage stream as a binding hands it over: each event without `schema`.
+    // The run-stage stream as `runStage` hands it over: each line of `renn --json
+    // run-stage` (`event`, `schema`, `time`, the payload), and `question` events.
     let events = events_schema();
     let branches: Vec<Value> = events["oneOf"]
         .as_array()
@@ -209,13 +216,6 @@ pub fn api_schema() -> Value {
             // Untitled: generators inline each as `{event: "…", time} & Payload`.
             if let Value::Object(b) = &mut branch {
                 b.remove("title");
-            }
-            let common = &mut branch["allOf"][0];
-            if let Some(Value::Object(p)) = common.get_mut("properties") {
-                p.remove(SCHEMA_KEY);
-            }
-            if let Some(Value::Array(r)) = common.get_mut("required") {
-                r.retain(|k| k != SCHEMA_KEY);
             }
             branch
         })
@@ -230,15 +230,41 @@ pub fn api_schema() -> Value {
             "oneOf": branches
         }),
     );
+    for (from, to) in RENAMED {
+        if let Some(def) = defs.remove(from) {
+            defs.insert(to.into(), def);
+        }
+    }
     defs.sort_keys();
     let mut defs = Value::Object(defs);
     ref_siblings_to_all_of(&mut defs);
+    rename_refs(&mut defs);
     serde_json::json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "RennApi",
         "description": "renn's API values (docs/api.md), for the bindings' type declarations.",
         "$defs": defs
     })
+}
+
+/// Types named otherwise in the bindings: the core's `StageRun` (an execution's saved
+/// state, `StageExecution.state()`) is `ExecutionState`, since the napi class of a
+/// running stage (`Project.runStage`) is `StageRun`.
+const RENAMED: [(&str, &str); 1] = [("StageRun", "ExecutionState")];
+
+fn rename_refs(schema: &mut Value) {
+    match schema {
+        Value::String(r) => {
+            for (from, to) in RENAMED {
+                if r.as_str() == format!("#/$defs/{from}") {
+                    *r = format!("#/$defs/{to}");
+                }
+            }
+        }
+        Value::Object(obj) => obj.values_mut().for_each(rename_refs),
+        Value::Array(items) => items.iter_mut().for_each(rename_refs),
+        _ => {}
+    }
 }
 
 /// `{"$ref": X, "properties": …}` (a newtype variant of a tagged enum) as the equivalent

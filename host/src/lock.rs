@@ -3,13 +3,16 @@
 //! merge out of order. The lock is an advisory lock on `.renn/renn.lock` (`flock` on
 //! Unix, `LockFileEx` on Windows, through fs4): the system releases it when its holder
 //! dies, however it dies, so a stale lock is simply taken over. The file names the
-//! holder so the second renn can say who it is.
+//! holder so the second renn can say who it is — on Unix: Windows locks are mandatory,
+//! so there the second renn cannot read the file and says only that the project is
+//! busy.
 
+use crate::fsio::open_no_follow;
 use crate::{Error, Result};
 use fs4::TryLockError;
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The lock file, relative to the project root.
@@ -74,12 +77,7 @@ impl ProjectLock {
 pub fn held_by(root: &Path) -> Option<Option<Holder>> {
     let mut options = OpenOptions::new();
     options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NOFOLLOW);
-    }
-    let mut file = options.open(root.join(LOCK_PATH)).ok()?;
+    let mut file = open_no_follow(&mut options, &root.join(LOCK_PATH)).ok()?;
     match fs4::FileExt::try_lock_shared(&file) {
         Ok(()) => {
             let _ = fs4::FileExt::unlock(&file);
@@ -95,18 +93,13 @@ pub fn held_by(root: &Path) -> Option<Option<Holder>> {
 
 /// Opens (creating) the lock file without following a symlink: a link planted at its
 /// place must not make renn truncate a file elsewhere.
-fn open(path: &PathBuf) -> std::io::Result<File> {
+fn open(path: &Path) -> std::io::Result<File> {
     let mut options = OpenOptions::new();
     options.read(true).write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NOFOLLOW);
-    }
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    options.open(path)
+    open_no_follow(&mut options, path)
 }
 
 impl Holder {

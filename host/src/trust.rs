@@ -5,8 +5,9 @@
 //! terminal by answering renn's question, or with `--trust` (both recorded), or for one
 //! execution with `RENN_TRUST=1` (CI). The record lives outside the repository, where a
 //! repository cannot write it: `$RENN_CONFIG_DIR`, else `$XDG_CONFIG_HOME/renn`, else
-//! `~/.config/renn`, file `trusted.json`, holding for each repository the SHA-256 of each
-//! command it trusted. A changed command is a new question.
+//! `~/.config/renn` (on Windows without `HOME`: `%APPDATA%\renn`), file `trusted.json`,
+//! holding for each repository the SHA-256 of each command it trusted. A changed
+//! command is a new question.
 
 use crate::fsio::write_atomic;
 use crate::Result;
@@ -42,7 +43,12 @@ impl TrustStore {
         };
         let dir = var("RENN_CONFIG_DIR")
             .or_else(|| var("XDG_CONFIG_HOME").map(|d| d.join("renn")))
-            .or_else(|| var("HOME").map(|h| h.join(".config").join("renn")));
+            .or_else(|| var("HOME").map(|h| h.join(".config").join("renn")))
+            .or_else(|| {
+                cfg!(windows)
+                    .then(|| var("APPDATA").map(|d| d.join("renn")))
+                    .flatten()
+            });
         TrustStore {
             path: dir.map(|d| d.join("trusted.json")),
         }

@@ -144,7 +144,11 @@ class Generator:
                 return
             members = []
             for i, (props, req, desc) in enumerate(variants, 1):
-                consts = {k: str(s["const"]) for k, s in props.items() if isinstance(s, dict) and "const" in s}
+                consts = {
+                    k: s["const"]
+                    for k, s in props.items()
+                    if isinstance(s, dict) and isinstance(s.get("const"), str)
+                }
                 # The outer tag first, as the variant reads: `ActionNotifyRunFailed`.
                 tags = [consts[k] for k in sorted(consts, key=tag_rank)]
                 member = self.unique(name + (camel("_".join(tags)) if tags else str(i)))

@@ -14,6 +14,7 @@ from .types import (
     Config,
     Diagnostic,
     Event,
+    ExecutionState,
     Inventory,
     Models,
     Next,
@@ -23,7 +24,6 @@ from .types import (
     ProofView,
     StageDir,
     StageOnDisk,
-    StageRun,
     Status,
     Validation,
 )
@@ -120,11 +120,11 @@ class StageExecution:
     def __repr__(self) -> str:
         """`StageExecution(stage='02', runs='1/6', status='…')`."""
     @staticmethod
-    def restore(state: Union[StageRun, Mapping[str, Any]]) -> StageExecution:
+    def restore(state: Union[ExecutionState, Mapping[str, Any]]) -> StageExecution:
         """An execution saved as its `state()` (by any front door)."""
     def next(self, event: Event) -> list[Action]:
         """Feeds one event and returns the actions to perform."""
-    def state(self) -> StageRun:
+    def state(self) -> ExecutionState:
         """The whole state: runs, phase, choices (save it, and `restore` it)."""
     def progress(self) -> Progress:
         """Where the execution is: current batch, runs done of total, gates waiting."""

@@ -718,6 +718,174 @@ class EventHumanVerified(TypedDict):
     verification: Verification
 
 
+class StageInfo(TypedDict):
+    number: StageNumber
+    name: str
+    dir: str
+    #: The stage's title from track.md, or its name with words capitalised.
+    title: str
+
+
+class Settings(TypedDict):
+    #: `parallelization`: false runs a batch's runs one at a time.
+    parallel: bool
+    #: At most this many runners at once (None: the whole batch).
+    max_concurrent: Optional[int]
+    on_failure: OnFailure
+    #: Verify the stage goal with the auditor once every run is complete.
+    auditor: bool
+    commit_docs: bool
+    #: `--batch N`: execute this batch only, then stop.
+    only_batch: Optional[int]
+    #: `agent.retries`: how often and after how long a run the API turned away for
+    #: the moment is started again.
+    retries: Retries
+
+
+class Task(TypedDict):
+    #: 1-based position among the run's tasks.
+    number: int
+    type: TaskKind
+    #: `human-verify`, `decision` or `human-action` for gate tasks.
+    gate: NotRequired[Union[GateKind, Optional[Any]]]
+    #: `<name>`; for gates without one, what the gate is about (`<decision>`,
+    #: `<what-built>`, `<action>`), first line only.
+    name: Optional[str]
+    line: int
+
+
+class RunState(TypedDict):
+    id: RunId
+    batch: int
+    status: RunStatus
+    #: Runners started for this run: the first one plus one per answered gate.
+    spawns: int
+    gate: Union[GateReached, Optional[Any]]
+    #: Gates the user answered (a gate run reported as "verified").
+    gates_passed: int
+    failure: Optional[str]
+    #: An answered gate waiting for a free slot to start its continuation runner.
+    resume: Optional[List[Union[GateReached, GateResponse]]]
+    #: The recap's text, once the run is done (for the reports).
+    recap: Optional[str]
+    recap_path: str
+    #: Runners started again because the API turned the last one away.
+    retries: int
+    #: What the last runner was started with, to start it again the same way.
+    prompt: Union[PromptSpec, Optional[Any]]
+    #: The run's tasks that must each show evidence: every task but its gates.
+    tasks: List[Task]
+    #: Task rows runners reported before a gate. A continuation runner is told to
+    #: repeat them, but the rows recorded here count even when it does not.
+    earlier_rows: List[CompletedTask]
+    #: While the evidence is checked: the row that stands for each task.
+    rows: List[CompletedTask]
+    #: The runs it depends on (`depends_on`): when one of them fails or is skipped,
+    #: this run is skipped too, "blocked by" it.
+    depends_on: List[RunId]
+
+
+class PhaseReady(TypedDict):
+    phase: Literal["ready"]
+
+
+class PhaseBatch(TypedDict):
+    """Executing `batches[index]`."""
+    phase: Literal["batch"]
+    index: int
+
+
+class PhaseFailureChoice(TypedDict):
+    """The batch at `index` had failures; the user is asked to continue or stop."""
+    phase: Literal["failure_choice"]
+    index: int
+
+
+class PhaseAuditing(TypedDict):
+    phase: Literal["auditing"]
+
+
+class PhaseReadingProof(TypedDict):
+    phase: Literal["reading_proof"]
+
+
+class PhaseHumanVerification(TypedDict):
+    phase: Literal["human_verification"]
+
+
+class OutcomeCompleted(TypedDict):
+    """Every run done, goal verified (or auditor off), track updated."""
+    outcome: Literal["completed"]
+
+
+class OutcomeNothingToRun(TypedDict):
+    """The plan left nothing to execute ("No matching incomplete runs")."""
+    outcome: Literal["nothing_to_run"]
+
+
+class OutcomeBatchDone(TypedDict):
+    """`--batch N` finished its batch."""
+    outcome: Literal["batch_done"]
+    batch: int
+
+
+class OutcomeGapsFound(TypedDict):
+    """The auditor found gaps (or the user reported issues at verification)."""
+    outcome: Literal["gaps_found"]
+
+
+class OutcomeIncomplete(TypedDict):
+    """Batches ran, but some runs failed or were skipped: the stage is not complete."""
+    outcome: Literal["incomplete"]
+
+
+class OutcomeSystemic(TypedDict):
+    """Every run of a batch failed: something systemic (git, permissions…)."""
+    outcome: Literal["systemic"]
+    batch: int
+
+
+class OutcomeStopped(TypedDict):
+    """The user (or `--on-failure stop`) stopped the stage."""
+    outcome: Literal["stopped"]
+    reason: str
+
+
+class PhaseFinished(TypedDict):
+    phase: Literal["finished"]
+    outcome: Outcome
+
+
+class ExecutionState(TypedDict):
+    """The state: the plan's runs and where each one is."""
+    stage: StageInfo
+    settings: Settings
+    #: Batch numbers to execute, in order.
+    batches: List[int]
+    #: The runs left to execute, in id order.
+    runs: List[RunState]
+    #: Runs of the stage already complete before this execution.
+    already_complete: List[RunId]
+    #: Runs of the stage not in this execution (e.g. not gap closure with --gaps-only).
+    not_selected: int
+    last_completed: Union[RunId, Optional[Any]]
+    phase: Phase
+    #: Every run of the stage was complete before this execution: it starts at this
+    #: step ([`resume`]).
+    after_runs: Union[AfterRuns, Optional[Any]]
+    #: Every answer the user gave, in order (for the report and for pulse.md).
+    choices: List[Choice]
+    #: The stage's proof as found on disk or routed, which may be named otherwise
+    #: than `NN-proof.md` (any one `*-proof.md`): the file the docs commit takes.
+    proof_path: NotRequired[Optional[str]]
+
+
+class FailedRun(TypedDict):
+    """A failed run named in a failure question."""
+    run: str
+    why: str
+
+
 class FileOnDisk(TypedDict):
     """A file of the stage as the host found it."""
     #: Project-relative path.
@@ -737,18 +905,6 @@ class StageDir(TypedDict):
     name: str
     #: Project-relative path: `.renn/stages/03-authentication`.
     dir: str
-
-
-class Task(TypedDict):
-    #: 1-based position among the run's tasks.
-    number: int
-    type: TaskKind
-    #: `human-verify`, `decision` or `human-action` for gate tasks.
-    gate: NotRequired[Union[GateKind, Optional[Any]]]
-    #: `<name>`; for gates without one, what the gate is about (`<decision>`,
-    #: `<what-built>`, `<action>`), first line only.
-    name: Optional[str]
-    line: int
 
 
 class Run(TypedDict):
@@ -949,85 +1105,6 @@ class NoticeDocsCommitSkipped(TypedDict):
     notice: Literal["docs_commit_skipped"]
 
 
-class OutcomeCompleted(TypedDict):
-    """Every run done, goal verified (or auditor off), track updated."""
-    outcome: Literal["completed"]
-
-
-class OutcomeNothingToRun(TypedDict):
-    """The plan left nothing to execute ("No matching incomplete runs")."""
-    outcome: Literal["nothing_to_run"]
-
-
-class OutcomeBatchDone(TypedDict):
-    """`--batch N` finished its batch."""
-    outcome: Literal["batch_done"]
-    batch: int
-
-
-class OutcomeGapsFound(TypedDict):
-    """The auditor found gaps (or the user reported issues at verification)."""
-    outcome: Literal["gaps_found"]
-
-
-class OutcomeIncomplete(TypedDict):
-    """Batches ran, but some runs failed or were skipped: the stage is not complete."""
-    outcome: Literal["incomplete"]
-
-
-class OutcomeSystemic(TypedDict):
-    """Every run of a batch failed: something systemic (git, permissions…)."""
-    outcome: Literal["systemic"]
-    batch: int
-
-
-class OutcomeStopped(TypedDict):
-    """The user (or `--on-failure stop`) stopped the stage."""
-    outcome: Literal["stopped"]
-    reason: str
-
-
-class PhaseReady(TypedDict):
-    phase: Literal["ready"]
-
-
-class PhaseBatch(TypedDict):
-    """Executing `batches[index]`."""
-    phase: Literal["batch"]
-    index: int
-
-
-class PhaseFailureChoice(TypedDict):
-    """The batch at `index` had failures; the user is asked to continue or stop."""
-    phase: Literal["failure_choice"]
-    index: int
-
-
-class PhaseAuditing(TypedDict):
-    phase: Literal["auditing"]
-
-
-class PhaseReadingProof(TypedDict):
-    phase: Literal["reading_proof"]
-
-
-class PhaseHumanVerification(TypedDict):
-    phase: Literal["human_verification"]
-
-
-class PhaseFinished(TypedDict):
-    phase: Literal["finished"]
-    outcome: Outcome
-
-
-class StageInfo(TypedDict):
-    number: StageNumber
-    name: str
-    dir: str
-    #: The stage's title from track.md, or its name with words capitalised.
-    title: str
-
-
 class Skipped(TypedDict):
     """Why runs are not in `batches`."""
     complete: List[RunId]
@@ -1118,6 +1195,47 @@ class ProofView(TypedDict):
     report: str
 
 
+class QuestionGate(TypedDict):
+    """A run stopped at a gate: "approved", "done", a choice, the issues; or `skip` /
+    `abort`.
+    """
+    kind: Literal["gate"]
+    run: str
+    gate: GateKind
+    #: The gate's details as the agent wrote them (markdown).
+    details: str
+    text: str
+
+
+class QuestionFailure(TypedDict):
+    """Runs failed and the failure policy is "ask": `retry`, `continue` or `stop`."""
+    kind: Literal["failure"]
+    failed: List[FailedRun]
+    text: str
+
+
+class QuestionVerification(TypedDict):
+    """The proof lists checks only a person can make: `approved`, or the issues."""
+    kind: Literal["verification"]
+    checks: List[str]
+    text: str
+
+
+class QuestionTrust(TypedDict):
+    """The project's config runs its own agent command, which renn runs only once
+    trusted: `y` trusts it for this repository from now on.
+    """
+    kind: Literal["trust"]
+    command: List[str]
+    text: str
+
+
+class QuestionPulse(TypedDict):
+    """pulse.md is missing: `1` reconstructs it, `2` continues without it."""
+    kind: Literal["pulse"]
+    text: str
+
+
 class RecapCommitted(TypedDict):
     """renn committed a recap the runner left uncommitted."""
     run: RunId
@@ -1188,53 +1306,6 @@ class RunSpawned(TypedDict):
     log: str
 
 
-class RunState(TypedDict):
-    id: RunId
-    batch: int
-    status: RunStatus
-    #: Runners started for this run: the first one plus one per answered gate.
-    spawns: int
-    gate: Union[GateReached, Optional[Any]]
-    #: Gates the user answered (a gate run reported as "verified").
-    gates_passed: int
-    failure: Optional[str]
-    #: An answered gate waiting for a free slot to start its continuation runner.
-    resume: Optional[List[Union[GateReached, GateResponse]]]
-    #: The recap's text, once the run is done (for the reports).
-    recap: Optional[str]
-    recap_path: str
-    #: Runners started again because the API turned the last one away.
-    retries: int
-    #: What the last runner was started with, to start it again the same way.
-    prompt: Union[PromptSpec, Optional[Any]]
-    #: The run's tasks that must each show evidence: every task but its gates.
-    tasks: List[Task]
-    #: Task rows runners reported before a gate. A continuation runner is told to
-    #: repeat them, but the rows recorded here count even when it does not.
-    earlier_rows: List[CompletedTask]
-    #: While the evidence is checked: the row that stands for each task.
-    rows: List[CompletedTask]
-    #: The runs it depends on (`depends_on`): when one of them fails or is skipped,
-    #: this run is skipped too, "blocked by" it.
-    depends_on: List[RunId]
-
-
-class Settings(TypedDict):
-    #: `parallelization`: false runs a batch's runs one at a time.
-    parallel: bool
-    #: At most this many runners at once (None: the whole batch).
-    max_concurrent: Optional[int]
-    on_failure: OnFailure
-    #: Verify the stage goal with the auditor once every run is complete.
-    auditor: bool
-    commit_docs: bool
-    #: `--batch N`: execute this batch only, then stop.
-    only_batch: Optional[int]
-    #: `agent.retries`: how often and after how long a run the API turned away for
-    #: the moment is started again.
-    retries: Retries
-
-
 class StageCompleted(TypedDict):
     """The execution ended: why (the exit code follows from it)."""
     outcome: Outcome
@@ -1242,6 +1313,8 @@ class StageCompleted(TypedDict):
 
 class StageEventBatchCompleted(TypedDict):
     event: Literal["batch_completed"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     batch: int
@@ -1249,6 +1322,8 @@ class StageEventBatchCompleted(TypedDict):
 
 class StageEventBatchStarted(TypedDict):
     event: Literal["batch_started"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     runs: List[RunId]
@@ -1258,6 +1333,8 @@ class StageEventBatchStarted(TypedDict):
 class StageEventBranch(TypedDict):
     """The stage's branch: created, or switched to."""
     event: Literal["branch"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     strategy: BranchingStrategy
@@ -1268,6 +1345,8 @@ class StageEventBranch(TypedDict):
 class StageEventCommitted(TypedDict):
     """renn committed the stage's documents."""
     event: Literal["committed"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     commit: str
@@ -1280,6 +1359,8 @@ class StageEventContinuationResumed(TypedDict):
     continuation starts again with that answer.
     """
     event: Literal["continuation_resumed"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     response: GateResponse
@@ -1288,6 +1369,8 @@ class StageEventContinuationResumed(TypedDict):
 
 class StageEventDocsCommitSkipped(TypedDict):
     event: Literal["docs_commit_skipped"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
 
@@ -1297,6 +1380,8 @@ class StageEventEditsStashed(TypedDict):
     `message`).
     """
     event: Literal["edits_stashed"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     files: List[str]
@@ -1305,6 +1390,8 @@ class StageEventEditsStashed(TypedDict):
 
 class StageEventGateReached(TypedDict):
     event: Literal["gate_reached"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     gate: GateKind
@@ -1313,6 +1400,8 @@ class StageEventGateReached(TypedDict):
 
 class StageEventGateResolved(TypedDict):
     event: Literal["gate_resolved"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     response: GateResponse
@@ -1324,6 +1413,8 @@ class StageEventLeftoverRemoved(TypedDict):
     (`path`), or a merged run branch (`branch`).
     """
     event: Literal["leftover_removed"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     path: NotRequired[Optional[str]]
@@ -1333,6 +1424,8 @@ class StageEventLeftoverRemoved(TypedDict):
 class StageEventNextStage(TypedDict):
     """A stage is left: run it when it is planned, else plan it."""
     event: Literal["next"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     kind: Literal["stage"]
@@ -1351,6 +1444,8 @@ class StageEventNextMilestoneComplete(TypedDict):
     `/renn.complete-milestone` (not a renn command).
     """
     event: Literal["next"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     kind: Literal["milestone_complete"]
@@ -1360,6 +1455,8 @@ class StageEventNextMilestoneComplete(TypedDict):
 
 class StageEventPlan(TypedDict):
     event: Literal["plan"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     stage: StageInfo
@@ -1377,14 +1474,84 @@ class StageEventPlan(TypedDict):
 
 class StageEventProofRouted(TypedDict):
     event: Literal["proof_routed"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     proof: Proof
 
 
+class StageEventQuestionGate(TypedDict):
+    """A run stopped at a gate: "approved", "done", a choice, the issues; or `skip` /
+    `abort`.
+    """
+    event: Literal["question"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
+    #: When the host emitted the event: RFC 3339, UTC.
+    time: str
+    kind: Literal["gate"]
+    run: str
+    gate: GateKind
+    #: The gate's details as the agent wrote them (markdown).
+    details: str
+    text: str
+
+
+class StageEventQuestionFailure(TypedDict):
+    """Runs failed and the failure policy is "ask": `retry`, `continue` or `stop`."""
+    event: Literal["question"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
+    #: When the host emitted the event: RFC 3339, UTC.
+    time: str
+    kind: Literal["failure"]
+    failed: List[FailedRun]
+    text: str
+
+
+class StageEventQuestionVerification(TypedDict):
+    """The proof lists checks only a person can make: `approved`, or the issues."""
+    event: Literal["question"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
+    #: When the host emitted the event: RFC 3339, UTC.
+    time: str
+    kind: Literal["verification"]
+    checks: List[str]
+    text: str
+
+
+class StageEventQuestionTrust(TypedDict):
+    """The project's config runs its own agent command, which renn runs only once
+    trusted: `y` trusts it for this repository from now on.
+    """
+    event: Literal["question"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
+    #: When the host emitted the event: RFC 3339, UTC.
+    time: str
+    kind: Literal["trust"]
+    command: List[str]
+    text: str
+
+
+class StageEventQuestionPulse(TypedDict):
+    """pulse.md is missing: `1` reconstructs it, `2` continues without it."""
+    event: Literal["question"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
+    #: When the host emitted the event: RFC 3339, UTC.
+    time: str
+    kind: Literal["pulse"]
+    text: str
+
+
 class StageEventRecapCommitted(TypedDict):
     """renn committed a recap the runner left uncommitted."""
     event: Literal["recap_committed"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     run: RunId
@@ -1397,6 +1564,8 @@ class StageEventRecapSetAside(TypedDict):
     the rename, null when the recap was never committed.
     """
     event: Literal["recap_set_aside"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     run: str
@@ -1408,6 +1577,8 @@ class StageEventRecapSetAside(TypedDict):
 class StageEventReport(TypedDict):
     """What a person would have read."""
     event: Literal["report"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     markdown: str
@@ -1416,6 +1587,8 @@ class StageEventReport(TypedDict):
 class StageEventResumedFinished(TypedDict):
     """The track marks the stage complete and its documents are committed."""
     event: Literal["resumed"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     at: Literal["finished"]
@@ -1426,6 +1599,8 @@ class StageEventResumedAudit(TypedDict):
     the stage completes).
     """
     event: Literal["resumed"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     at: Literal["audit"]
@@ -1436,6 +1611,8 @@ class StageEventResumedRoute(TypedDict):
     human_needed → the checklist; gaps_found → gap closure.
     """
     event: Literal["resumed"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     at: Literal["route"]
@@ -1445,6 +1622,8 @@ class StageEventResumedRoute(TypedDict):
 class StageEventResumedCommit(TypedDict):
     """The track marks the stage complete but its documents are not committed."""
     event: Literal["resumed"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     at: Literal["commit"]
@@ -1455,6 +1634,8 @@ class StageEventRunBlocked(TypedDict):
     `depends_on` says it needs that run's work.
     """
     event: Literal["run_blocked"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     by: RunId
@@ -1463,6 +1644,8 @@ class StageEventRunBlocked(TypedDict):
 
 class StageEventRunCompleted(TypedDict):
     event: Literal["run_completed"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     run: RunId
@@ -1471,6 +1654,8 @@ class StageEventRunCompleted(TypedDict):
 class StageEventRunExited(TypedDict):
     """An agent process ended."""
     event: Literal["run_exited"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     #: A run id, or `auditor`.
@@ -1488,6 +1673,8 @@ class StageEventRunExited(TypedDict):
 
 class StageEventRunFailed(TypedDict):
     event: Literal["run_failed"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     reason: str
@@ -1497,6 +1684,8 @@ class StageEventRunFailed(TypedDict):
 class StageEventRunRecovered(TypedDict):
     """A run whose branch already holds its committed recap is merged, not run again."""
     event: Literal["run_recovered"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     run: RunId
@@ -1506,6 +1695,8 @@ class StageEventRunRecovered(TypedDict):
 class StageEventRunRetrying(TypedDict):
     """The API turned the runner away for the moment: it starts again after a wait."""
     event: Literal["run_retrying"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     after_secs: int
@@ -1517,6 +1708,8 @@ class StageEventRunRetrying(TypedDict):
 class StageEventRunSetAside(TypedDict):
     """A failed isolated run's work is kept on `branch`, in `worktree`."""
     event: Literal["run_set_aside"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     run: RunId
@@ -1526,6 +1719,8 @@ class StageEventRunSetAside(TypedDict):
 
 class StageEventRunSkipped(TypedDict):
     event: Literal["run_skipped"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     run: RunId
@@ -1534,6 +1729,8 @@ class StageEventRunSkipped(TypedDict):
 class StageEventRunSpawned(TypedDict):
     """An agent was started."""
     event: Literal["run_spawned"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     #: A run id, or `auditor`.
@@ -1549,6 +1746,8 @@ class StageEventRunSpawned(TypedDict):
 class StageEventStageCompleted(TypedDict):
     """The execution ended: why (the exit code follows from it)."""
     event: Literal["stage_completed"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     outcome: Outcome
@@ -1556,6 +1755,8 @@ class StageEventStageCompleted(TypedDict):
 
 class StageEventStageSummary(TypedDict):
     event: Literal["stage_summary"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
 
@@ -1563,6 +1764,8 @@ class StageEventStageSummary(TypedDict):
 class StageEventStaleAgentStopped(TypedDict):
     """An agent a killed renn left running was stopped; its run runs again."""
     event: Literal["stale_agent_stopped"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     #: A run id, or `auditor`.
@@ -1573,6 +1776,8 @@ class StageEventStaleAgentStopped(TypedDict):
 class StageEventStateRestored(TypedDict):
     """An agent changed pulse.md or track.md; renn put its version back."""
     event: Literal["state_restored"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     run: str
@@ -1582,6 +1787,8 @@ class StageEventStateRestored(TypedDict):
 class StageEventWarning(TypedDict):
     """One finding about the plan: stable `code` for scripts, `message` for people."""
     event: Literal["warning"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     code: str
@@ -1597,6 +1804,8 @@ class StageEventWarning(TypedDict):
 class StageEventWorktreeCreated(TypedDict):
     """A run works in its own worktree at `path`, on `branch`."""
     event: Literal["worktree_created"]
+    #: The version of renn's JSON shapes (renn_host::json::SCHEMA_VERSION).
+    schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
     run: RunId
@@ -1619,30 +1828,6 @@ class StageOnDisk(TypedDict):
     #: The documents renn commits at the end (track, pulse, proof) have uncommitted
     #: changes (always false when renn does not commit them).
     docs_dirty: NotRequired[bool]
-
-
-class StageRun(TypedDict):
-    """The state: the plan's runs and where each one is."""
-    stage: StageInfo
-    settings: Settings
-    #: Batch numbers to execute, in order.
-    batches: List[int]
-    #: The runs left to execute, in id order.
-    runs: List[RunState]
-    #: Runs of the stage already complete before this execution.
-    already_complete: List[RunId]
-    #: Runs of the stage not in this execution (e.g. not gap closure with --gaps-only).
-    not_selected: int
-    last_completed: Union[RunId, Optional[Any]]
-    phase: Phase
-    #: Every run of the stage was complete before this execution: it starts at this
-    #: step ([`resume`]).
-    after_runs: Union[AfterRuns, Optional[Any]]
-    #: Every answer the user gave, in order (for the report and for pulse.md).
-    choices: List[Choice]
-    #: The stage's proof as found on disk or routed, which may be named otherwise
-    #: than `NN-proof.md` (any one `*-proof.md`): the file the docs commit takes.
-    proof_path: NotRequired[Optional[str]]
 
 
 class StageStatus(TypedDict):
@@ -1783,15 +1968,24 @@ ResultOfProofOrString = Union["ResultOfProofOrString1", "ResultOfProofOrString2"
 
 Event = Union["EventStart", "EventRunnerExited", "EventEvidence", "EventMerged", "EventRunnerOverstepped", "EventMergeConflict", "EventGateAnswered", "EventGateUnresolved", "EventFailureChosen", "EventAuditorExited", "EventProofRead", "EventHumanVerified"]
 
-# How an agent process ended.
-ExitReason = Literal["ok", "failed", "signal", "timed_out"]
-
 # A stage number: 03, 2.1, 12A…
 StageNumber = str
 
-RunType = Literal["execute", "tdd"]
+# What to do when a run fails (`--on-failure`).
+OnFailure = Literal["ask", "continue", "stop"]
+
+RunStatus = Literal["pending", "done", "failed", "skipped", "running", "checking", "merging", "at_gate"]
 
 TaskKind = Literal["auto", "tdd", "checkpoint:human-verify", "checkpoint:decision", "checkpoint:human-action"]
+
+Outcome = Union["OutcomeCompleted", "OutcomeNothingToRun", "OutcomeBatchDone", "OutcomeGapsFound", "OutcomeIncomplete", "OutcomeSystemic", "OutcomeStopped"]
+
+Phase = Union["PhaseReady", "PhaseBatch", "PhaseFailureChoice", "PhaseAuditing", "PhaseReadingProof", "PhaseHumanVerification", "PhaseFinished"]
+
+# How an agent process ended.
+ExitReason = Literal["ok", "failed", "signal", "timed_out"]
+
+RunType = Literal["execute", "tdd"]
 
 Next = Union["NextStage", "NextMilestoneComplete"]
 
@@ -1801,20 +1995,14 @@ NextEvent = Union["NextEventStage", "NextEventMilestoneComplete"]
 # Things worth telling the user (and an editor's event stream), in order.
 Notice = Union["NoticeBatchStarted", "NoticeRunCompleted", "NoticeRunFailed", "NoticeRunRetrying", "NoticeGateReached", "NoticeGateResolved", "NoticeContinuationResumed", "NoticeRunSkipped", "NoticeRunBlocked", "NoticeBatchCompleted", "NoticeStageSummary", "NoticeResumedFinished", "NoticeResumedAudit", "NoticeResumedRoute", "NoticeResumedCommit", "NoticeProofRouted", "NoticeDocsCommitSkipped"]
 
-# What to do when a run fails (`--on-failure`).
-OnFailure = Literal["ask", "continue", "stop"]
-
-Outcome = Union["OutcomeCompleted", "OutcomeNothingToRun", "OutcomeBatchDone", "OutcomeGapsFound", "OutcomeIncomplete", "OutcomeSystemic", "OutcomeStopped"]
-
-Phase = Union["PhaseReady", "PhaseBatch", "PhaseFailureChoice", "PhaseAuditing", "PhaseReadingProof", "PhaseHumanVerification", "PhaseFinished"]
-
 # Where the stage goes after the proof.
 Route = Union["RouteUpdateTrack", "RouteAskHuman", "RoutePlanGaps"]
 
-RunStatus = Literal["pending", "done", "failed", "skipped", "running", "checking", "merging", "at_gate"]
+# One question, with the words the terminal shows for it.
+Question = Union["QuestionGate", "QuestionFailure", "QuestionVerification", "QuestionTrust", "QuestionPulse"]
 
 # One event of a stage's execution (`renn --json run-stage`), told apart by `event`.
-StageEvent = Union["StageEventBatchCompleted", "StageEventBatchStarted", "StageEventBranch", "StageEventCommitted", "StageEventContinuationResumed", "StageEventDocsCommitSkipped", "StageEventEditsStashed", "StageEventGateReached", "StageEventGateResolved", "StageEventLeftoverRemoved", "StageEventNextStage", "StageEventNextMilestoneComplete", "StageEventPlan", "StageEventProofRouted", "StageEventRecapCommitted", "StageEventRecapSetAside", "StageEventReport", "StageEventResumedFinished", "StageEventResumedAudit", "StageEventResumedRoute", "StageEventResumedCommit", "StageEventRunBlocked", "StageEventRunCompleted", "StageEventRunExited", "StageEventRunFailed", "StageEventRunRecovered", "StageEventRunRetrying", "StageEventRunSetAside", "StageEventRunSkipped", "StageEventRunSpawned", "StageEventStageCompleted", "StageEventStageSummary", "StageEventStaleAgentStopped", "StageEventStateRestored", "StageEventWarning", "StageEventWorktreeCreated"]
+StageEvent = Union["StageEventBatchCompleted", "StageEventBatchStarted", "StageEventBranch", "StageEventCommitted", "StageEventContinuationResumed", "StageEventDocsCommitSkipped", "StageEventEditsStashed", "StageEventGateReached", "StageEventGateResolved", "StageEventLeftoverRemoved", "StageEventNextStage", "StageEventNextMilestoneComplete", "StageEventPlan", "StageEventProofRouted", "StageEventQuestionGate", "StageEventQuestionFailure", "StageEventQuestionVerification", "StageEventQuestionTrust", "StageEventQuestionPulse", "StageEventRecapCommitted", "StageEventRecapSetAside", "StageEventReport", "StageEventResumedFinished", "StageEventResumedAudit", "StageEventResumedRoute", "StageEventResumedCommit", "StageEventRunBlocked", "StageEventRunCompleted", "StageEventRunExited", "StageEventRunFailed", "StageEventRunRecovered", "StageEventRunRetrying", "StageEventRunSetAside", "StageEventRunSkipped", "StageEventRunSpawned", "StageEventStageCompleted", "StageEventStageSummary", "StageEventStaleAgentStopped", "StageEventStateRestored", "StageEventWarning", "StageEventWorktreeCreated"]
 
 StageState = Literal["not_planned", "invalid", "planned", "in_progress", "gate_waiting", "auditing", "gaps_found", "human_needed", "verified", "complete"]
 
@@ -1835,8 +2023,10 @@ __all__ = [
     "EditsStashed",
     "ErrorReport",
     "Event",
+    "ExecutionState",
     "Exit",
     "ExitReason",
+    "FailedRun",
     "FailureChoice",
     "FileOnDisk",
     "Gap",
@@ -1869,6 +2059,7 @@ __all__ = [
     "Proof",
     "ProofStatus",
     "ProofView",
+    "Question",
     "RecapCommitted",
     "RecapSetAside",
     "Report",
@@ -1895,7 +2086,6 @@ __all__ = [
     "StageInfo",
     "StageNumber",
     "StageOnDisk",
-    "StageRun",
     "StageState",
     "StageStatus",
     "StaleAgentStopped",

@@ -9,9 +9,10 @@ use renn_core::{snapshot, Project};
 use renn_host::git::{self, Git};
 use renn_host::{disk, lock, Result};
 use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::io::Read;
+use std::path::Path;
 use std::process::{Command, ExitCode, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -158,7 +159,7 @@ fn agent(root: &Path, project: &Project) -> Check {
         "{renn}" => renn.map(|p| p.display().to_string()).unwrap_or_default(),
         p => p.to_string(),
     };
-    let Some(path) = find_program(&program) else {
+    let Some(path) = renn_host::agent::find_program(&program) else {
         return check(&name, Level::Fail, format!("`{program}` is not installed (not found on PATH)"))
             .hint(format!("install the {profile} CLI, or set `agent.command` in .renn/config.json (`[\"{{renn}}\", \"demo-agent\", \"{{agent}}\", \"{{run_id}}\"]` runs the built-in demo agent)"));
     };
@@ -188,71 +189,66 @@ fn agent(root: &Path, project: &Project) -> Check {
     }
 }
 
-fn find_program(program: &str) -> Option<PathBuf> {
-    if program.is_empty() {
-        return None;
-    }
-    if program.contains('/') {
-        let p = PathBuf::from(program);
-        return p.is_file().then_some(p);
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join(program))
-        .find(|p| is_executable(p))
-}
-
-fn is_executable(p: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-}
-
-/// `<program> --version`'s first line, within 15 s.
+/// `<program> --version`'s first line, within 15 s; a program still running then is
+/// killed (std's `Child::kill`: SIGKILL on Unix, `TerminateProcess` on Windows).
 fn version_of(path: &Path) -> std::result::Result<String, String> {
-    let child = Command::new(path)
+    let mut child = Command::new(path)
         .arg("--version")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| e.to_string())?;
-    let pid = child.id();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(Duration::from_secs(15)) {
-        Ok(Ok(out)) => {
-            let text = String::from_utf8_lossy(&out.stdout);
-            let first = text.lines().next().unwrap_or("").trim().to_string();
-            if out.status.success() {
-                Ok(if first.is_empty() {
-                    "started".into()
-                } else {
-                    first
-                })
+    // Both pipes drained on threads of their own (a full pipe would block the child).
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            let _ = tx.send(bytes);
+        });
+        rx
+    };
+    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as _));
+    let until = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < until => std::thread::sleep(Duration::from_millis(20)),
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err("`--version` did not finish within 15 s".into());
+            }
+            Err(e) => return Err(e.to_string()),
+        }
+    };
+    // What it wrote, unless something it started keeps the pipes open past the limit.
+    let left = |rx: std::sync::mpsc::Receiver<Vec<u8>>| {
+        let wait = until.saturating_duration_since(Instant::now());
+        String::from_utf8_lossy(&rx.recv_timeout(wait).unwrap_or_default()).into_owned()
+    };
+    let (text, err) = (left(stdout), left(stderr));
+    let first = text.lines().next().unwrap_or("").trim().to_string();
+    if status.success() {
+        Ok(if first.is_empty() {
+            "started".into()
+        } else {
+            first
+        })
+    } else {
+        let why = err.lines().next().unwrap_or("").trim();
+        Err(format!(
+            "`--version` exited with {status}{}",
+            if why.is_empty() {
+                String::new()
             } else {
-                let err = String::from_utf8_lossy(&out.stderr);
-                let why = err.lines().next().unwrap_or("").trim();
-                Err(format!(
-                    "`--version` exited with {}{}",
-                    out.status,
-                    if why.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {why}")
-                    }
-                ))
+                format!(": {why}")
             }
-        }
-        Ok(Err(e)) => Err(e.to_string()),
-        Err(_) => {
-            // SAFETY: kill(2) of the child this function started; no memory is shared.
-            unsafe {
-                libc::kill(pid as libc::pid_t, libc::SIGKILL);
-            }
-            Err("`--version` did not finish within 15 s".into())
-        }
+        ))
     }
 }
 

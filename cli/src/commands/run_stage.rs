@@ -33,8 +33,10 @@ pub fn run(cli: &Cli, a: Args<'_>) -> Result<ExitCode> {
         trust: a.trust,
         interactive,
         yes: a.yes,
-        today: today(),
+        today: drive::today(),
         only_run: None,
+        stop: drive::Stop::on_signals(),
+        renn: None,
     };
     execute(cli, &opts, interactive)
 }
@@ -77,8 +79,10 @@ pub fn retry(
         trust,
         interactive,
         yes,
-        today: today(),
+        today: drive::today(),
         only_run: Some(retry.run),
+        stop: drive::Stop::on_signals(),
+        renn: None,
     };
     execute(cli, &opts, interactive)
 }
@@ -98,39 +102,4 @@ fn execute(cli: &Cli, opts: &Options, interactive: bool) -> Result<ExitCode> {
     };
     let exit = drive::run_stage(cli.dir.as_deref(), opts, ui)?;
     Ok(ExitCode::from(exit.code()))
-}
-
-/// Today's date (UTC) as YYYY-MM-DD; `RENN_TODAY` pins it (tests, reproducible runs).
-fn today() -> String {
-    if let Ok(d) = std::env::var("RENN_TODAY") {
-        return d;
-    }
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    civil_date(secs / 86_400)
-}
-
-/// Days since 1970-01-01 → proleptic Gregorian date (Howard Hinnant's algorithm).
-fn civil_date(days: u64) -> String {
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn civil_dates() {
-        assert_eq!(super::civil_date(0), "1970-01-01");
-        assert_eq!(super::civil_date(20_416), "2025-11-24");
-        assert_eq!(super::civil_date(11_016), "2000-02-29");
-    }
 }

@@ -3,6 +3,10 @@
 //! on the view's prompt row), and the host polls for the answer between agent events.
 //! Ctrl-C still interrupts (signals stay on); the terminal's modes are restored as soon
 //! as the answer is in, and when renn stops with the question open.
+//!
+//! Key by key on Unix only (termios). On Windows the console stays in its line mode:
+//! it echoes what is typed itself and hands the line over at Enter (compiled and
+//! type-checked there, not run).
 
 use super::View;
 use std::io::Read;
@@ -13,7 +17,7 @@ use std::time::Duration;
 pub struct Pending {
     rx: Receiver<Option<String>>,
     /// The terminal's modes before the question, put back once it is answered.
-    saved: Option<libc::termios>,
+    saved: Option<Modes>,
 }
 
 impl Pending {
@@ -45,8 +49,7 @@ impl Pending {
 
     fn restore(&mut self) {
         if let Some(t) = self.saved.take() {
-            // SAFETY: tcsetattr on stdin with a termios tcgetattr filled in.
-            unsafe { libc::tcsetattr(0, libc::TCSANOW, &t) };
+            restore_modes(t);
         }
     }
 }
@@ -57,9 +60,33 @@ impl Drop for Pending {
     }
 }
 
+#[cfg(unix)]
+type Modes = libc::termios;
+/// Nothing is changed on Windows, so nothing is restored.
+#[cfg(not(unix))]
+type Modes = std::convert::Infallible;
+
+#[cfg(unix)]
+fn restore_modes(t: Modes) {
+    // SAFETY: tcsetattr on stdin with a termios tcgetattr filled in.
+    unsafe { libc::tcsetattr(0, libc::TCSANOW, &t) };
+}
+
+#[cfg(not(unix))]
+fn restore_modes(t: Modes) {
+    match t {}
+}
+
+/// The console's line mode is kept: keys arrive with Enter, echoed by the console.
+#[cfg(not(unix))]
+fn keys_without_echo() -> Option<Modes> {
+    None
+}
+
 /// Keys one by one, unechoed, signals (Ctrl-C) kept; the modes before, to restore.
 /// `None` when stdin is not a terminal (then nothing changes).
-fn keys_without_echo() -> Option<libc::termios> {
+#[cfg(unix)]
+fn keys_without_echo() -> Option<Modes> {
     // SAFETY: plain termios calls on fd 0 with a zeroed struct tcgetattr fills in.
     unsafe {
         if libc::isatty(0) != 1 {

@@ -45,7 +45,7 @@ impl StageExecution {
 impl StageExecution {
     /// An execution saved as its `state()` (by any front door), to go on where it was.
     pub fn restore(
-        #[wasm_bindgen(unchecked_param_type = "StageRun")] state: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ExecutionState")] state: JsValue,
     ) -> Result<StageExecution, JsValue> {
         let value: serde_json::Value = serde_wasm_bindgen::from_value(state)
             .map_err(|e| type_error(&format!("a saved state is plain data: {e}")))?;
@@ -66,7 +66,7 @@ impl StageExecution {
         to_js(&self.run.step(event).map_err(throw)?)
     }
 
-    #[wasm_bindgen(unchecked_return_type = "StageRun")]
+    #[wasm_bindgen(unchecked_return_type = "ExecutionState")]
     pub fn state(&self) -> Result<JsValue, JsValue> {
         to_js(&self.run)
     }

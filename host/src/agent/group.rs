@@ -1,20 +1,24 @@
-//! Signals to an agent's process group. The agent is the group's leader, so the group
-//! id is the agent's pid; once the agent is reaped and the rest of its group is gone,
-//! the system may hand that id out again, so nothing is signalled after that.
+//! Stopping an agent's process tree ([`super::sys::Tree`]: its process group on Unix,
+//! its job object on Windows) — on a time-out, on a kill, and after the agent exits —
+//! and nothing after that: on Unix the group id is the agent's pid, which the system
+//! may hand out again once the agent is reaped and the rest of its group is gone.
 
-use std::io;
+use super::sys::{Stop, Tree};
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::thread;
 use std::time::{Duration, Instant};
 
 /// How long a group has between SIGTERM and SIGKILL: enough for an agent to save its
-/// state, short enough that Ctrl-C feels immediate.
+/// state, short enough that Ctrl-C feels immediate. (Windows has no gentle stop: there
+/// the first step already ends the processes.)
 pub const GRACE: Duration = Duration::from_secs(2);
 const POLL: Duration = Duration::from_millis(20);
 
 #[derive(Debug)]
 pub(super) struct Group {
-    pub(super) pgid: libc::pid_t,
+    /// The agent's pid (on Unix also its process group id).
+    pub(super) pid: u32,
+    tree: Tree,
     /// The mark every process the agent started carries ([`super::tree`]).
     token: Option<String>,
     phase: Mutex<Phase>,
@@ -32,9 +36,10 @@ struct Phase {
 }
 
 impl Group {
-    pub(super) fn new(pgid: libc::pid_t) -> Group {
+    pub(super) fn new(child: &std::process::Child) -> Group {
         Group {
-            pgid,
+            pid: child.id(),
+            tree: Tree::of(child),
             token: None,
             phase: Mutex::new(Phase::default()),
             changed: Condvar::new(),
@@ -76,7 +81,7 @@ impl Group {
     }
 
     /// SIGTERM to the whole group while the agent runs, SIGKILL if the agent is still
-    /// there after [`GRACE`]. Processes it leaves behind are [`Group::stop_leftovers`]'
+    /// there after [`GRACE`] (on Windows: the job is terminated at once). Processes it leaves behind are [`Group::stop_leftovers`]'
     /// business. The lock is held while signalling, so the waiter cannot mark the agent
     /// reaped in between.
     pub(super) fn stop(&self) {
@@ -84,10 +89,10 @@ impl Group {
         if phase.exited {
             return;
         }
-        signal(self.pgid, libc::SIGTERM);
+        self.tree.stop(Stop::Term);
         let phase = self.wait(phase, GRACE, |p| !p.exited);
         if !phase.exited {
-            signal(self.pgid, libc::SIGKILL);
+            self.tree.stop(Stop::Kill);
         }
     }
 
@@ -101,19 +106,20 @@ impl Group {
     }
 
     /// After the agent exited: what it left running in its group (a background server,
-    /// a tool it started) gets SIGTERM, then SIGKILL after [`GRACE`]. Left alone it
-    /// would outlive the run and keep the output pipes open. Note: a machine whose
-    /// init does not reap orphans keeps them as zombies, which still count as members,
-    /// so there this waits the full grace period.
+    /// a tool it started) gets SIGTERM, then SIGKILL after [`GRACE`] (on Windows: what
+    /// is left in the job is terminated). Left alone it would outlive the run and keep
+    /// the output pipes open. Note: a machine whose init does not reap orphans keeps
+    /// them as zombies, which still count as members, so there this waits the full
+    /// grace period.
     pub(super) fn stop_leftovers(&self) {
-        if alive(self.pgid) {
-            signal(self.pgid, libc::SIGTERM);
+        if self.tree.alive() {
+            self.tree.stop(Stop::Term);
             let until = Instant::now() + GRACE;
-            while alive(self.pgid) && Instant::now() < until {
+            while self.tree.alive() && Instant::now() < until {
                 thread::sleep(POLL);
             }
-            if alive(self.pgid) {
-                signal(self.pgid, libc::SIGKILL);
+            if self.tree.alive() {
+                self.tree.stop(Stop::Kill);
             }
         }
         // What left the group (its own session) but still carries the agent's mark.
@@ -128,18 +134,4 @@ impl Group {
     pub(super) fn wait_finished(&self, limit: Duration) {
         drop(self.wait(self.lock(), limit, |p| !p.finished));
     }
-}
-
-fn signal(pgid: libc::pid_t, sig: libc::c_int) {
-    // SAFETY: killpg has no memory effects; at worst it reports ESRCH.
-    unsafe {
-        libc::killpg(pgid, sig);
-    }
-}
-
-/// Whether any process (a zombie included) is still in the group.
-fn alive(pgid: libc::pid_t) -> bool {
-    // SAFETY: signal 0 only checks that the group exists and may be signalled.
-    let found = unsafe { libc::kill(-pgid, 0) } == 0;
-    found || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }

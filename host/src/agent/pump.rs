@@ -2,7 +2,6 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -29,12 +28,8 @@ struct LogFile {
 
 impl Log {
     pub(super) fn open(path: &Path) -> io::Result<Log> {
-        // O_NOFOLLOW: a log planted as a symlink is refused, never written through.
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(path)?;
+        // A log planted as a symlink is refused, never written through.
+        let file = crate::fsio::open_no_follow(OpenOptions::new().create(true).append(true), path)?;
         Ok(Log(Arc::new(Mutex::new(LogFile {
             file,
             broken: false,

@@ -7,8 +7,12 @@
 //! renn marks every agent with an environment variable holding a token of its own;
 //! children inherit it through `setsid`, double forks and re-parenting to init. When
 //! the agent stops, every process carrying the token is stopped too. sysinfo reads
-//! the environments (`/proc` on Linux, `sysctl` on macOS). A process that clears its
-//! environment (`env -i`) escapes the mark; its process group is still signalled.
+//! the environments (`/proc` on Linux, `sysctl` on macOS, each process's memory on
+//! Windows — processes of the same user). A process that clears its environment
+//! (`env -i`) escapes the mark; its process group (Unix) or job object (Windows) is
+//! still stopped. On Windows the mark matters less while renn lives (the job holds
+//! every descendant) but is what finds a process started before the agent joined its
+//! job, and, after a crash, anything the closed job did not take down.
 //!
 //! The token is also the agent's identity across a crash: renn records it before the
 //! agent starts, and after a `kill -9` the next renn stops exactly the processes that
@@ -16,6 +20,7 @@
 //! shim `node`), and never a foreign process, whatever a registry file claims: the
 //! token holds 64 random bits no other process has in its environment.
 
+use super::sys::Stop;
 use std::collections::hash_map::RandomState;
 use std::ffi::OsString;
 use std::hash::{BuildHasher, Hasher};
@@ -68,14 +73,14 @@ fn marked(tokens: &[&str]) -> Vec<(Pid, String)> {
 }
 
 /// Stops every process marked with one of `tokens`, all at once: SIGTERM, then SIGKILL
-/// to what is left after `grace`. Returns the tokens that marked a process.
+/// to what is left after `grace` (on Windows `TerminateProcess` at once, no grace). Returns the tokens that marked a process.
 pub fn stop_marked(tokens: &[&str], grace: Duration) -> Vec<String> {
     let found = marked(tokens);
     if found.is_empty() {
         return Vec::new();
     }
     for (pid, _) in &found {
-        signal(*pid, libc::SIGTERM);
+        super::sys::stop_pid(pid.as_u32(), Stop::Term);
     }
     let until = Instant::now() + grace;
     let mut left = found.clone();
@@ -84,7 +89,7 @@ pub fn stop_marked(tokens: &[&str], grace: Duration) -> Vec<String> {
         left = marked(tokens);
     }
     for (pid, _) in left {
-        signal(pid, libc::SIGKILL);
+        super::sys::stop_pid(pid.as_u32(), Stop::Kill);
     }
     let mut seen: Vec<String> = found.into_iter().map(|(_, t)| t).collect();
     seen.sort();
@@ -92,15 +97,8 @@ pub fn stop_marked(tokens: &[&str], grace: Duration) -> Vec<String> {
     seen
 }
 
-fn signal(pid: Pid, sig: libc::c_int) {
-    // SAFETY: kill has no memory effects; a process already gone gives ESRCH.
-    unsafe {
-        libc::kill(pid.as_u32() as libc::pid_t, sig);
-    }
-}
-
 /// When process `pid` started, in seconds since the epoch (sysinfo: `/proc` on Linux,
-/// `sysctl` on macOS).
+/// `sysctl` on macOS, `GetProcessTimes` on Windows).
 pub fn start_time(pid: u32) -> Option<u64> {
     let mut system = System::new().ok()?;
     let pid = Pid::from_u32(pid);

@@ -3,6 +3,7 @@
 //! emits (`renn_host::json::events_schema`). The core's notices are events too
 //! (`notice_event`); their payloads are `renn_core::execute::Notice`'s variants.
 
+pub use super::question::Question;
 use super::ui::Ui;
 use renn_core::config::BranchingStrategy;
 use renn_core::execute::{Exit, Outcome};
@@ -244,4 +245,5 @@ owned_events!(
     Committed => "committed",
     StageCompleted => "stage_completed",
     Report => "report",
+    Question => "question",
 );

@@ -3,6 +3,7 @@
 
 use super::event;
 use super::ui::{notice_event, Ui};
+use super::{FailedRun, Question};
 use super::{Options, StageExit};
 use crate::agent::{self, AgentDone, AgentJob, Running};
 use crate::disk::{self, ProjectDir};
@@ -153,7 +154,7 @@ impl<'u> Host<'u> {
         let rebuild = self.opts.yes
             || self
                 .ui
-                .ask("pulse.md is missing. 1) Reconstruct it from the track and stages  2) Continue without project state [1/2]:")
+                .ask(&Question::Pulse { text: "pulse.md is missing. 1) Reconstruct it from the track and stages  2) Continue without project state [1/2]:".into() })
                 .is_some_and(|a| a.trim() != "2");
         if rebuild {
             let track = self.read(TRACK_PATH);
@@ -227,7 +228,6 @@ impl<'u> Host<'u> {
         self.guard_start()?;
         self.scan_worktrees()?;
         let mut state = state;
-        let interrupt = agent::Interrupt::install();
         let mut queue = VecDeque::from([Event::Start]);
         loop {
             while let Some(event) = queue.pop_front() {
@@ -266,7 +266,7 @@ impl<'u> Host<'u> {
                     let event = self.finished(done)?;
                     queue.push_back(event);
                 }
-                Err(RecvTimeoutError::Timeout) if interrupt.requested() => {
+                Err(RecvTimeoutError::Timeout) if self.opts.stop.requested() => {
                     return Ok(self.interrupted(&state))
                 }
                 Err(RecvTimeoutError::Timeout) => {}

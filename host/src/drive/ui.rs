@@ -2,6 +2,7 @@
 //! plain lines, JSON lines and live view, the bindings' event callbacks. Questions go
 //! through here too, so a script never blocks.
 
+use super::Question;
 use renn_core::execute::Notice;
 use serde_json::Value;
 
@@ -10,8 +11,9 @@ pub trait Ui {
     fn text(&mut self, text: &str);
     /// A machine event (`plan`, `run_spawned`, `gate_reached`…).
     fn event(&mut self, name: &str, data: Value);
-    /// Asks a question on the terminal; `None` when there is no terminal (or EOF).
-    fn ask(&mut self, question: &str) -> Option<String>;
+    /// Asks a question and waits for the answer; `None` when no one can answer (no
+    /// terminal, EOF, a stop).
+    fn ask(&mut self, question: &Question) -> Option<String>;
     /// Why the stage stopped, for people. The JSON stream has it in `stage_completed`.
     fn stop(&mut self, text: &str) {
         self.text(text);
@@ -19,7 +21,7 @@ pub trait Ui {
     /// Starts asking `question` and returns at once, so agents' events keep coming
     /// while the human answers (the live view); `false` when this Ui asks only with
     /// [`Ui::ask`].
-    fn ask_begin(&mut self, _question: &str) -> bool {
+    fn ask_begin(&mut self, _question: &Question) -> bool {
         false
     }
     /// The answer to the question begun, if it came within `wait`: `Some(None)` when

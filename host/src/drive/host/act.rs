@@ -169,9 +169,7 @@ impl Host<'_> {
         let log_path = agent::log_path(&stage_dir, label, *attempt);
         let config = self.config();
         let model = self.project.models().get(agent_kind).map(str::to_string);
-        let renn = std::env::current_exe()
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|_| "renn".into());
+        let renn = super::super::renn_program(&self.opts);
         let programs = permissions::verify_programs(plan_text);
         let allowed_tools = permissions::allowed_tools(config.agent.profile, &programs);
         let argv = config.agent.argv_for(&ArgvVars {

@@ -33,7 +33,12 @@ impl Host<'_> {
             Some((id, text)) if RunId::parse(&id).as_ref() == Some(run) => Some(text),
             other => {
                 self.respond = other;
-                let question = format!("Your answer for {run} (\"approved\", \"done\", a choice, the issues; or skip / abort):");
+                let question = Question::Gate {
+                    run: run.to_string(),
+                    gate: gate.gate,
+                    details: gate.details.clone(),
+                    text: format!("Your answer for {run} (\"approved\", \"done\", a choice, the issues; or skip / abort):"),
+                };
                 if self.open_gate.is_some() {
                     self.waiting_gates.push_back((run.clone(), gate.clone()));
                     return Ok(());
@@ -100,10 +105,15 @@ impl Host<'_> {
             .map(|(r, why)| format!("{r}: {why}"))
             .collect();
         loop {
-            let answer = self.ui.ask(&format!(
-                "Failed: {}. [r]etry them, [c]ontinue with the remaining batches (their dependents are skipped), [s]top, or show the [l]og? [r/c/s/l]:",
-                list.join("; ")
-            ));
+            let answer = self.ui.ask(&Question::Failure {
+                failed: (failed.iter())
+                    .map(|(run, why)| FailedRun { run: run.to_string(), why: why.clone() })
+                    .collect(),
+                text: format!(
+                    "Failed: {}. [r]etry them, [c]ontinue with the remaining batches (their dependents are skipped), [s]top, or show the [l]og? [r/c/s/l]:",
+                    list.join("; ")
+                ),
+            });
             if matches!(answer.as_deref().map(str::trim), Some("l" | "log")) {
                 for (run, _) in failed {
                     self.show_log_tail(run);
@@ -133,10 +143,13 @@ impl Host<'_> {
             Some((id, text)) if id == "verification" => Some(text),
             other => {
                 self.respond = other;
-                self.ui.ask(&format!(
-                    "{} item(s) to verify by hand. \"approved\", or describe the issues:",
-                    checklist.len()
-                ))
+                self.ui.ask(&Question::Verification {
+                    checks: checklist.to_vec(),
+                    text: format!(
+                        "{} item(s) to verify by hand. \"approved\", or describe the issues:",
+                        checklist.len()
+                    ),
+                })
             }
         };
         let Some(verification) = answer.as_deref().and_then(execute::Verification::read) else {

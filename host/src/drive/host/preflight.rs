@@ -3,7 +3,6 @@
 use super::*;
 use crate::trust::{TrustStore, TRUST_VAR};
 use renn_core::preflight::{self, Facts};
-use std::path::Path;
 
 impl Host<'_> {
     /// Says once, before any run starts, what the agent CLI will refuse; an error stops
@@ -11,12 +10,17 @@ impl Host<'_> {
     pub(super) fn preflight(&mut self) -> Result<()> {
         let agent = &self.config().agent;
         let env = |k: &str| std::env::var_os(k).is_some() || agent.env.contains_key(k);
-        let home = std::env::var_os("HOME").map(PathBuf::from);
+        let home = std::env::var_os("HOME")
+            .or_else(|| {
+                cfg!(windows)
+                    .then(|| std::env::var_os("USERPROFILE"))
+                    .flatten()
+            })
+            .map(PathBuf::from);
         let home_file = |f: &str| home.as_ref().is_some_and(|h| h.join(f).exists());
         let facts = Facts {
             program_found: program_found(agent.program()),
-            // SAFETY: geteuid has no preconditions and cannot fail.
-            root: unsafe { libc::geteuid() } == 0,
+            root: running_as_root(),
             env: &env,
             home_file: &home_file,
         };
@@ -32,25 +36,20 @@ impl Host<'_> {
     }
 }
 
-/// Whether `program` can be started: a path that exists, `{renn}` (renn itself), or a
-/// name found in a directory of PATH as an executable file.
+/// Whether `program` can be started: `{renn}` (renn itself), or what
+/// [`crate::agent::find_program`] finds.
 fn program_found(program: &str) -> bool {
-    if program == "{renn}" {
-        return true;
-    }
-    if program.contains('/') {
-        return Path::new(program).is_file();
-    }
-    let Some(path) = std::env::var_os("PATH") else {
-        return false;
-    };
-    std::env::split_paths(&path).any(|dir| executable(&dir.join(program)))
+    program == "{renn}" || crate::agent::find_program(program).is_some()
 }
 
-fn executable(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    path.metadata()
-        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+/// Root on Unix (claude refuses to skip its permission checks as root). Windows has no
+/// such refusal: an administrator is not "root" here.
+fn running_as_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    #[cfg(unix)]
+    return unsafe { libc::geteuid() } == 0;
+    #[cfg(not(unix))]
+    return false;
 }
 
 impl Host<'_> {
@@ -75,9 +74,12 @@ impl Host<'_> {
         let trusted = self.opts.trust
             || self
                 .ui
-                .ask(&format!(
-                    "This project's .renn/config.json runs its own agent:\n{shown}\nRun it, now and from now on for this repository? [y/N]:"
-                ))
+                .ask(&Question::Trust {
+                    command: agent.command.clone(),
+                    text: format!(
+                        "This project's .renn/config.json runs its own agent:\n{shown}\nRun it, now and from now on for this repository? [y/N]:"
+                    ),
+                })
                 .is_some_and(|a| matches!(a.trim(), "y" | "Y" | "yes"));
         if trusted {
             store.trust(&self.root, &subject)?;

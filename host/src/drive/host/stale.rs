@@ -7,6 +7,13 @@
 //! started carries in its environment: not by pid (reused) or program name (`bash` for
 //! a script, `node` for an npm shim). A registry that names a token no process carries
 //! (stale, or crafted) stops nothing.
+//!
+//! On Windows the same registry and tokens apply (sysinfo reads environments and start
+//! times there too), but there is usually less to find: each agent's job object is
+//! closed when renn dies, however it dies, and `JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE`
+//! ends everything in it; what is found is what escaped the job (see `agent/sys`).
+//! A job by name, to be opened again after a crash, would not outlive renn either, so
+//! none is named. Compiled for Windows, not run there.
 
 use super::*;
 use std::collections::BTreeMap;
