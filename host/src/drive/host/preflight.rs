@@ -3,6 +3,7 @@
 use super::*;
 use crate::trust::{TrustStore, TRUST_VAR};
 use renn_core::preflight::{self, Facts};
+use renn_core::Code;
 use std::path::Path;
 
 impl Host<'_> {
@@ -90,7 +91,7 @@ impl Host<'_> {
             return Ok(());
         }
         let d = Diagnostic::error(
-            "untrusted-agent",
+            Code::UntrustedAgent,
             format!("this project's config sets its own agent, which renn runs only once you trust it:\n{shown}"),
         )
         .in_file(CONFIG_PATH)
