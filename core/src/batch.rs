@@ -143,7 +143,7 @@ fn report_cycle(
 /// How the runs of one batch share the project, which decides what it means for two of
 /// them to modify the same file.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) enum Concurrency {
+pub enum Concurrency {
     /// `parallelization: false`: one run after the other.
     Sequential,
     /// Parallel runs in the one checkout (`isolation: shared`).

@@ -90,6 +90,7 @@ macro_rules! codes {
                 match self { $(Code::$variant => ErrorKind::$class),+ }
             }
 
+            /// The area the code belongs to (the README groups its table by it).
             pub const fn area(self) -> Area {
                 match self { $(Code::$variant => Area::$area),+ }
             }
@@ -109,7 +110,7 @@ codes! {
     FrontmatterNotMapping = "frontmatter-not-mapping", Error, InvalidFile, Plan, "the frontmatter is YAML but not a mapping of keys to values";
     YamlSyntax = "yaml-syntax", Error, InvalidFile, Plan, "the frontmatter is not valid YAML";
     YamlDuplicateKey = "yaml-duplicate-key", Error, InvalidFile, Plan, "a key appears twice in the frontmatter: which value holds is unknown";
-    YamlTooLarge = "yaml-too-large", Error, InvalidFile, Plan, "the frontmatter nests or aliases beyond what renn reads";
+    YamlTooLarge = "yaml-too-large", Error, InvalidFile, Plan, "YAML aliases expand the frontmatter beyond the number of values renn reads";
     InvalidUtf8 = "invalid-utf8", Error, InvalidFile, Plan, "the file is not UTF-8: it cannot be read at all";
     FileTooLarge = "file-too-large", Error, InvalidFile, Plan, "the file is over renn's 4 MB bound: it cannot be read at all";
     RunFileName = "run-file-name", Error, InvalidFile, Plan, "a `*-run.md` whose name is no run id: renn cannot tell which run it is, and skipping it would leave work undone";
@@ -211,6 +212,12 @@ codes! {
 }
 
 impl Code {
+    /// The name of the class a binding raises for a failure with this code
+    /// (`"StageError"`, …): `error_class().class_name()`.
+    pub fn class_name(self) -> &'static str {
+        self.error_class().class_name()
+    }
+
     /// The code named `name`, if renn has one.
     pub fn from_name(name: &str) -> Option<Code> {
         Code::ALL.iter().copied().find(|c| c.name() == name)

@@ -76,7 +76,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErrorReport {
-    /// A [`Code`]'s name ([`ErrorReport::code`] gives the `Code`).
+    /// The name of a `Code`, one of those the README lists (`ErrorReport::code()` gives it).
     #[cfg_attr(feature = "schema", schemars(with = "Code"))]
     pub code: String,
     pub message: String,
