@@ -11,6 +11,7 @@ bash scripts/setup.sh --tools
 echo "== format";  cargo fmt --all -- --check
 echo "== lint";    cargo clippy --workspace --all-targets --quiet -- -D warnings
 echo "== wasm32";  cargo build --quiet -p renn-core --target wasm32-unknown-unknown
+cargo build --quiet -p renn-wasm --target wasm32-unknown-unknown
 cargo clippy --quiet -p renn-core -p renn-wasm --target wasm32-unknown-unknown -- -D warnings
 echo "== tests";   cargo test --workspace
 echo "== wasm";    bash scripts/bindings/wasm.sh
