@@ -1,5 +1,5 @@
-//! The native baseline of bindings-wasm/bench/plan.mjs (`cargo bench -p renn-core
-//! --bench wasm_baseline`, a bench of renn-core declared in core/Cargo.toml): the same
+//! The native baseline of bindings-wasm/bench/plan.mjs (`cargo bench -p renn-wasm
+//! --bench wasm_baseline`, a bench of renn-wasm declared in bindings-wasm/Cargo.toml): the same
 //! work as the WASM module, in Rust. plan.mjs writes the generated stage to
 //! `RENN_BENCH_DIR`; this reads it into memory once and prints, as JSON, the medians
 //! of building the project from the files and of planning it (inventory + plan, the

@@ -37,7 +37,7 @@ function loadTime(script) {
 }
 
 function native(dir, pin) {
-  const args = ["bench", "--quiet", "-p", "renn-core", "--bench", "wasm_baseline"];
+  const args = ["bench", "--quiet", "-p", "renn-wasm", "--bench", "wasm_baseline"];
   const command = pin ? ["taskset", ["-c", "0", "cargo", ...args]] : ["cargo", args];
   const out = spawnSync(command[0], command[1], {
     cwd: root,

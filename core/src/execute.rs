@@ -18,6 +18,7 @@ mod step;
 #[cfg(test)]
 mod tests;
 
+use crate::code::Code;
 use crate::gate::GateResponse;
 use crate::plan::{Plan, StageInfo};
 use crate::proof::Proof;
@@ -34,7 +35,7 @@ pub use step::next;
 
 /// What to do when a run fails (`--on-failure`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "snake_case")]
 pub enum OnFailure {
     Ask,
@@ -43,7 +44,7 @@ pub enum OnFailure {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Settings {
     /// `parallelization`: false runs a batch's runs one at a time.
     pub parallel: bool,
@@ -62,7 +63,7 @@ pub struct Settings {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "snake_case")]
 pub enum RunStatus {
     Pending,
@@ -92,7 +93,7 @@ impl RunStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct RunState {
     pub id: RunId,
     pub batch: u32,
@@ -126,7 +127,7 @@ pub struct RunState {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "phase", rename_all = "snake_case")]
 pub enum Phase {
     Ready,
@@ -148,7 +149,7 @@ pub enum Phase {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
     /// Every run done, goal verified (or auditor off), track updated.
@@ -169,7 +170,7 @@ pub enum Outcome {
 
 /// What pulse.md's renn-owned lines should say now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Progress {
     pub current_batch: Option<u32>,
     pub last_completed_run: Option<RunId>,
@@ -181,7 +182,7 @@ pub struct Progress {
 
 /// The state: the plan's runs and where each one is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct StageRun {
     pub stage: StageInfo,
     pub settings: Settings,
@@ -209,7 +210,7 @@ pub struct StageRun {
 
 /// One answer of the user's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Choice {
     Gate { run: RunId, response: GateResponse },
@@ -285,7 +286,7 @@ impl StageRun {
     /// A state saved by [`StageRun::save`] (by any front door: the JSON is the same).
     pub fn restore(value: serde_json::Value) -> Result<Self, crate::Error> {
         serde_json::from_value(value).map_err(|e| {
-            crate::Diagnostic::error("bad-state", format!("not a saved stage state: {e}"))
+            crate::Diagnostic::error(Code::BadState, format!("not a saved stage state: {e}"))
                 .with_hint("pass back exactly what `save` (or `state`) returned")
                 .into()
         })

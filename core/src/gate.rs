@@ -11,7 +11,7 @@ pub use record::GateRecord;
 /// What the user typed at a gate, read: an answer for the continuation runner, or
 /// one of the two ways to give up on the run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "answer", rename_all = "snake_case")]
 pub enum Answer {
     Respond {
@@ -37,7 +37,7 @@ impl Answer {
 /// The user's answer at a gate, interpreted for the gate's type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "kind", content = "text", rename_all = "snake_case")]
 pub enum GateResponse {
     /// human-verify: the user checked and it works.

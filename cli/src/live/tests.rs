@@ -175,8 +175,15 @@ fn the_end_of_the_stage_settles_every_line_working_ones_as_stopped() {
 #[test]
 fn without_a_terminal_to_ask_on_nothing_is_read() {
     let mut ui = LiveUi::with_terminal(None, false, false);
-    assert!(!ui.ask_begin(&Question::Pulse { text: "Your answer for 02-04:".into() }));
-    assert_eq!(ui.ask(&Question::Pulse { text: "Your answer for 02-04:".into() }), None);
+    assert!(!ui.ask_begin(&Question::Pulse {
+        text: "Your answer for 02-04:".into()
+    }));
+    assert_eq!(
+        ui.ask(&Question::Pulse {
+            text: "Your answer for 02-04:".into()
+        }),
+        None
+    );
 }
 
 fn plan(ui: &mut LiveUi) {

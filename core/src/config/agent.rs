@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 /// The resolved `agent` object: `command` and `prompt` are what renn will run, whether
 /// they came from the profile or from config.json.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct AgentConfig {
     pub profile: Profile,
     pub permissions: Permissions,
@@ -30,7 +30,7 @@ pub struct AgentConfig {
 /// `agent.retries`: a run whose agent failed because the API was rate-limited,
 /// overloaded or unreachable is started again after a backoff that doubles each time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(default, deny_unknown_fields)]
 pub struct Retries {
     /// Starts after the first, at most; 0 turns retrying off.

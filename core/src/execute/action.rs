@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 // A handful of these exist at a time; boxing would only add noise at every match.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "prompt", rename_all = "snake_case")]
 pub enum PromptSpec {
     Runner,
@@ -24,7 +24,7 @@ pub enum PromptSpec {
 /// Things worth telling the user (and an editor's event stream), in order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "notice", rename_all = "snake_case")]
 pub enum Notice {
     BatchStarted {
@@ -85,7 +85,7 @@ pub enum Notice {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
     Notify(Notice),

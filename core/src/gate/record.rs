@@ -16,7 +16,7 @@ const START_MARK: &str = "<!-- renn: run started at ";
 const ANSWER_MARK: &str = "\n<!-- renn: the user's answer -->\n";
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct GateRecord {
     /// The commit the run started from (a full hash), when the host knows it.
     pub start: Option<String>,

@@ -1,7 +1,7 @@
 //! Failures as JavaScript exceptions: a core error becomes the `RennError` subclass
 //! its kind names, with the report's code, diagnostics and location.
 
-use crate::error::{Error, ErrorReport};
+use renn_core::error::{Error, ErrorReport};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 

@@ -1,4 +1,4 @@
-//! The `Project` class: every method of [`crate::Project`] that needs no disk.
+//! The `Project` class: every method of [`renn_core::Project`] that needs no disk.
 
 use super::errors::{throw, type_error};
 use super::execution::{StageExecution, StartOptions};
@@ -19,7 +19,7 @@ pub struct FromFilesOptions {
 /// A `.renn/` project handed in as files; ask it anything.
 #[wasm_bindgen(js_name = Project)]
 pub struct WasmProject {
-    inner: crate::Project,
+    inner: renn_core::Project,
 }
 
 #[wasm_bindgen(js_class = Project)]
@@ -33,7 +33,7 @@ impl WasmProject {
     ) -> Result<WasmProject, JsValue> {
         let opts: FromFilesOptions = options(opts)?;
         let snapshot = files::snapshot(&files, opts.gitignored)?;
-        let inner = crate::Project::new(snapshot).map_err(throw)?;
+        let inner = renn_core::Project::new(snapshot).map_err(throw)?;
         Ok(WasmProject { inner })
     }
 
@@ -168,7 +168,7 @@ impl WasmProject {
         let opts: StartOptions = options(opts)?;
         let value: serde_json::Value = serde_wasm_bindgen::from_value(on_disk)
             .map_err(|e| type_error(&format!("what is on disk is plain data: {e}")))?;
-        let disk = crate::execute::StageOnDisk::from_json(value).map_err(throw)?;
+        let disk = renn_core::execute::StageOnDisk::from_json(value).map_err(throw)?;
         let run = self.inner.resume_stage(stage, &opts.into(), &disk);
         Ok(StageExecution::new(run.map_err(throw)?))
     }

@@ -1,18 +1,20 @@
-//! The JavaScript API of docs/api.md for hosts without a disk (a browser, a VS Code
-//! web extension, Node without the native addon), built with `--features wasm` and
-//! finished by wasm-bindgen (scripts/bindings/wasm.sh). Only conversions live here:
+//! renn-wasm: the JavaScript API of docs/api.md for hosts without a disk (a browser,
+//! a VS Code web extension, Node without the native addon): renn-core built for
+//! wasm32 and finished by wasm-bindgen (scripts/bindings/wasm.sh, which makes the npm
+//! package `renn-wasm` in bindings-wasm/pkg/). Only conversions live here:
 //! values cross with the JSON shapes the CLI prints (`json_compatible`: plain
 //! objects, `null` for `None`), failures as the `RennError` classes of js/errors.js.
-//! TypeScript comes from the Rust types (tsify derives next to each type).
+//! TypeScript comes from the Rust types (tsify derives next to each type, behind
+//! renn-core's `tsify` feature).
 
 mod errors;
 mod execution;
 mod files;
 mod project;
 
-use crate::plan::PlanOptions;
-use crate::project::ProofView;
-use crate::returns;
+use renn_core::plan::PlanOptions;
+use renn_core::project::ProofView;
+use renn_core::returns;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -94,11 +96,18 @@ macro_rules! export_version {
         }
         const _: () = assert!(
             declares_version($js, env!("CARGO_PKG_VERSION")),
-            "core/src/wasm.rs: export_version! must give the crate's version"
+            "bindings-wasm/src/lib.rs: export_version! must give the crate's version"
         );
     };
 }
 export_version!("export const version = \"0.1.0\";");
+
+// The classes' `[Symbol.dispose]()` (for `using`) names a symbol only the esnext lib
+// declares; declaring it here lets the .d.ts check with any lib (tsc --target es2020),
+// and it merges with esnext's own declaration.
+#[wasm_bindgen(typescript_custom_section)]
+const DISPOSE_TS: &str =
+    "declare global {\n    interface SymbolConstructor {\n        readonly dispose: unique symbol;\n    }\n}";
 
 #[wasm_bindgen(typescript_custom_section)]
 const VERSION_TS: &str = "/** renn's version. */\nexport const version: string;";
