@@ -4,7 +4,7 @@
 # rather than copied here as TypedDicts that could drift from the Rust types.
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal, Optional, Union, final
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "RennIoError",
     "StageError",
     "StageExecution",
+    "StageRun",
     "__version__",
     "parse_return",
     "route_proof",
@@ -66,6 +67,33 @@ class Project:
         only_batch: Optional[int] = None,
         on_failure: Optional[Literal["ask", "continue", "stop"]] = None,
     ) -> StageExecution: ...
+    def run_stage(
+        self,
+        stage: str,
+        *,
+        gaps_only: bool = False,
+        only_batch: Optional[int] = None,
+        on_failure: Optional[Literal["ask", "continue", "stop"]] = None,
+        interactive: bool = True,
+        respond: Optional[tuple[str, str]] = None,
+        trust: bool = False,
+        yes: bool = False,
+        dry_run: bool = False,
+        renn: Optional[Union[str, os.PathLike[str]]] = None,
+        today: Optional[str] = None,
+    ) -> StageRun: ...
+
+@final
+class StageRun:
+    def __iter__(self) -> StageRun: ...
+    def __next__(self) -> _JsonDict: ...
+    def respond(self, answer: str) -> None: ...
+    def stop(self) -> None: ...
+    @property
+    def question(self) -> Optional[_JsonDict]: ...
+    @property
+    def result(self) -> Optional[_JsonDict]: ...
+    def wait(self, on_event: Optional[Callable[[_JsonDict], object]] = None) -> Optional[_JsonDict]: ...
 
 @final
 class StageExecution:

@@ -254,6 +254,11 @@ impl<'u> Host<'u> {
             if !queue.is_empty() {
                 continue;
             }
+            // Asked to stop: checked before waiting, as agents that finish back to back
+            // would otherwise never leave the channel idle.
+            if self.opts.stop.requested() {
+                return Ok(self.interrupted(&state));
+            }
             let asking = self.open_gate.is_some();
             if self.running.is_empty() && self.delayed.is_empty() && !asking {
                 return if self.parked {
