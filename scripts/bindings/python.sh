@@ -40,7 +40,7 @@ check_types() {
   echo "== python: stubtest (the .pyi matches the built module)"
   "$PY" -m mypy.stubtest renn
   echo "== python: mypy --strict on the example, the tests and the benchmark"
-  "$PY" -m mypy --strict examples/python/plan.py
+  "$PY" -m mypy --strict examples/python/plan.py examples/python/run_stage.py
   "$PY" -m mypy --strict bindings-python/tests bindings-python/bench/plan.py
 }
 
