@@ -174,6 +174,109 @@ export type GateResponse =
     }
 export type ProofStatus = 'passed' | 'gaps_found' | 'human_needed'
 /**
+ * A stable code: serialised as its kebab-case [`name`](Code::name), the string
+ * `--json` and the bindings have always carried.
+ */
+export type Code =
+  | 'frontmatter-missing'
+  | 'frontmatter-unterminated'
+  | 'frontmatter-not-mapping'
+  | 'yaml-syntax'
+  | 'yaml-duplicate-key'
+  | 'yaml-too-large'
+  | 'invalid-utf8'
+  | 'file-too-large'
+  | 'run-file-name'
+  | 'run-id-mismatch'
+  | 'run-wrong-stage'
+  | 'duplicate-run-id'
+  | 'batch-not-a-number'
+  | 'batch-missing'
+  | 'depends-on-format'
+  | 'depends-on-missing'
+  | 'depends-on-later-stage'
+  | 'dependency-cycle'
+  | 'depends-on-batch'
+  | 'unknown-gate-type'
+  | 'files-overlap'
+  | 'batch-zero'
+  | 'run-type'
+  | 'field-type'
+  | 'field-missing'
+  | 'task-headings'
+  | 'autonomous-mismatch'
+  | 'objective-missing'
+  | 'no-tasks'
+  | 'unknown-task-type'
+  | 'orphan-recap'
+  | 'invalid-plan'
+  | 'proof-missing'
+  | 'proof-ambiguous'
+  | 'proof-invalid'
+  | 'proof-yaml'
+  | 'config-syntax'
+  | 'config-invalid'
+  | 'config-unknown-key'
+  | 'unknown-agent-override'
+  | 'branch-invalid-ref'
+  | 'branch-template-placeholder'
+  | 'template-placeholder'
+  | 'track-missing'
+  | 'track-no-stages'
+  | 'track-stage-missing'
+  | 'recap-file-name'
+  | 'recap-field'
+  | 'run-unreadable'
+  | 'bad-path'
+  | 'content-not-loaded'
+  | 'not-initialized'
+  | 'bad-stage-argument'
+  | 'no-stage-directory'
+  | 'ambiguous-stage'
+  | 'no-runs'
+  | 'bad-run-id'
+  | 'no-such-run'
+  | 'run-complete'
+  | 'run-blocked'
+  | 'no-such-batch'
+  | 'respond-not-waiting'
+  | 'no-project-dir'
+  | 'bad-respond'
+  | 'empty-response'
+  | 'bad-event'
+  | 'rejected-event'
+  | 'bad-state'
+  | 'bad-on-disk'
+  | 'bad-return'
+  | 'no-gate'
+  | 'gate-run-mismatch'
+  | 'unusable-return'
+  | 'agent-missing'
+  | 'agent-refuses-root'
+  | 'agent-not-logged-in'
+  | 'allowlist-sandbox'
+  | 'untrusted-agent'
+  | 'dirty-tree'
+  | 'renn-dir-vanished'
+  | 'io'
+  | 'git'
+  | 'agent-spawn'
+  | 'busy'
+  | 'internal'
+  | 'usage'
+  | 'init-exists'
+  | 'init-no-directory'
+  | 'init-not-git'
+  | 'clean-needs-yes'
+  | 'no-log'
+  | 'logs-follow-json'
+  | 'demo-no-run'
+  | 'demo-unknown-agent'
+  | 'demo-not-a-repo'
+  | 'demo-no-run-file'
+  | 'demo-bad-prompt'
+  | 'demo-no-stage'
+/**
  * How bad a finding is. Errors stop `plan` and make `validate` exit non-zero.
  */
 export type Severity = 'warning' | 'error'
@@ -989,7 +1092,7 @@ export interface HumanCheck {
  * One finding about the plan: stable `code` for scripts, `message` for people.
  */
 export interface Diagnostic {
-  code: string
+  code: Code
   severity: Severity
   message: string
   /**
@@ -1171,10 +1274,14 @@ export interface EditsStashed {
 }
 /**
  * The serialisable form of an error, identical across the CLI's `--json` and the
- * bindings: `{"code": …, "message": …, "diagnostics": […]}`.
+ * bindings: `{"code": …, "message": …, "diagnostics": […]}`; `code` is the name of
+ * a `Code`.
  */
 export interface ErrorReport {
-  code: string
+  /**
+   * The name of a `Code`, one of those the README lists (`ErrorReport::code()` gives it).
+   */
+  code: Code
   message: string
   diagnostics: Diagnostic[]
 }

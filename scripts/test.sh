@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every test of renn, from a fresh clone: formatting, lints, the wasm32 build of the
-# pure core, the Windows type-check and lints of the host and the CLI (compiled, not
-# run), the Rust test suite (unit, snapshot, property, conformance, CLI, run-stage
-# scenarios), then each binding built and tested: WASM (its own tests, the browser
+# pure core and of its WASM exports (renn-wasm), the Windows type-check and lints of
+# the host and the CLI (compiled, not run), the Rust test suite (unit, snapshot,
+# property, conformance, CLI, run-stage scenarios), then each binding built and
+# tested: WASM (its own tests, the browser
 # build, the shared Node suite), the napi addon (the shared Node suite over napi and
 # WASM, declarations, npm pack) and Python (stubtest, mypy, pytest, pip install).
 # The same fixtures (tests/fixtures/) run through every front door.
@@ -12,7 +13,8 @@ bash scripts/setup.sh --tools
 echo "== format";  cargo fmt --all -- --check
 echo "== lint";    cargo clippy --workspace --all-targets --quiet -- -D warnings
 echo "== wasm32";  cargo build --quiet -p renn-core --target wasm32-unknown-unknown
-cargo clippy --quiet -p renn-core --features wasm-api --target wasm32-unknown-unknown -- -D warnings
+cargo build --quiet -p renn-wasm --target wasm32-unknown-unknown
+cargo clippy --quiet -p renn-core -p renn-wasm --target wasm32-unknown-unknown -- -D warnings
 echo "== windows"  # the host and the CLI type-check for Windows (not run: no Windows here)
 if ! rustup target list --installed 2>/dev/null | grep -qx x86_64-pc-windows-gnu; then
   echo "test: adding the x86_64-pc-windows-gnu target (the host must compile for Windows)"

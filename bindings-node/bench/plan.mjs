@@ -1,7 +1,7 @@
 // `node bindings-node/bench/plan.mjs` (or `bash scripts/bindings/node.sh --bench`):
 // plan a generated 1,000-run stage through the napi addon and the WASM build (when
 // built), next to the same operations in native Rust on the same files
-// (examples/native_plan.rs), and print medians, ratios and module load times.
+// (host/examples/native_plan.rs, the one native baseline), and print medians, ratios and module load times.
 // Goals: napi within 2× of native, WASM within 3×. Figures are printed, never asserted.
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -84,10 +84,11 @@ function median(f) {
 function native(dir) {
   const out = execFileSync(
     'cargo',
-    ['run', '--quiet', '--release', '-p', 'renn-node', '--example', 'native_plan', '--', dir, '3', String(ITERATIONS)],
+    ['run', '--quiet', '--release', '-p', 'renn-host', '--example', 'native_plan', '--', dir, '3', String(ITERATIONS)],
     { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
   )
-  return JSON.parse(out)
+  const n = JSON.parse(out)
+  return { plan: n.plan, 'fromFiles+plan': n.from_files_plan, 'load+plan': n.load_plan }
 }
 
 function binding(renn, dir, files, canLoad) {

@@ -125,7 +125,7 @@ impl Project {
     ) -> napi::Result<crate::stage::StageRun> {
         let Some(root) = self.root.clone() else {
             let d = renn_core::Diagnostic::error(
-                "no-project-dir",
+                renn_core::Code::NoProjectDir,
                 "runStage needs a project on disk: use Project.load(path), not Project.fromFiles",
             );
             return Err(renn_core::Error::from(d)).or_throw(&env);

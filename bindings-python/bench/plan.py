@@ -2,7 +2,7 @@
 same: `python bindings-python/bench/plan.py` (with renn installed, from the repo).
 
 Prints medians of Project.load(path) + plan and Project.from_files(files) + plan in
-Python and in Rust (examples/native_plan.rs, same stage, same release profile), the
+Python and in Rust (host/examples/native_plan.rs, the one native baseline, same stage, same release profile), the
 ratios (goal: within 2x), and the first-call costs: `import renn` in a fresh
 interpreter and the first plan after it. Figures are printed, never asserted.
 """
@@ -78,13 +78,13 @@ def best(into: dict[str, float], figures: dict[str, float]) -> None:
 
 
 def native(root: Path) -> dict[str, float]:
-    cmd = ["cargo", "run", "--quiet", "--release", "-p", "renn-python", "--example", "native_plan"]
+    cmd = ["cargo", "run", "--quiet", "--release", "-p", "renn-host", "--example", "native_plan"]
     out = subprocess.run(
-        [*cmd, "--", str(root), "3", str(ITERATIONS)],
+        [*cmd, "--", str(root), "3", str(ITERATIONS), "--bytes"],
         cwd=REPO, check=True, capture_output=True, text=True,
     ).stdout
-    figures: dict[str, float] = json.loads(out)
-    return figures
+    n = json.loads(out)
+    return {"load_plan": n["load_plan"], "from_files_plan": n["from_files_plan"], "plan": n["plan"]}
 
 
 def first_call(root: Path) -> dict[str, float]:

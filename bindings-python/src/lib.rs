@@ -6,6 +6,7 @@ mod convert;
 mod errors;
 mod execution;
 mod project;
+mod stage;
 
 use convert::to_py;
 use errors::Failure;
@@ -48,6 +49,7 @@ fn _renn(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<project::Project>()?;
     m.add_class::<execution::StageExecution>()?;
+    m.add_class::<stage::StageRun>()?;
     m.add_function(wrap_pyfunction!(parse_return, m)?)?;
     m.add_function(wrap_pyfunction!(route_proof, m)?)?;
     errors::register(m)

@@ -19,7 +19,8 @@ use std::path::PathBuf;
 #[pyclass(frozen, module = "renn")]
 pub struct Project {
     inner: renn_core::Project,
-    /// Where `Project.load` read it; `None` for `Project.from_files`.
+    /// Where the project is on disk (`Project.load`): what `run_stage` runs in; `None`
+    /// for `Project.from_files`.
     root: Option<PathBuf>,
 }
 
@@ -191,6 +192,48 @@ impl Project {
         Ok(StageExecution::new(run.map_err(Failure::from)?))
     }
 
+    /// Executes `stage` as `renn run-stage` does — agents, worktrees, git, gates,
+    /// resume — on the CLI's own host; returns the running `StageRun`. Needs a project
+    /// from `Project.load`. `respond=(run_id, answer)` answers a gate an earlier
+    /// execution left waiting; `interactive=False` pauses at questions as `renn --json`.
+    #[pyo3(signature = (stage, *, gaps_only = false, only_batch = None, on_failure = None, interactive = true, respond = None, trust = false, yes = false, dry_run = false, renn = None, today = None))]
+    #[allow(clippy::too_many_arguments)] // keyword arguments, as `renn run-stage`'s flags
+    fn run_stage(
+        &self,
+        stage: &str,
+        gaps_only: bool,
+        only_batch: Option<u32>,
+        on_failure: Option<String>,
+        interactive: bool,
+        respond: Option<(String, String)>,
+        trust: bool,
+        yes: bool,
+        dry_run: bool,
+        renn: Option<PathBuf>,
+        today: Option<String>,
+    ) -> PyResult<crate::stage::StageRun> {
+        let Some(root) = self.root.clone() else {
+            let d = renn_core::Diagnostic::error(
+                renn_core::Code::NoProjectDir,
+                "run_stage needs a project on disk: use Project.load(path), not Project.from_files",
+            );
+            return Err(Failure::from(d).into());
+        };
+        let options = crate::stage::RunOptions {
+            gaps_only,
+            only_batch,
+            on_failure,
+            interactive,
+            respond,
+            trust,
+            yes,
+            dry_run,
+            renn,
+            today,
+        };
+        crate::stage::start(root, stage, options)
+    }
+
     /// `start_stage` from what the host found on disk: `{"gates": [{"path", "text"}],
     /// "proof", "track", "proof_predates_a_recap", "docs_dirty"}` (every key optional).
     #[pyo3(signature = (stage, on_disk, *, gaps_only = false, only_batch = None, on_failure = None))]
@@ -210,7 +253,7 @@ impl Project {
 }
 
 /// `"ask"`, `"continue"` or `"stop"`: the core's own names, read by serde.
-fn parse_on_failure(text: &str) -> PyResult<OnFailure> {
+pub(crate) fn parse_on_failure(text: &str) -> PyResult<OnFailure> {
     serde_json::from_value(serde_json::Value::from(text))
         .map_err(|e| PyValueError::new_err(format!("on_failure: {e}")))
 }

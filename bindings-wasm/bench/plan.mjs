@@ -1,7 +1,7 @@
 // `node bindings-wasm/bench/plan.mjs [runs]` (after scripts/bindings/wasm.sh): how fast
 // the WASM module loads and plans a generated stage of 1,000 runs (stage.mjs, the stage
 // of cli/benches/plan.rs), against native Rust doing the same in memory
-// (native.rs, run through cargo bench). Medians; printed, never asserted.
+// (host/examples/native_plan.rs, the one native baseline). Medians; printed, never asserted.
 // Goal: WASM plan within 3× of native.
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -37,16 +37,12 @@ function loadTime(script) {
 }
 
 function native(dir, pin) {
-  const args = ["bench", "--quiet", "-p", "renn-core", "--bench", "wasm_baseline"];
+  const args = ["run", "--quiet", "--release", "-p", "renn-host", "--example", "native_plan", "--", dir, "3", "15"];
   const command = pin ? ["taskset", ["-c", "0", "cargo", ...args]] : ["cargo", args];
-  const out = spawnSync(command[0], command[1], {
-    cwd: root,
-    env: { ...process.env, RENN_BENCH_DIR: dir },
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  if (out.status !== 0) throw new Error(`cargo bench failed (${out.status})`);
-  return JSON.parse(out.stdout.trim().split("\n").at(-1));
+  const out = spawnSync(command[0], command[1], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  if (out.status !== 0) throw new Error(`cargo run failed (${out.status})`);
+  const n = JSON.parse(out.stdout.trim().split("\n").at(-1));
+  return { from_files_ms: n.from_files, plan_ms: n.plan, threads: n.threads };
 }
 
 const ms = (x) => `${x.toFixed(2).padStart(8)} ms`;

@@ -6,6 +6,7 @@ mod live;
 mod ui;
 
 use clap::{Parser, Subcommand};
+use renn_core::Code;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -249,8 +250,8 @@ fn usage_error(e: clap::Error) -> ExitCode {
         .collect();
     hint.push("`renn --help` lists the commands and options".into());
     let hint = hint.join("; ");
-    let diagnostic = renn_core::Diagnostic::error("usage", message.clone()).with_hint(hint);
-    let report = renn_core::error::ErrorReport::new("usage", message, vec![diagnostic]);
+    let diagnostic = renn_core::Diagnostic::error(Code::Usage, message.clone()).with_hint(hint);
+    let report = renn_core::error::ErrorReport::new(Code::Usage, message, vec![diagnostic]);
     let body = renn_host::json::error_value(&report);
     eprintln!("{}", serde_json::to_string(&body).unwrap_or_default());
     ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))

@@ -1,6 +1,7 @@
 //! Batches: reading or computing them, checking that `depends_on` agrees with them,
 //! and grouping the runs left to execute.
 
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::inventory::{BatchSource, Run};
 use crate::run::{RunFile, RunId};
@@ -11,14 +12,14 @@ use std::collections::{BTreeMap, HashMap};
 /// One batch of the execution plan: runs that may execute at the same time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Batch {
     pub batch: u32,
     pub runs: Vec<RunId>,
 }
 
 /// Groups runs by batch, batches ascending, runs in id order within each.
-pub fn group<'a>(runs: impl IntoIterator<Item = &'a Run>) -> Vec<Batch> {
+pub(crate) fn group<'a>(runs: impl IntoIterator<Item = &'a Run>) -> Vec<Batch> {
     let mut by: BTreeMap<u32, Vec<RunId>> = BTreeMap::new();
     for r in runs {
         by.entry(r.batch).or_default().push(r.id.clone());
@@ -34,7 +35,7 @@ pub fn group<'a>(runs: impl IntoIterator<Item = &'a Run>) -> Vec<Batch> {
 /// Each run's batch: from the frontmatter when every run has one, computed from
 /// `depends_on` when none has. A mix is an error: renn will not guess. `None` when
 /// the batches cannot be computed (a dependency cycle, already reported).
-pub fn assign(
+pub(crate) fn assign(
     files: &[RunFile],
     ds: &mut Vec<Diagnostic>,
 ) -> (Option<HashMap<RunId, u32>>, BatchSource) {
@@ -46,7 +47,7 @@ pub fn assign(
         for f in files.iter().filter(|f| f.batch.is_none()) {
             ds.push(
                 Diagnostic::error(
-                    "batch-missing",
+                    Code::BatchMissing,
                     format!(
                         "run {} has no `batch` but {} other run(s) of this stage do",
                         f.id,
@@ -130,7 +131,7 @@ fn report_cycle(
         .map(|d| d.pos);
     ds.push(
         Diagnostic::error(
-            "dependency-cycle",
+            Code::DependencyCycle,
             format!("dependency cycle: {}", path.join(" → ")),
         )
         .in_file(&closer.path)
@@ -155,7 +156,7 @@ pub enum Concurrency {
 /// Runs known without a usable run file: they count for `depends_on`, so one broken file
 /// does not make every run that depends on it report a missing dependency.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Known {
+pub(crate) struct Known {
     /// Run files that failed to parse (their errors are reported already).
     pub broken: std::collections::BTreeSet<RunId>,
     /// Every recap of the stage, with or without its run file: a run whose plan was
@@ -164,7 +165,7 @@ pub struct Known {
 }
 
 /// Checks `depends_on` against the batches.
-pub fn validate(runs: &[Run], stage: &StageNumber, known: &Known, ds: &mut Vec<Diagnostic>) {
+pub(crate) fn validate(runs: &[Run], stage: &StageNumber, known: &Known, ds: &mut Vec<Diagnostic>) {
     let by_id: HashMap<&RunId, &Run> = runs.iter().map(|r| (&r.id, r)).collect();
     for run in runs {
         for (dep, pos) in run.depends_on.iter().zip(&run.depends_on_pos) {
@@ -186,7 +187,7 @@ fn dependency_problem(
         // Earlier stages are done before this one starts; later ones cannot be.
         return (dep.stage > *stage).then(|| {
             Diagnostic::error(
-                "depends-on-later-stage",
+                Code::DependsOnLaterStage,
                 format!("run {} depends on {dep}, which is in a later stage", run.id),
             )
         });
@@ -197,7 +198,7 @@ fn dependency_problem(
         }
         return Some(
             Diagnostic::error(
-                "depends-on-missing",
+                Code::DependsOnMissing,
                 format!(
                     "run {} depends on {dep}, which does not exist in this stage",
                     run.id
@@ -208,7 +209,7 @@ fn dependency_problem(
     };
     if dep == &run.id {
         return Some(Diagnostic::error(
-            "dependency-cycle",
+            Code::DependencyCycle,
             format!("run {} depends on itself", run.id),
         ));
     }
@@ -229,7 +230,7 @@ fn dependency_problem(
     if target.complete {
         // Already done: nothing has to wait for it, so the order cannot go wrong.
         return Some(
-            Diagnostic::warning("depends-on-batch", format!("{msg}; {dep} is complete"))
+            Diagnostic::warning(Code::DependsOnBatch, format!("{msg}; {dep} is complete"))
                 .with_hint(format!(
                     "nothing waits for a complete run; to keep the plan consistent, move {} to batch {} or later",
                     run.id,
@@ -237,14 +238,14 @@ fn dependency_problem(
                 )),
         );
     }
-    Some(Diagnostic::error("depends-on-batch", msg).with_hint(hint))
+    Some(Diagnostic::error(Code::DependsOnBatch, msg).with_hint(hint))
 }
 
 /// Two runs of one batch that modify the same file: only the runs that will execute
 /// count (finished and filtered-out runs change nothing). A warning in every mode: in
 /// worktrees the merge may conflict, in a shared checkout the runs may overwrite each
 /// other's edits, one after the other they simply both edit it.
-pub fn overlaps<'a>(
+pub(crate) fn overlaps<'a>(
     runs: impl IntoIterator<Item = &'a Run>,
     mode: Concurrency,
     ds: &mut Vec<Diagnostic>,
@@ -276,7 +277,7 @@ pub fn overlaps<'a>(
                 ),
             };
             ds.push(
-                Diagnostic::warning("files-overlap", msg)
+                Diagnostic::warning(Code::FilesOverlap, msg)
                     .with_hint(hint)
                     .in_file(&run.path)
                     .at(run.files_pos),

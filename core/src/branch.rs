@@ -1,6 +1,7 @@
 //! The branch a stage's commits go to (`branching_strategy`), and git's rules for
 //! what a branch may be called.
 
+use crate::code::Code;
 use crate::config::{BranchingStrategy, Config};
 use crate::diagnostic::Diagnostic;
 use crate::snapshot::CONFIG_PATH;
@@ -97,7 +98,7 @@ pub fn branch_name(
     let name = fill(key, template, &values)?;
     check_ref_format(&name).map_err(|rule| {
         Diagnostic::error(
-            "branch-invalid-ref",
+            Code::BranchInvalidRef,
             format!("branch name {name:?} from {key} is not a valid git ref: {rule}"),
         )
         .in_file(CONFIG_PATH)
@@ -131,7 +132,7 @@ fn fill(key: &str, template: &str, values: &[(&str, String)]) -> Result<String, 
             None => {
                 let known: Vec<String> = values.iter().map(|(k, _)| format!("{{{k}}}")).collect();
                 return Err(Diagnostic::error(
-                    "branch-template-placeholder",
+                    Code::BranchTemplatePlaceholder,
                     format!(
                         "`{key}` uses the placeholder {{{name}}}, which it does not know; its placeholders are {}",
                         known.join(" and ")

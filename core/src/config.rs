@@ -5,6 +5,7 @@
 //! `untagged`) because those serde features buffer the input and lose positions;
 //! unknown keys are collected by a second, cheap parse into a map.
 
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Position};
 use crate::snapshot::{Snapshot, CONFIG_PATH};
 use serde::{Deserialize, Serialize};
@@ -29,8 +30,8 @@ macro_rules! named_enum {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
         // The `serde(rename)`s only feed tsify's TypeScript (a union of the names).
-        #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
-        pub enum $ty { $($(#[$vmeta])* #[cfg_attr(feature = "wasm", serde(rename = $name))] $variant),+ }
+        #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+        pub enum $ty { $($(#[$vmeta])* #[cfg_attr(feature = "tsify", serde(rename = $name))] $variant),+ }
 
         impl Named for $ty {
             const KEY: &'static str = $key;
@@ -115,7 +116,7 @@ pub use profile::{Permissions, Profile};
 /// `parallelization`: `true`/`false`, or `{"enabled": bool, "max_concurrent_agents": N}`.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Parallelization {
     pub enabled: bool,
     pub max_concurrent_agents: Option<u32>,
@@ -134,7 +135,7 @@ impl Default for Parallelization {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(
-    feature = "wasm",
+    feature = "tsify",
     derive(tsify::Tsify),
     tsify(missing_as_null, hashmap_as_object)
 )]
@@ -156,7 +157,7 @@ pub struct Config {
     pub isolation: Isolation,
     /// Top-level keys renn does not know, kept as written and otherwise ignored.
     #[serde(skip_serializing_if = "Map::is_empty")]
-    #[cfg_attr(feature = "wasm", tsify(optional, type = "Record<string, unknown>"))]
+    #[cfg_attr(feature = "tsify", tsify(optional, type = "Record<string, unknown>"))]
     pub extra: Map<String, Value>,
     /// A warning for each unknown key (`config-unknown-key`), naming the closest known one.
     #[serde(skip)]
@@ -260,7 +261,7 @@ impl Config {
 /// The warning for a top-level key renn does not read: kept, but probably a typo.
 fn unknown_key(text: &str, key: &str, known: &[&str]) -> Diagnostic {
     let d = Diagnostic::warning(
-        "config-unknown-key",
+        Code::ConfigUnknownKey,
         format!("unknown key \"{key}\": renn ignores it"),
     )
     .in_file(CONFIG_PATH)
@@ -298,8 +299,8 @@ fn diagnose(text: &str, e: &serde_json::Error) -> Diagnostic {
     let suffix = format!(" at line {} column {}", e.line(), e.column());
     let message = full.strip_suffix(&suffix).unwrap_or(&full);
     let diagnostic = match e.classify() {
-        serde_json::error::Category::Data => Diagnostic::error("config-invalid", message),
-        _ => Diagnostic::error("config-syntax", format!("invalid JSON: {message}")),
+        serde_json::error::Category::Data => Diagnostic::error(Code::ConfigInvalid, message),
+        _ => Diagnostic::error(Code::ConfigSyntax, format!("invalid JSON: {message}")),
     };
     let diagnostic = match unknown_field(message) {
         Some((field, expected)) => match closest(field, &expected) {

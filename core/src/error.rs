@@ -1,5 +1,6 @@
 //! The failures of renn-core, worded for the person who has to fix the file.
 
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -34,15 +35,15 @@ fn count_errors(ds: &[Diagnostic]) -> usize {
 
 impl Error {
     /// A stable identifier for scripts and bindings.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            Error::NotInitialized => "not-initialized",
-            Error::BadStageArgument { .. } => "bad-stage-argument",
-            Error::NoStageDirectory { .. } => "no-stage-directory",
-            Error::AmbiguousStage { .. } => "ambiguous-stage",
-            Error::NoRuns { .. } => "no-runs",
+            Error::NotInitialized => Code::NotInitialized,
+            Error::BadStageArgument { .. } => Code::BadStageArgument,
+            Error::NoStageDirectory { .. } => Code::NoStageDirectory,
+            Error::AmbiguousStage { .. } => Code::AmbiguousStage,
+            Error::NoRuns { .. } => Code::NoRuns,
             Error::Invalid(d) => d.code,
-            Error::InvalidPlan(_) => "invalid-plan",
+            Error::InvalidPlan(_) => Code::InvalidPlan,
         }
     }
 
@@ -70,19 +71,22 @@ impl From<Diagnostic> for Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// The serialisable form of an error, identical across the CLI's `--json` and the
-/// bindings: `{"code": …, "message": …, "diagnostics": […]}`.
+/// bindings: `{"code": …, "message": …, "diagnostics": […]}`; `code` is the name of
+/// a `Code`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErrorReport {
+    /// The name of a `Code`, one of those the README lists (`ErrorReport::code()` gives it).
+    #[cfg_attr(feature = "schema", schemars(with = "Code"))]
     pub code: String,
     pub message: String,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl ErrorReport {
-    pub fn new(code: &str, message: String, diagnostics: Vec<Diagnostic>) -> Self {
+    pub fn new(code: Code, message: String, diagnostics: Vec<Diagnostic>) -> Self {
         Self {
-            code: code.to_string(),
+            code: code.name().to_string(),
             message,
             diagnostics,
         }
@@ -112,15 +116,10 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// The kind of the code named `code` ([`Code::error_class`]); a name renn does not
+    /// know is `InvalidFile`.
     pub fn of(code: &str) -> Self {
-        match code {
-            "not-initialized" => Self::NotInitialized,
-            "bad-stage-argument" | "no-stage-directory" | "ambiguous-stage" | "no-runs"
-            | "bad-run-id" | "no-such-run" => Self::Stage,
-            "invalid-plan" => Self::Plan,
-            "io" | "git" | "agent-spawn" => Self::Io,
-            _ => Self::InvalidFile,
-        }
+        Code::from_name(code).map_or(Self::InvalidFile, Code::error_class)
     }
 
     /// The class name every binding uses for this kind.
@@ -136,6 +135,12 @@ impl ErrorKind {
 }
 
 impl ErrorReport {
+    /// The report's code as a [`Code`] (every report renn makes has one).
+    pub fn code(&self) -> Option<Code> {
+        Code::from_name(&self.code)
+    }
+
+    /// The class a binding raises: [`Code::error_class`] of the report's code.
     pub fn kind(&self) -> ErrorKind {
         ErrorKind::of(&self.code)
     }

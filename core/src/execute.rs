@@ -18,6 +18,7 @@ mod step;
 #[cfg(test)]
 mod tests;
 
+use crate::code::Code;
 use crate::gate::GateResponse;
 use crate::plan::{Plan, StageInfo};
 use crate::proof::Proof;
@@ -35,7 +36,7 @@ pub use step::next;
 /// What to do when a run fails (`--on-failure`).
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "snake_case")]
 pub enum OnFailure {
     Ask,
@@ -45,7 +46,7 @@ pub enum OnFailure {
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Settings {
     /// `parallelization`: false runs a batch's runs one at a time.
     pub parallel: bool,
@@ -65,7 +66,7 @@ pub struct Settings {
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "snake_case")]
 pub enum RunStatus {
     Pending,
@@ -96,7 +97,7 @@ impl RunStatus {
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct RunState {
     pub id: RunId,
     pub batch: u32,
@@ -131,7 +132,7 @@ pub struct RunState {
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "phase", rename_all = "snake_case")]
 pub enum Phase {
     Ready,
@@ -153,7 +154,7 @@ pub enum Phase {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
     /// Every run done, goal verified (or auditor off), track updated.
@@ -175,7 +176,7 @@ pub enum Outcome {
 /// What pulse.md's renn-owned lines should say now.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Progress {
     pub current_batch: Option<u32>,
     pub last_completed_run: Option<RunId>,
@@ -188,7 +189,7 @@ pub struct Progress {
 /// The state: the plan's runs and where each one is.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct StageRun {
     pub stage: StageInfo,
     pub settings: Settings,
@@ -217,7 +218,7 @@ pub struct StageRun {
 /// One answer of the user's.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Choice {
     Gate { run: RunId, response: GateResponse },
@@ -293,7 +294,7 @@ impl StageRun {
     /// A state saved by [`StageRun::save`] (by any front door: the JSON is the same).
     pub fn restore(value: serde_json::Value) -> Result<Self, crate::Error> {
         serde_json::from_value(value).map_err(|e| {
-            crate::Diagnostic::error("bad-state", format!("not a saved stage state: {e}"))
+            crate::Diagnostic::error(Code::BadState, format!("not a saved stage state: {e}"))
                 .with_hint("pass back exactly what `save` (or `state`) returned")
                 .into()
         })

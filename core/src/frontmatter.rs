@@ -2,6 +2,7 @@
 //! were, so this builds a small tree from its marked event stream: every node knows
 //! its file line and column, and every error can point at the exact value.
 
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Position};
 use std::collections::{HashMap, HashSet};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
@@ -80,7 +81,7 @@ pub fn split(text: &str) -> Result<Split<'_>, Diagnostic> {
     let first_end = text.find('\n').unwrap_or(text.len());
     if !is_fence(&text[..first_end]) {
         return Err(Diagnostic::error(
-            "frontmatter-missing",
+            Code::FrontmatterMissing,
             "expected YAML frontmatter: the file must start with a `---` line",
         )
         .at(Some(Position::new(1, 1)))
@@ -104,7 +105,7 @@ pub fn split(text: &str) -> Result<Split<'_>, Diagnostic> {
         line += 1;
     }
     Err(Diagnostic::error(
-        "frontmatter-unterminated",
+        Code::FrontmatterUnterminated,
         "frontmatter opened with `---` on line 1 is never closed",
     )
     .at(Some(Position::new(1, 1)))
@@ -131,7 +132,7 @@ pub fn parse_yaml(yaml: &str, first_line: u32) -> Result<Node, Diagnostic> {
     if let Err(e) = parser.load(&mut builder, false) {
         let pos = builder.position(e.marker());
         return Err(Diagnostic::error(
-            "yaml-syntax",
+            Code::YamlSyntax,
             format!("invalid YAML in frontmatter: {}", e.info()),
         )
         .at(Some(pos)));
@@ -213,7 +214,7 @@ impl Builder {
                     if !fresh {
                         let msg =
                             format!("key {} appears twice in the frontmatter", key.describe());
-                        self.fail(Diagnostic::error("yaml-duplicate-key", msg).at(Some(key.pos)));
+                        self.fail(Diagnostic::error(Code::YamlDuplicateKey, msg).at(Some(key.pos)));
                     }
                 }
             },
@@ -265,7 +266,7 @@ impl MarkedEventReceiver for Builder {
                 if self.nodes > MAX_NODES {
                     let msg =
                         format!("YAML aliases expand the frontmatter beyond {MAX_NODES} values");
-                    self.fail(Diagnostic::error("yaml-too-large", msg).at(Some(pos)));
+                    self.fail(Diagnostic::error(Code::YamlTooLarge, msg).at(Some(pos)));
                     return;
                 }
                 self.push_value(node, 0, size);
@@ -345,6 +346,6 @@ mod tests {
         assert_eq!(e.code, "yaml-syntax");
         assert!(e.line.unwrap() >= 2);
         let e = parse_yaml("a: 1\na: 2\n", 2).unwrap_err();
-        assert_eq!((e.code, e.line), ("yaml-duplicate-key", Some(3)));
+        assert_eq!((e.code.name(), e.line), ("yaml-duplicate-key", Some(3)));
     }
 }

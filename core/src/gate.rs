@@ -12,7 +12,7 @@ pub use record::GateRecord;
 /// one of the two ways to give up on the run.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "answer", rename_all = "snake_case")]
 pub enum Answer {
     Respond {
@@ -38,7 +38,7 @@ impl Answer {
 /// The user's answer at a gate, interpreted for the gate's type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "kind", content = "text", rename_all = "snake_case")]
 pub enum GateResponse {
     /// human-verify: the user checked and it works.

@@ -2,6 +2,7 @@
 //! flags, objective, gates and completion (a recap exists), plus every problem found.
 
 use crate::batch::{self, Concurrency, Known};
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Position};
 use crate::error::{Error, Result};
 use crate::run::{self, RunFile, RunId, RunType, Task};
@@ -13,7 +14,7 @@ use std::collections::BTreeMap;
 /// One run as the plan shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Run {
     pub id: RunId,
     pub path: String,
@@ -55,7 +56,7 @@ impl Run {
 /// Where the batch numbers came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "snake_case")]
 pub enum BatchSource {
     /// `batch:` in every run's frontmatter (precomputed at planning time).
@@ -67,7 +68,7 @@ pub enum BatchSource {
 /// What `project.inventory(stage)` gives a binding.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Inventory {
     pub stage: StageDir,
     /// Every run that parsed, in id order.
@@ -198,7 +199,7 @@ fn check_stage_and_duplicates(
         if !ok {
             ds.push(
                 Diagnostic::error(
-                    "run-wrong-stage",
+                    Code::RunWrongStage,
                     format!(
                         "run {} belongs to stage {} but is in {}",
                         f.id,
@@ -219,7 +220,7 @@ fn check_stage_and_duplicates(
             let dup = files.remove(i);
             ds.push(
                 Diagnostic::error(
-                    "duplicate-run-id",
+                    Code::DuplicateRunId,
                     format!(
                         "run {} is defined twice: here and in {}",
                         dup.id,
@@ -258,7 +259,7 @@ fn recaps(
             }
             Some(id) if known.broken.contains(&id) => {}
             _ => ds.push(
-                Diagnostic::warning("orphan-recap", "recap has no matching run file")
+                Diagnostic::warning(Code::OrphanRecap, "recap has no matching run file")
                     .in_file(path)
                     .with_hint("a recap marks the run of the same number complete; without its run file it still satisfies depends_on"),
             ),

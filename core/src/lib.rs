@@ -3,12 +3,13 @@
 //! nothing reads a disk, starts a process, looks at the environment or the clock.
 
 pub mod batch;
-pub mod branch;
+pub(crate) mod branch;
+pub mod code;
 pub mod config;
 pub mod diagnostic;
 pub mod error;
 pub mod execute;
-pub mod frontmatter;
+pub(crate) mod frontmatter;
 pub mod gate;
 pub mod init;
 pub mod inventory;
@@ -24,7 +25,7 @@ pub mod prompt;
 pub mod proof;
 pub mod pulse;
 pub mod recap;
-pub mod report;
+pub(crate) mod report;
 pub mod returns;
 pub mod run;
 #[cfg(feature = "schema")]
@@ -32,9 +33,8 @@ pub mod schema;
 pub mod snapshot;
 pub mod stage;
 pub mod track;
-#[cfg(feature = "wasm-api")]
-pub mod wasm;
 
+pub use code::Code;
 pub use config::Config;
 pub use diagnostic::{Diagnostic, Position, Severity};
 pub use error::{Error, Result};

@@ -1,6 +1,7 @@
 //! Which model each agent runs on: the agent profile's horsepower table
 //! ([`crate::config::Profile::model`]), then `model_overrides`.
 
+use crate::code::Code;
 use crate::config::{Config, Horsepower};
 use crate::diagnostic::Diagnostic;
 use crate::snapshot::CONFIG_PATH;
@@ -68,7 +69,7 @@ pub struct AgentModel {
 #[derive(Debug, Clone, PartialEq, Eq)]
 // The TypeScript of the hand-written `Serialize` below.
 #[cfg_attr(
-    feature = "wasm",
+    feature = "tsify",
     derive(tsify::Tsify),
     tsify(
         type = "{ horsepower: Horsepower; models: Record<string, string | null>; warnings?: Diagnostic[] }"
@@ -153,7 +154,7 @@ pub fn resolve(config: &Config) -> Models {
         if let Err(unknown) = name.parse::<Agent>() {
             warnings.push(
                 Diagnostic::warning(
-                    "unknown-agent-override",
+                    Code::UnknownAgentOverride,
                     format!("`model_overrides` sets a model for an {unknown}"),
                 )
                 .in_file(CONFIG_PATH)

@@ -2,6 +2,7 @@
 //! end of the milestone. The track's checkboxes are the truth, so a stage checked out
 //! of order is skipped, and the milestone is only complete when nothing is unchecked.
 
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::snapshot::TRACK_PATH;
 use crate::stage::StageNumber;
@@ -10,7 +11,7 @@ use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Next {
     /// A stage is left: run it when it is planned, else plan it.
@@ -70,7 +71,7 @@ pub fn current_with(
     let stages = track::stages(track);
     if stages.is_empty() {
         return Err(Diagnostic::error(
-            "track-no-stages",
+            Code::TrackNoStages,
             "the track has no stage checklist, so there is no next stage",
         )
         .in_file(TRACK_PATH)

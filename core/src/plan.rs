@@ -2,6 +2,7 @@
 //! grouped into batches, as JSON for scripts and as the seed's markdown table.
 
 use crate::batch::{self, Batch};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::inventory::{BatchSource, Inventory, Run};
 use crate::stage::StageNumber;
@@ -17,7 +18,7 @@ pub struct PlanOptions {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct StageInfo {
     pub number: StageNumber,
     pub name: String,
@@ -29,19 +30,19 @@ pub struct StageInfo {
 /// Why runs are not in `batches`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Skipped {
     pub complete: Vec<crate::run::RunId>,
     pub not_gap_closure: Vec<crate::run::RunId>,
     /// Left out by [`Plan::only_run`] (`renn retry`): absent from JSON when empty.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
-    #[cfg_attr(feature = "wasm", tsify(optional))]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub not_selected: Vec<crate::run::RunId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Plan {
     pub stage: StageInfo,
     /// Every run of the stage, in id order.
@@ -81,7 +82,7 @@ pub fn build(inventory: Inventory, title: String, opts: PlanOptions) -> Plan {
     // filters (the inventory already left out complete runs).
     let mut diagnostics = inventory.diagnostics;
     if opts.gaps_only {
-        diagnostics.retain(|d| d.code != "files-overlap");
+        diagnostics.retain(|d| d.code != Code::FilesOverlap);
         batch::overlaps(
             pending.iter().copied(),
             inventory.concurrency,
@@ -204,7 +205,7 @@ impl Plan {
         }
         let list: Vec<String> = known.iter().map(u32::to_string).collect();
         Err(Diagnostic::error(
-            "no-such-batch",
+            Code::NoSuchBatch,
             format!(
                 "stage {} has no batch {batch}",
                 self.stage.number.unpadded()

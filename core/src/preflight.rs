@@ -3,6 +3,7 @@
 //! host gathers the facts (PATH, user id, environment, files in the home directory);
 //! the rules are here.
 
+use crate::code::Code;
 use crate::config::{AgentConfig, Permissions, Profile};
 use crate::diagnostic::Diagnostic;
 use crate::snapshot::CONFIG_PATH;
@@ -36,7 +37,7 @@ pub fn check(agent: &AgentConfig, facts: &Facts<'_>) -> Vec<Diagnostic> {
         };
         out.push(
             Diagnostic::error(
-                "agent-missing",
+                Code::AgentMissing,
                 format!("the agent program `{program}` is not on PATH"),
             )
             .in_file(CONFIG_PATH)
@@ -53,7 +54,7 @@ pub fn check(agent: &AgentConfig, facts: &Facts<'_>) -> Vec<Diagnostic> {
     if is_claude && bypass && facts.root && !(facts.env)("IS_SANDBOX") {
         out.push(
             Diagnostic::error(
-                "agent-refuses-root",
+                Code::AgentRefusesRoot,
                 "claude refuses to bypass permissions when run as root (it exits at once)",
             )
             .in_file(CONFIG_PATH)
@@ -67,7 +68,7 @@ pub fn check(agent: &AgentConfig, facts: &Facts<'_>) -> Vec<Diagnostic> {
     if is_profiles && !logged_in(agent.profile, facts) {
         out.push(
             Diagnostic::warning(
-                "agent-not-logged-in",
+                Code::AgentNotLoggedIn,
                 format!(
                     "{program} shows no login: none of {} is set and no stored login was found",
                     agent.profile.credential_vars().join(", ")
@@ -81,7 +82,7 @@ pub fn check(agent: &AgentConfig, facts: &Facts<'_>) -> Vec<Diagnostic> {
     }
     if agent.permissions == Permissions::Allowlist && agent.profile == Profile::Codex {
         out.push(Diagnostic::warning(
-            "allowlist-sandbox",
+            Code::AllowlistSandbox,
             "codex has no per-command allow list: with \"allowlist\" it runs in its workspace-write sandbox, where commands that need the network fail",
         ));
     }

@@ -2,6 +2,7 @@
 //! question renn answers about a plan is a method on it. Bindings wrap exactly this.
 
 use crate::batch::Concurrency;
+use crate::code::Code;
 use crate::config::{Config, Isolation};
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
@@ -30,7 +31,7 @@ pub struct Project {
 /// What `validate` found: the stage and every diagnostic, errors first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Validation {
     pub stage: StageDir,
     /// How many of `diagnostics` are errors.
@@ -50,7 +51,7 @@ impl Validation {
 /// seed's report for that route.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct ProofView {
     #[serde(flatten)]
     pub proof: Proof,
@@ -171,7 +172,7 @@ impl Project {
             .locate_proof(&stage.dir, &stage.number)?
             .ok_or_else(|| {
                 let exact = format!("{}/{}-proof.md", stage.dir, stage.number);
-                Diagnostic::error("proof-missing", "the stage has no proof yet")
+                Diagnostic::error(Code::ProofMissing, "the stage has no proof yet")
                     .in_file(exact)
                     .with_hint("the auditor writes it after every run of the stage is complete")
             })?;

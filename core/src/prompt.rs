@@ -15,6 +15,7 @@ mod template;
 #[cfg(test)]
 mod tests;
 
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::gate::GateResponse;
 use crate::inventory::Run;
@@ -260,7 +261,7 @@ pub fn must_haves(
                     .into_iter()
                     .find(Diagnostic::is_error)
                     .unwrap_or_else(|| {
-                        Diagnostic::error("run-unreadable", "the run file could not be read")
+                        Diagnostic::error(Code::RunUnreadable, "the run file could not be read")
                             .in_file(&r.path)
                     })),
             }

@@ -3,6 +3,7 @@
 //! frontmatter or its body) is `human_needed` — the data wins over the label.
 //! Proofs are read the way auditors write them (see docs/spec.md, "Proof and routing").
 
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Position};
 use crate::frontmatter::{self, Node, Value};
 use crate::stage::StageNumber;
@@ -14,7 +15,7 @@ mod render;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "snake_case")]
 pub enum ProofStatus {
     Passed,
@@ -35,7 +36,7 @@ impl ProofStatus {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Gap {
     pub truth: String,
     /// `failed` or `partial`.
@@ -47,7 +48,7 @@ pub struct Gap {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct GapArtifact {
     pub path: String,
     pub issue: Option<String>,
@@ -55,7 +56,7 @@ pub struct GapArtifact {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct HumanCheck {
     pub test: String,
     pub expected: Option<String>,
@@ -64,7 +65,7 @@ pub struct HumanCheck {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Proof {
     pub path: String,
     /// The status the auditor wrote.
@@ -118,7 +119,7 @@ pub fn locate<'a>(
         [] => Ok(None),
         [one] => Ok(Some(format!("{dir}/{one}"))),
         many => Err(Diagnostic::error(
-            "proof-ambiguous",
+            Code::ProofAmbiguous,
             format!(
                 "the stage has {} proofs and none is named {exact}: {}",
                 many.len(),
@@ -146,7 +147,7 @@ struct Fields {
 /// the file, line and column.
 pub fn parse(path: &str, text: &str) -> Result<Proof, Diagnostic> {
     let split = frontmatter::split(text).map_err(|d| match d.code {
-        "frontmatter-missing" => d.in_file(path).with_hint(
+        Code::FrontmatterMissing => d.in_file(path).with_hint(
             "a proof starts with `---`, its YAML fields (`status:` at least), and another `---`",
         ),
         _ => d.in_file(path),
@@ -233,7 +234,7 @@ fn from_lines(
         )
     })?;
     let mut warning = Diagnostic::warning(
-        "proof-yaml",
+        Code::ProofYaml,
         format!(
             "the frontmatter is not valid YAML ({}): renn read only its `status:`, `score:` and `verified:` lines",
             bad.message.trim_start_matches("invalid YAML in frontmatter: ")
@@ -256,7 +257,7 @@ fn from_lines(
 }
 
 fn invalid(path: &str, msg: &str, pos: Option<Position>) -> Diagnostic {
-    Diagnostic::error("proof-invalid", msg)
+    Diagnostic::error(Code::ProofInvalid, msg)
         .in_file(path)
         .at(pos)
 }
@@ -313,7 +314,7 @@ fn human_check(n: &Node) -> Option<HumanCheck> {
 /// Where the stage goes after the proof.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "route", rename_all = "snake_case")]
 pub enum Route {
     /// Update the track and pulse, commit, offer next.

@@ -6,6 +6,7 @@
 //! refuses is frontmatter it cannot read at all, or a field of the wrong shape (a
 //! mapping where a list of strings belongs): those are diagnostics with file and line.
 
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::frontmatter::{self, Node, Value};
 use crate::markdown;
@@ -123,7 +124,7 @@ fn run_id(path: &str, stage: Option<&str>, run: Option<&str>) -> Result<RunId, D
         .or_else(|| run.and_then(|r| RunId::parse(r.trim())));
     from_fields.ok_or_else(|| {
         Diagnostic::error(
-            "recap-file-name",
+            Code::RecapFileName,
             format!("`{name}` is not a recap file name and its frontmatter names no run"),
         )
         .in_file(path)
@@ -155,7 +156,7 @@ fn strings(path: &str, node: Option<&Node>, key: &str) -> Result<Vec<String>, Di
 
 fn shape(path: &str, node: &Node, key: &str, expected: &str) -> Diagnostic {
     Diagnostic::error(
-        "recap-field",
+        Code::RecapField,
         format!("`{key}` should be {expected}, found {}", node.describe()),
     )
     .in_file(path)

@@ -3,6 +3,7 @@
 //! without the colon inside, and align tables loosely; all of that is accepted. An
 //! output without a recognisable block is a typed failure with the reason.
 
+use crate::code::Code;
 use crate::markdown::{self, Section};
 use crate::run::{GateKind, RunId};
 use serde::{Deserialize, Serialize};
@@ -10,7 +11,7 @@ use serde::{Deserialize, Serialize};
 /// One row of a Completed Tasks table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct CompletedTask {
     pub task: u32,
     pub name: String,
@@ -24,7 +25,7 @@ pub struct CompletedTask {
 /// cell is neither, so it cannot pass for evidence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TaskCommit {
     /// The commit hashes listed (a TDD task lists its red, green and refactor commits).
@@ -119,7 +120,7 @@ fn no_changes_reason(cell: &str) -> Option<String> {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct RunComplete {
     pub run: RunId,
     pub tasks_done: u32,
@@ -130,7 +131,7 @@ pub struct RunComplete {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct GateReached {
     pub gate: GateKind,
     pub run: RunId,
@@ -149,7 +150,7 @@ pub struct GateReached {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AgentReturn {
     Complete(RunComplete),
@@ -186,7 +187,7 @@ pub fn parse_file(path: &str, output: &str) -> Result<AgentReturn, crate::Diagno
 /// binding's `parse_return(output)`): the diagnostic then names no file.
 pub fn parse_output(path: Option<&str>, output: &str) -> Result<AgentReturn, crate::Diagnostic> {
     parse(output).map_err(|why| {
-        let d = crate::Diagnostic::error("unusable-return", why.to_string())
+        let d = crate::Diagnostic::error(Code::UnusableReturn, why.to_string())
             .with_hint("a runner must end with a `## RUN COMPLETE` or `## GATE REACHED` block (docs/spec.md#agent-returns)");
         match path {
             Some(path) => d.in_file(path),

@@ -7,6 +7,7 @@ mod fields;
 #[cfg(test)]
 mod tests;
 
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Position};
 use crate::frontmatter;
 use crate::stage::StageNumber;
@@ -20,7 +21,7 @@ pub use body::{GateKind, Task, TaskKind};
 /// and kept. Order: by stage, then runs without letters before runs with them, then by
 /// letters, then by number (`12-01` < `12-02` < `12-P01` < `12-P02` < `12-Q01`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(type = "string"))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(type = "string"))]
 pub struct RunId {
     pub stage: StageNumber,
     /// Letters before the run number (`P` of `P01`); empty for ordinary runs.
@@ -91,7 +92,7 @@ impl<'de> serde::Deserialize<'de> for RunId {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "lowercase")]
 pub enum RunType {
     Execute,
@@ -221,7 +222,7 @@ pub fn parse(path: &str, text: &str) -> Parsed {
     let Some(id) = RunId::from_file_name(file_name) else {
         out.diagnostics.push(
             Diagnostic::error(
-                "run-file-name",
+                Code::RunFileName,
                 format!("`{file_name}` is not a run file name: expected <stage>-<run>-run.md"),
             )
             .in_file(path)
@@ -273,7 +274,7 @@ fn consistency(run: &RunFile, path: &str) -> Vec<Diagnostic> {
             _ => return ds,
         };
         ds.push(
-            Diagnostic::warning("autonomous-mismatch", msg)
+            Diagnostic::warning(Code::AutonomousMismatch, msg)
                 .in_file(path)
                 .at(Some(pos))
                 .with_hint(hint),
@@ -281,14 +282,15 @@ fn consistency(run: &RunFile, path: &str) -> Vec<Diagnostic> {
     }
     if run.objective.is_none() {
         ds.push(
-            Diagnostic::warning("objective-missing", "run has no <objective> section")
+            Diagnostic::warning(Code::ObjectiveMissing, "run has no <objective> section")
                 .in_file(path)
                 .with_hint("the plan and the runner prompt describe the run from its objective"),
         );
     }
     if run.tasks.is_empty() {
         ds.push(
-            Diagnostic::warning("no-tasks", "run has no <task> in a <tasks> section").in_file(path),
+            Diagnostic::warning(Code::NoTasks, "run has no <task> in a <tasks> section")
+                .in_file(path),
         );
     }
     ds

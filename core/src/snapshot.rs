@@ -2,6 +2,7 @@
 //! host can know. renn-core never touches a disk; the CLI (or a binding, or a test)
 //! builds a [`Snapshot`] and every API is a pure function of it.
 
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Position};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -77,7 +78,7 @@ impl Snapshot {
             };
             if !is_relative_path(name) {
                 return Err(Diagnostic::error(
-                    "bad-path",
+                    Code::BadPath,
                     format!("'{path}' is not a project-relative path"),
                 )
                 .with_hint("use paths such as .renn/stages/03-auth/03-01-run.md: relative, '/'-separated, without '..'"));
@@ -151,7 +152,7 @@ fn decode<'a>(path: &str, content: &'a FileContent) -> Result<&'a str, Diagnosti
         }
         FileContent::TooLarge { bytes } => check_size(path, *bytes).map(|_| ""),
         FileContent::Present => Err(Diagnostic::error(
-            "content-not-loaded",
+            Code::ContentNotLoaded,
             "the host listed this file but did not load its content",
         )
         .in_file(path)),
@@ -163,7 +164,7 @@ fn check_size(path: &str, bytes: u64) -> Result<(), Diagnostic> {
         return Ok(());
     }
     Err(Diagnostic::error(
-        "file-too-large",
+        Code::FileTooLarge,
         format!(
             "file is {:.1} MB; renn reads .renn/ files of at most {} MB",
             bytes as f64 / 1_048_576.0,
@@ -179,7 +180,7 @@ fn invalid_utf8(path: &str, bytes: &[u8], valid_up_to: usize) -> Diagnostic {
     let line = good.matches('\n').count() as u32 + 1;
     let column = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
     Diagnostic::error(
-        "invalid-utf8",
+        Code::InvalidUtf8,
         format!("file is not valid UTF-8 (bad byte at offset {valid_up_to})"),
     )
     .in_file(path)
@@ -206,7 +207,7 @@ mod tests {
         s.insert("f.md".into(), FileContent::Bytes(b"ok\nab\xffc".to_vec()));
         let d = s.text("f.md").unwrap_err();
         assert_eq!(
-            (d.code, d.line, d.column),
+            (d.code.name(), d.line, d.column),
             ("invalid-utf8", Some(2), Some(3))
         );
     }

@@ -12,7 +12,7 @@ use std::str::FromStr;
 
 /// A parsed stage number. Displays normalised: `3a.01` → `03A.1`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(type = "string"))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(type = "string"))]
 pub struct StageNumber {
     major: u32,
     letter: Option<char>,
@@ -139,7 +139,7 @@ impl<'de> serde::Deserialize<'de> for StageNumber {
 /// A stage directory name split into its number and slug: `03-authentication`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct StageDir {
     pub number: StageNumber,
     /// The part after the number: `authentication`.

@@ -75,7 +75,7 @@ fn diag(
     Option<u32>,
 ) {
     (
-        d.code,
+        d.code.name(),
         d.severity,
         d.message.as_str(),
         d.file.as_deref(),
@@ -331,7 +331,10 @@ fn a_run_without_batch_is_not_reported_as_in_batch_1() {
         ("01", "batch: 1\n"),
         ("02", "depends_on: [\"03-01\"]\n"),
     ]));
-    let found: Vec<_> = ds.iter().map(|d| (d.code, d.message.as_str())).collect();
+    let found: Vec<_> = ds
+        .iter()
+        .map(|d| (d.code.name(), d.message.as_str()))
+        .collect();
     assert_eq!(
         found,
         [(
@@ -362,7 +365,7 @@ fn only_warning(p: &Plan) -> (&'static str, Severity, &str, Option<u32>, &str) {
     assert_eq!(p.diagnostics.len(), 1, "{:?}", p.diagnostics);
     let d = &p.diagnostics[0];
     (
-        d.code,
+        d.code.name(),
         d.severity,
         d.message.as_str(),
         d.line,
@@ -448,7 +451,7 @@ fn gap_closure_runs_with_batch_0_run_first_with_a_warning() {
     let found: Vec<(&str, Severity, Option<u32>)> = p
         .diagnostics
         .iter()
-        .map(|d| (d.code, d.severity, d.line))
+        .map(|d| (d.code.name(), d.severity, d.line))
         .collect();
     // Read as batch 1; its dependency on 03-02 (batch 2) is complete, so nothing waits.
     assert_eq!(
@@ -471,7 +474,9 @@ fn a_dependency_on_an_incomplete_run_in_the_same_batch_is_still_an_error() {
         ("02", "batch: 1\ndepends_on: [\"03-01\"]\n"),
     ]));
     assert_eq!(
-        ds.iter().map(|d| (d.code, d.severity)).collect::<Vec<_>>(),
+        ds.iter()
+            .map(|d| (d.code.name(), d.severity))
+            .collect::<Vec<_>>(),
         [("depends-on-batch", Severity::Error)]
     );
 }
@@ -495,7 +500,10 @@ fn a_broken_run_file_does_not_cascade() {
         .with_file(path("01"), "---\nrun: 01\nbatch: [\n---\n")
         .with_file(format!("{DIR}/03-01-recap.md"), "# done\n");
     let ds = project(s).validate("3").unwrap().diagnostics;
-    let found: Vec<(&str, Option<&str>)> = ds.iter().map(|d| (d.code, d.file.as_deref())).collect();
+    let found: Vec<(&str, Option<&str>)> = ds
+        .iter()
+        .map(|d| (d.code.name(), d.file.as_deref()))
+        .collect();
     assert_eq!(found, [("yaml-syntax", Some(path("01").as_str()))]);
 }
 

@@ -1,5 +1,6 @@
 //! renn's one Rust home of IO. The `renn` binary and the native bindings build
 //! renn-core's [`renn_core::Snapshot`] from disk here, and nowhere else.
+use renn_core::Code;
 
 pub mod agent;
 pub mod disk;
@@ -53,14 +54,14 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            Error::Io { .. } => "io",
+            Error::Io { .. } => Code::Io,
             Error::Core(e) => e.code(),
-            Error::NotInitialized { .. } => "not-initialized",
-            Error::AgentSpawn { .. } => "agent-spawn",
-            Error::Git { .. } => "git",
-            Error::Busy { .. } => "busy",
+            Error::NotInitialized { .. } => Code::NotInitialized,
+            Error::AgentSpawn { .. } => Code::AgentSpawn,
+            Error::Git { .. } => Code::Git,
+            Error::Busy { .. } => Code::Busy,
         }
     }
 
@@ -82,14 +83,14 @@ impl Error {
             Error::Core(e) => e.diagnostics(),
             Error::AgentSpawn { .. } => {
                 vec![renn_core::Diagnostic::error(
-                    "agent-spawn",
+                    Code::AgentSpawn,
                     self.to_string(),
                 )]
             }
             Error::Io { path, .. } => {
-                vec![renn_core::Diagnostic::error("io", self.to_string()).in_file(path.clone())]
+                vec![renn_core::Diagnostic::error(Code::Io, self.to_string()).in_file(path.clone())]
             }
-            Error::Git { .. } => vec![renn_core::Diagnostic::error("git", self.to_string())],
+            Error::Git { .. } => vec![renn_core::Diagnostic::error(Code::Git, self.to_string())],
             Error::NotInitialized { in_git, .. } => {
                 let hint = if *in_git {
                     "`renn init` creates one (run it in the repository's top directory), or pass --dir DIR"
@@ -97,12 +98,13 @@ impl Error {
                     "this is not inside a git repository either: `git init` first, then `renn init`"
                 };
                 vec![
-                    renn_core::Diagnostic::error("not-initialized", self.to_string())
+                    renn_core::Diagnostic::error(Code::NotInitialized, self.to_string())
                         .with_hint(hint),
                 ]
             }
             Error::Busy { path, .. } => {
-                vec![renn_core::Diagnostic::error("busy", self.to_string()).in_file(path.clone())]
+                vec![renn_core::Diagnostic::error(Code::Busy, self.to_string())
+                    .in_file(path.clone())]
             }
         }
     }

@@ -42,7 +42,7 @@ check_types() {
   echo "== python: stubtest (the .pyi matches the built module)"
   "$PY" -m mypy.stubtest renn --allowlist bindings-python/stubtest-allowlist.txt
   echo "== python: mypy --strict on the example, the tests and the benchmark"
-  "$PY" -m mypy --strict examples/python/plan.py
+  "$PY" -m mypy --strict examples/python/plan.py examples/python/run_stage.py
   "$PY" -m mypy --strict bindings-python/tests bindings-python/bench/plan.py
   echo "== python: a typo'd key fails mypy (bindings-python/typecheck/)"
   "$PY" -m mypy --strict bindings-python/typecheck/ok.py

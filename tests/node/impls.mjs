@@ -10,8 +10,8 @@ const root = fileURLToPath(new URL('../../', import.meta.url))
 const KNOWN = {
   // The built npm package (index.js → native.js → renn.<platform>.node).
   napi: { module: 'bindings-node', build: 'bash scripts/bindings/node.sh', load: true },
-  // wasm-bindgen's Node.js output; no disk, so no Project.load.
-  wasm: { module: 'bindings-wasm/pkg/nodejs/renn_wasm.js', build: 'bash scripts/bindings/wasm.sh', load: false },
+  // The npm package renn-wasm (its main: the node build); no disk, so no Project.load.
+  wasm: { module: 'bindings-wasm/pkg', build: 'bash scripts/bindings/wasm.sh', load: false },
 }
 
 function load(name) {

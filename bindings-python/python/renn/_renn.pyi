@@ -5,7 +5,7 @@
 # (schema/api.json): a typo'd key fails under mypy.
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Optional, Union, final
 
 from .types import (
@@ -23,6 +23,7 @@ from .types import (
     Progress,
     ProofView,
     StageDir,
+    StageEvent,
     StageOnDisk,
     Status,
     Validation,
@@ -37,12 +38,16 @@ __all__ = [
     "RennIoError",
     "StageError",
     "StageExecution",
+    "StageRun",
     "__version__",
     "parse_return",
     "route_proof",
 ]
 
 __version__: str
+
+# What a running stage says besides its events: the open question, the result.
+_JsonDict = dict[str, Any]
 
 @final
 class Project:
@@ -112,6 +117,35 @@ class Project:
         on_failure: Optional[OnFailure] = None,
     ) -> StageExecution:
         """`start_stage` from what the host found on disk."""
+    def run_stage(
+        self,
+        stage: str,
+        *,
+        gaps_only: bool = False,
+        only_batch: Optional[int] = None,
+        on_failure: Optional[OnFailure] = None,
+        interactive: bool = True,
+        respond: Optional[tuple[str, str]] = None,
+        trust: bool = False,
+        yes: bool = False,
+        dry_run: bool = False,
+        renn: Optional[Union[str, os.PathLike[str]]] = None,
+        today: Optional[str] = None,
+    ) -> StageRun: ...
+
+@final
+class StageRun:
+    def __iter__(self) -> StageRun: ...
+    def __next__(self) -> StageEvent: ...
+    def respond(self, answer: str) -> None: ...
+    def stop(self) -> None: ...
+    @property
+    def question(self) -> Optional[_JsonDict]: ...
+    @property
+    def result(self) -> Optional[_JsonDict]: ...
+    def wait(
+        self, on_event: Optional[Callable[[StageEvent], object]] = None
+    ) -> Optional[_JsonDict]: ...
 
 @final
 class StageExecution:

@@ -157,7 +157,7 @@ class HumanCheck(TypedDict):
 
 class Diagnostic(TypedDict):
     """One finding about the plan: stable `code` for scripts, `message` for people."""
-    code: str
+    code: Code
     severity: Severity
     message: str
     #: Project-relative path, e.g. `.renn/stages/03-auth/03-01-run.md`.
@@ -585,9 +585,11 @@ class EditsStashed(TypedDict):
 
 class ErrorReport(TypedDict):
     """The serialisable form of an error, identical across the CLI's `--json` and the
-    bindings: `{"code": …, "message": …, "diagnostics": […]}`.
+    bindings: `{"code": …, "message": …, "diagnostics": […]}`; `code` is the name of
+    a `Code`.
     """
-    code: str
+    #: The name of a `Code`, one of those the README lists (`ErrorReport::code()` gives it).
+    code: Code
     message: str
     diagnostics: List[Diagnostic]
 
@@ -1791,7 +1793,7 @@ class StageEventWarning(TypedDict):
     schema: Literal[1]
     #: When the host emitted the event: RFC 3339, UTC.
     time: str
-    code: str
+    code: Code
     severity: Severity
     message: str
     #: Project-relative path, e.g. `.renn/stages/03-auth/03-01-run.md`.
@@ -1891,7 +1893,7 @@ class Validation(TypedDict):
 
 class Warning(TypedDict):
     """One finding about the plan: stable `code` for scripts, `message` for people."""
-    code: str
+    code: Code
     severity: Severity
     message: str
     #: Project-relative path, e.g. `.renn/stages/03-auth/03-01-run.md`.
@@ -1918,6 +1920,10 @@ GateKind = Literal["human-verify", "decision", "human-action"]
 GateResponse = Union["GateResponseApproved", "GateResponseDone", "GateResponseChoice", "GateResponseIssues"]
 
 ProofStatus = Literal["passed", "gaps_found", "human_needed"]
+
+# A stable code: serialised as its kebab-case [`name`](Code::name), the string
+# `--json` and the bindings have always carried.
+Code = Literal["frontmatter-missing", "frontmatter-unterminated", "frontmatter-not-mapping", "yaml-syntax", "yaml-duplicate-key", "yaml-too-large", "invalid-utf8", "file-too-large", "run-file-name", "run-id-mismatch", "run-wrong-stage", "duplicate-run-id", "batch-not-a-number", "batch-missing", "depends-on-format", "depends-on-missing", "depends-on-later-stage", "dependency-cycle", "depends-on-batch", "unknown-gate-type", "files-overlap", "batch-zero", "run-type", "field-type", "field-missing", "task-headings", "autonomous-mismatch", "objective-missing", "no-tasks", "unknown-task-type", "orphan-recap", "invalid-plan", "proof-missing", "proof-ambiguous", "proof-invalid", "proof-yaml", "config-syntax", "config-invalid", "config-unknown-key", "unknown-agent-override", "branch-invalid-ref", "branch-template-placeholder", "template-placeholder", "track-missing", "track-no-stages", "track-stage-missing", "recap-file-name", "recap-field", "run-unreadable", "bad-path", "content-not-loaded", "not-initialized", "bad-stage-argument", "no-stage-directory", "ambiguous-stage", "no-runs", "bad-run-id", "no-such-run", "run-complete", "run-blocked", "no-such-batch", "respond-not-waiting", "no-project-dir", "bad-respond", "empty-response", "bad-event", "rejected-event", "bad-state", "bad-on-disk", "bad-return", "no-gate", "gate-run-mismatch", "unusable-return", "agent-missing", "agent-refuses-root", "agent-not-logged-in", "allowlist-sandbox", "untrusted-agent", "dirty-tree", "renn-dir-vanished", "io", "git", "agent-spawn", "busy", "internal", "usage", "init-exists", "init-no-directory", "init-not-git", "clean-needs-yes", "no-log", "logs-follow-json", "demo-no-run", "demo-unknown-agent", "demo-not-a-repo", "demo-no-run-file", "demo-bad-prompt", "demo-no-stage"]
 
 # How bad a finding is. Errors stop `plan` and make `validate` exit non-zero.
 Severity = Literal["warning", "error"]
@@ -2016,6 +2022,7 @@ __all__ = [
     "Branch",
     "BranchingStrategy",
     "Choice",
+    "Code",
     "Committed",
     "CompletedTask",
     "Config",

@@ -7,6 +7,7 @@
 
 use super::emit;
 use crate::Cli;
+use renn_core::Code;
 use renn_core::Diagnostic;
 use renn_host::git::{Git, RefUpdate, WorktreeEntry};
 use renn_host::lock::{self, ProjectLock, LOCK_PATH};
@@ -233,7 +234,7 @@ fn rel_to(path: &Path, base: &Path) -> String {
 fn confirm(cli: &Cli, items: &[Item]) -> Result<bool> {
     if cli.json || !std::io::stdin().is_terminal() {
         return Err(Diagnostic::error(
-            "clean-needs-yes",
+            Code::CleanNeedsYes,
             format!(
                 "renn clean would remove {} item(s) and cannot ask here",
                 items.len()

@@ -15,6 +15,7 @@ mod runner;
 
 use crate::Cli;
 use renn_core::run::RunId;
+use renn_core::Code;
 use renn_core::Diagnostic;
 use renn_host::{Error, Result};
 use std::io::{Read, Write};
@@ -54,19 +55,19 @@ pub fn run(cli: &Cli, args: &Args<'_>) -> Result<ExitCode> {
         "renn-runner" => {
             let arg = run_id.ok_or_else(|| {
                 let msg = "renn-runner needs a run id: renn demo-agent renn-runner 03-02";
-                unusable("demo-no-run", msg.into())
+                unusable(Code::DemoNoRun, msg.into())
             })?;
             let id = RunId::parse(arg).ok_or_else(|| {
                 let msg =
                     format!("'{arg}' is not a run id (expected <stage>-<run>, such as 03-02)");
-                unusable("bad-run-id", msg)
+                unusable(Code::BadRunId, msg)
             })?;
             runner::Runner::load(root, id)?.execute(&prompt)?
         }
         "renn-auditor" => auditor::run(&root, args.stage, &prompt)?,
         other => {
             let msg = format!("the demo agent plays renn-runner and renn-auditor, not '{other}'");
-            return Err(unusable("demo-unknown-agent", msg));
+            return Err(unusable(Code::DemoUnknownAgent, msg));
         }
     };
     let mut out = std::io::stdout().lock();
@@ -89,6 +90,6 @@ fn project_root(cli: &Cli) -> Result<PathBuf> {
 }
 
 /// Unusable input: a diagnostic on stderr and exit code 1, like any renn error.
-fn unusable(code: &'static str, message: String) -> Error {
+fn unusable(code: Code, message: String) -> Error {
     Error::Core(Diagnostic::error(code, message).into())
 }

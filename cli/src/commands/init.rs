@@ -3,6 +3,7 @@
 
 use super::emit;
 use crate::Cli;
+use renn_core::Code;
 use renn_core::Diagnostic;
 use renn_host::{fsio, git::Git, Error, Result};
 use std::path::PathBuf;
@@ -26,14 +27,14 @@ pub fn run(cli: &Cli, templates: bool, name: Option<&str>) -> Result<ExitCode> {
     let root = std::path::absolute(&root).unwrap_or(root);
     if !root.is_dir() {
         return Err(Diagnostic::error(
-            "init-no-directory",
+            Code::InitNoDirectory,
             format!("{} is not a directory", root.display()),
         )
         .into());
     }
     if Git::open(&root).is_err() {
         return Err(Diagnostic::error(
-            "init-not-git",
+            Code::InitNotGit,
             format!("{} is not inside a git repository", root.display()),
         )
         .with_hint("renn runs stages on git (branches, commits, worktrees): `git init` first, then `renn init`")
@@ -49,7 +50,7 @@ pub fn run(cli: &Cli, templates: bool, name: Option<&str>) -> Result<ExitCode> {
     if !existing.is_empty() {
         let first = existing[0].to_string();
         return Err(Diagnostic::error(
-            "init-exists",
+            Code::InitExists,
             format!(
                 "not overwriting what exists: {} (renn init writes only into a project without these files)",
                 existing.join(", ")

@@ -7,6 +7,7 @@
 use super::emit;
 use crate::Cli;
 use renn_core::run::RunId;
+use renn_core::Code;
 use renn_core::Diagnostic;
 use renn_host::{disk, lock, Result};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -44,7 +45,7 @@ fn target(arg: &str) -> Result<Target> {
             label: "auditor".into(),
         }),
         Err(_) => Err(Diagnostic::error(
-            "bad-run-id",
+            Code::BadRunId,
             format!("'{arg}' is not a run id (03-02) or a stage number (3, for its auditor)"),
         )
         .into()),
@@ -65,7 +66,7 @@ pub fn run(cli: &Cli, arg: &str, follow: bool, attempt: Option<u32>) -> Result<E
             Some(n) => format!("{} has no log of attempt {n}", target.label),
             None => format!("{} has no log yet", target.label),
         };
-        Diagnostic::error("no-log", format!("{what} in {logs_rel}/"))
+        Diagnostic::error(Code::NoLog, format!("{what} in {logs_rel}/"))
             .in_file(logs_rel.clone())
             .with_hint(if attempts.is_empty() {
                 "renn writes a run's log when its agent starts (`renn status` shows which runs executed)".to_string()
@@ -76,7 +77,7 @@ pub fn run(cli: &Cli, arg: &str, follow: bool, attempt: Option<u32>) -> Result<E
     };
     if follow && cli.json {
         return Err(Diagnostic::error(
-            "logs-follow-json",
+            Code::LogsFollowJson,
             "`renn logs -f` streams the log as it is written; --json has no such stream",
         )
         .with_hint(format!(

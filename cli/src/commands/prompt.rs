@@ -5,6 +5,7 @@
 use super::{emit, open};
 use crate::Cli;
 use renn_core::run::RunId;
+use renn_core::Code;
 use renn_host::json::{PromptKind, PromptOutput};
 use renn_host::{Error, Result};
 use std::path::Path;
@@ -31,7 +32,7 @@ pub fn print(cli: &Cli, run_arg: &str, gate: Option<(&str, &Path)>) -> Result<Ex
     };
     let Some(run) = id else {
         return Err(renn_core::Error::from(renn_core::Diagnostic::error(
-            "internal",
+            Code::Internal,
             "renn bug: a prompt for a run id that does not parse",
         ))
         .into());

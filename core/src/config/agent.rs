@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 /// they came from the profile or from config.json.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct AgentConfig {
     pub profile: Profile,
     pub permissions: Permissions,
@@ -32,7 +32,7 @@ pub struct AgentConfig {
 /// overloaded or unreachable is started again after a backoff that doubles each time.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(default, deny_unknown_fields)]
 pub struct Retries {
     /// Starts after the first, at most; 0 turns retrying off.

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 /// What the host found about an isolated run's branch before merging it.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct RunBranch {
     /// The branch, e.g. `renn/run-03-01`.
     pub name: String,

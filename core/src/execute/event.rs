@@ -2,6 +2,7 @@
 //! typed answers become events.
 
 use super::RunBranch;
+use crate::code::Code;
 use crate::gate::GateResponse;
 use crate::proof::Proof;
 use crate::run::{GateKind, RunId};
@@ -10,7 +11,7 @@ use serde::{Deserialize, Serialize};
 /// How an agent process ended.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "exit", rename_all = "snake_case")]
 pub enum Exit {
     Success,
@@ -20,7 +21,7 @@ pub enum Exit {
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "snake_case")]
 pub enum FailureChoice {
     /// Go on with the remaining batches; the failed runs' dependents are skipped.
@@ -44,7 +45,7 @@ impl FailureChoice {
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "snake_case")]
 pub enum GiveUp {
     /// Skip this run; the batch goes on.
@@ -55,7 +56,7 @@ pub enum GiveUp {
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "answer", content = "issues", rename_all = "snake_case")]
 pub enum Verification {
     Approved,
@@ -75,7 +76,7 @@ impl Verification {
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     Start,
@@ -157,7 +158,7 @@ pub struct Rejected {
 
 impl From<Rejected> for crate::Error {
     fn from(r: Rejected) -> Self {
-        crate::Diagnostic::error("rejected-event", r.to_string())
+        crate::Diagnostic::error(Code::RejectedEvent, r.to_string())
             .with_hint("send the event the last actions asked for")
             .into()
     }
@@ -183,7 +184,7 @@ impl Event {
     /// An event handed in by a binding as plain data (`{"event": "start"}`).
     pub fn from_json(value: serde_json::Value) -> Result<Self, crate::Error> {
         serde_json::from_value(value).map_err(|e| {
-            crate::Diagnostic::error("bad-event", format!("not a stage event: {e}"))
+            crate::Diagnostic::error(Code::BadEvent, format!("not a stage event: {e}"))
                 .with_hint("events are objects tagged by \"event\", e.g. {\"event\": \"start\"}; see docs/api.md")
                 .into()
         })

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 /// A failure of the vendor's API, as an agent CLI reports it.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum ApiFailure {
     /// 401/403, an invalid key, no login: no run can succeed until the user fixes it.

@@ -8,6 +8,7 @@
 
 use super::conclude::{complete_stage, route_proof};
 use super::{Action, Notice, Outcome, Phase, Settings, StageRun};
+use crate::code::Code;
 use crate::gate::{GateRecord, GateResponse};
 use crate::plan::Plan;
 use crate::proof::{self, Proof};
@@ -17,7 +18,7 @@ use serde::{Deserialize, Serialize};
 /// The step a stage whose runs are all complete resumes at.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "at", rename_all = "snake_case")]
 pub enum AfterRuns {
     /// The track marks the stage complete and its documents are committed.
@@ -38,7 +39,7 @@ pub const VERIFICATION: &str = "verification";
 /// A file of the stage as the host found it.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct FileOnDisk {
     /// Project-relative path.
     pub path: String,
@@ -48,7 +49,7 @@ pub struct FileOnDisk {
 /// What the host found on disk about the stage: texts, and facts only it can know.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(default)]
 pub struct StageOnDisk {
     /// The gate records (`NN-MM-gate.md`, [`GateRecord`]) of the stage's runs.
@@ -70,7 +71,7 @@ impl StageOnDisk {
     /// What a binding's host found on disk, handed in as plain data.
     pub fn from_json(value: serde_json::Value) -> Result<Self, crate::Error> {
         serde_json::from_value(value).map_err(|e| {
-            crate::Diagnostic::error("bad-on-disk", format!("not what a stage has on disk: {e}"))
+            crate::Diagnostic::error(Code::BadOnDisk, format!("not what a stage has on disk: {e}"))
                 .with_hint("{gates: [{path, text}], proof: {path, text} | null, track: string | null, proof_predates_a_recap: bool, docs_dirty: bool}, every key optional")
                 .into()
         })
@@ -159,7 +160,7 @@ impl StageRun {
             None if target == VERIFICATION => target.to_string(),
             None => {
                 return Err(crate::Diagnostic::error(
-                    "bad-respond",
+                    Code::BadRespond,
                     format!("'{target}' is neither a run id (such as 03-02) nor `verification`"),
                 ))
             }
@@ -175,7 +176,7 @@ impl StageRun {
             true => "the proof has no human verification waiting".to_string(),
             false => format!("run {normalised} has no gate waiting for an answer"),
         };
-        Err(crate::Diagnostic::error("respond-not-waiting", what).with_hint(hint))
+        Err(crate::Diagnostic::error(Code::RespondNotWaiting, what).with_hint(hint))
     }
 
     /// Whether the execution will start agents: runners, or the auditor (the host

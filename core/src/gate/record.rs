@@ -17,7 +17,7 @@ const ANSWER_MARK: &str = "\n<!-- renn: the user's answer -->\n";
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct GateRecord {
     /// The commit the run started from (a full hash), when the host knows it.
     pub start: Option<String>,

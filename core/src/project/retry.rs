@@ -4,6 +4,7 @@
 //! retried — once the runs it depends on are complete.
 
 use super::Project;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::plan::PlanOptions;
 use crate::run::RunId;
@@ -14,7 +15,7 @@ use serde::Serialize;
 /// The run to execute again: `renn run-stage <stage> --batch <batch>` restricted to it.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Retry {
     pub stage: StageNumber,
     pub run: RunId,
@@ -29,7 +30,7 @@ impl Project {
     pub fn retry(&self, run_arg: &str) -> Result<Retry> {
         let id = RunId::parse(run_arg).ok_or_else(|| {
             Diagnostic::error(
-                "bad-run-id",
+                Code::BadRunId,
                 format!("'{run_arg}' is not a run id (expected <stage>-<run>, such as 03-02)"),
             )
         })?;
@@ -38,7 +39,7 @@ impl Project {
         let n = plan.stage.number.unpadded();
         let Some(run) = plan.runs.iter().find(|r| r.id == id) else {
             return Err(Diagnostic::error(
-                "no-such-run",
+                Code::NoSuchRun,
                 format!(
                     "stage {} has no run {id}",
                     plan.stage.dir.rsplit('/').next().unwrap_or_default()
@@ -51,7 +52,7 @@ impl Project {
         if run.complete {
             let recap = run.recap.clone().unwrap_or_default();
             return Err(Diagnostic::error(
-                "run-complete",
+                Code::RunComplete,
                 format!("{id} is complete (it has a recap): there is nothing to retry"),
             )
             .in_file(recap)
@@ -68,7 +69,7 @@ impl Project {
             .collect();
         if !waiting.is_empty() {
             return Err(Diagnostic::error(
-                "run-blocked",
+                Code::RunBlocked,
                 format!(
                     "{id} depends on {}, not complete yet: retrying it alone would run it without their work",
                     waiting.join(", ")

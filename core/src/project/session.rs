@@ -3,6 +3,7 @@
 //! every binding ask them here, so all front doors give the same prompt text.
 
 use super::Project;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 use crate::execute::{self, FileOnDisk, OnFailure, Settings, StageOnDisk, StageRun};
@@ -56,7 +57,7 @@ impl Project {
         let gate = gate_of(output, source, &id)?;
         let response = GateResponse::interpret(gate.gate, response).ok_or_else(|| {
             Diagnostic::error(
-                "empty-response",
+                Code::EmptyResponse,
                 "the response is empty: say \"approved\", \"done\", the option chosen, or the issues",
             )
         })?;
@@ -94,7 +95,7 @@ impl Project {
     pub fn next(&self) -> Result<Next> {
         let track = self.snapshot.text(TRACK_PATH)?.ok_or_else(|| {
             Diagnostic::error(
-                "track-missing",
+                Code::TrackMissing,
                 "track.md is missing, so renn cannot tell what comes next",
             )
             .in_file(TRACK_PATH)
@@ -171,7 +172,7 @@ impl Project {
     fn run_inventory(&self, run_arg: &str) -> Result<(Inventory, RunId)> {
         let id = RunId::parse(run_arg).ok_or_else(|| {
             Diagnostic::error(
-                "bad-run-id",
+                Code::BadRunId,
                 format!("'{run_arg}' is not a run id (expected <stage>-<run>, such as 03-02)"),
             )
         })?;
@@ -236,7 +237,7 @@ fn find_run<'a>(inventory: &'a Inventory, id: &RunId) -> Result<&'a Run> {
         return Err(Error::InvalidPlan(own));
     }
     Err(Diagnostic::error(
-        "no-such-run",
+        Code::NoSuchRun,
         format!("stage {} has no run {id}", inventory.stage.dir_name()),
     )
     .in_file(&inventory.stage.dir)
@@ -249,18 +250,18 @@ fn gate_of(output: &str, source: &str, id: &RunId) -> Result<GateReached> {
     let bad = |code, message: String| Error::from(Diagnostic::error(code, message).in_file(source));
     match returns::parse(output) {
         Err(failure) => Err(bad(
-            "bad-return",
+            Code::BadReturn,
             format!("no usable agent return: {failure}"),
         )),
         Ok(AgentReturn::Complete(c)) => Err(bad(
-            "no-gate",
+            Code::NoGate,
             format!(
                 "the output ends with RUN COMPLETE for {}: there is no gate to continue",
                 c.run
             ),
         )),
         Ok(AgentReturn::Gate(g)) if &g.run != id => Err(bad(
-            "gate-run-mismatch",
+            Code::GateRunMismatch,
             format!("the gate in this output is for run {}, not {id}", g.run),
         )),
         Ok(AgentReturn::Gate(g)) => Ok(g),

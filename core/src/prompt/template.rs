@@ -4,6 +4,7 @@
 //! template is checked once, when it is loaded — an unknown placeholder or an
 //! unclosed `{` is a diagnostic at its line and column — so rendering cannot fail.
 
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Position};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,7 +95,7 @@ fn advance(pos: &mut Position, text: &str) {
 fn error(path: &str, pos: Position, message: String, names: &[&str]) -> Diagnostic {
     let known: Vec<String> = names.iter().map(|n| format!("{{{n}}}")).collect();
     Diagnostic::error(
-        "template-placeholder",
+        Code::TemplatePlaceholder,
         format!("{message}; known placeholders: {}", known.join(", ")),
     )
     .in_file(path)
@@ -123,7 +124,7 @@ mod tests {
     fn unknown_placeholder_is_located_in_characters() {
         let e = compile("line one\nsé {{x}} {a} {nope} {a}").unwrap_err();
         assert_eq!(
-            (e.code, e.file.as_deref(), e.line, e.column),
+            (e.code.name(), e.file.as_deref(), e.line, e.column),
             ("template-placeholder", Some("t.md"), Some(2), Some(14))
         );
         assert_eq!(

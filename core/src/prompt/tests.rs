@@ -287,7 +287,7 @@ fn an_unknown_placeholder_in_a_project_template_is_located() {
     )]);
     let e = Templates::load(p.snapshot()).unwrap_err();
     assert_eq!(
-        (e.code, e.file.as_deref(), e.line, e.column),
+        (e.code.name(), e.file.as_deref(), e.line, e.column),
         (
             "template-placeholder",
             Some(".renn/templates/auditor.md"),

@@ -68,7 +68,7 @@ fn gaps_found_offers_gap_planning() {
 fn malformed_proofs_name_file_and_line() {
     let e = parse(PATH, "---\nstatus: done\n---\n").unwrap_err();
     assert_eq!(
-        (e.code, e.line, e.file.as_deref()),
+        (e.code.name(), e.line, e.file.as_deref()),
         ("proof-invalid", Some(2), Some(PATH))
     );
     assert!(e.message.contains("found \"done\""));
@@ -204,7 +204,7 @@ fn malformed_frontmatter_is_routed_by_its_status_line_with_a_warning() {
     );
     let w = &p.warnings[0];
     assert_eq!(
-        (w.code, w.severity, w.file.as_deref(), w.line),
+        (w.code.name(), w.severity, w.file.as_deref(), w.line),
         (
             "proof-yaml",
             crate::diagnostic::Severity::Warning,
@@ -227,10 +227,13 @@ fn malformed_frontmatter_is_routed_by_its_status_line_with_a_warning() {
 
     // Unreadable stays an error: no status line, an unknown status, an empty file.
     let e = parse(PATH, "---\nscore: 5/7: x\n---\n").unwrap_err();
-    assert_eq!((e.code, e.file.as_deref()), ("yaml-syntax", Some(PATH)));
+    assert_eq!(
+        (e.code.name(), e.file.as_deref()),
+        ("yaml-syntax", Some(PATH))
+    );
     let e = parse(PATH, "---\nstatus: PASS\nscore: 5/7: x\n---\n").unwrap_err();
     assert_eq!(
-        (e.code, e.line, e.column),
+        (e.code.name(), e.line, e.column),
         ("proof-invalid", Some(2), Some(9))
     );
     assert_eq!(parse(PATH, "").unwrap_err().code, "frontmatter-missing");
@@ -251,7 +254,10 @@ fn the_proof_is_found_as_the_workflow_finds_it() {
         Ok(Some(format!("{dir}/03-proof.md")))
     );
     let e = found(&["03-b-proof.md", "03-a-proof.md"]).unwrap_err();
-    assert_eq!((e.code, e.file.as_deref()), ("proof-ambiguous", Some(dir)));
+    assert_eq!(
+        (e.code.name(), e.file.as_deref()),
+        ("proof-ambiguous", Some(dir))
+    );
     assert!(
         e.message.contains("03-a-proof.md, 03-b-proof.md"),
         "{}",

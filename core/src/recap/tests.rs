@@ -113,20 +113,23 @@ fn malformed_frontmatter_names_file_and_line() {
     let path = ".renn/stages/03-x/03-01-recap.md";
     let e = parse(path, "# Recap\n**x**\n").unwrap_err();
     assert_eq!(
-        (e.code, e.file.as_deref(), e.line),
+        (e.code.name(), e.file.as_deref(), e.line),
         ("frontmatter-missing", Some(path), Some(1))
     );
     let e = parse(path, "---\nstage: 03-x\ntags: [a, b\n---\n").unwrap_err();
-    assert_eq!((e.code, e.file.as_deref()), ("yaml-syntax", Some(path)));
+    assert_eq!(
+        (e.code.name(), e.file.as_deref()),
+        ("yaml-syntax", Some(path))
+    );
     assert!(e.line.unwrap() >= 3);
     let e = parse(path, "---\nstage: 03-x\nkey-decisions:\n  - {a: 1}\n---\n").unwrap_err();
     assert_eq!(
-        (e.code, e.line, e.column),
+        (e.code.name(), e.line, e.column),
         ("recap-field", Some(4), Some(5))
     );
     assert!(e.message.contains("key-decisions"), "{}", e.message);
     let e = parse(path, "---\nkey-files: [a.rs]\n---\n").unwrap_err();
-    assert_eq!((e.code, e.line), ("recap-field", Some(2)));
+    assert_eq!((e.code.name(), e.line), ("recap-field", Some(2)));
 }
 
 #[test]

@@ -2,13 +2,14 @@
 //! as opaque HTML blocks) and not well-formed XML (free text, `&`, `<` in code), so a
 //! small tag scanner reads just the parts renn needs: the objective and the tasks.
 
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Position};
 use serde::{Deserialize, Serialize};
 
 /// The three kinds of human gate a task can be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "kebab-case")]
 pub enum GateKind {
     HumanVerify,
@@ -36,7 +37,7 @@ impl GateKind {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(type = "string"))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(type = "string"))]
 pub enum TaskKind {
     Auto,
     Tdd,
@@ -85,7 +86,7 @@ impl<'de> Deserialize<'de> for TaskKind {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Task {
     /// 1-based position among the run's tasks.
     pub number: u32,
@@ -180,7 +181,7 @@ fn heading_tasks(body: &str, first_line: u32, out: &mut Body) {
         if out.tasks.is_empty() {
             out.diagnostics.push(
                 Diagnostic::warning(
-                    "task-headings",
+                    Code::TaskHeadings,
                     "tasks are `### Task N` headings: each is read as an `auto` task",
                 )
                 .at(Some(Position::new(line, 1)))
@@ -302,7 +303,7 @@ fn task_kind(attrs: &str, line: u32, ds: &mut Vec<Diagnostic>) -> TaskKind {
             None => {
                 ds.push(
                     Diagnostic::error(
-                        "unknown-gate-type",
+                        Code::UnknownGateType,
                         format!("task type \"{ty}\" is not a gate renn knows"),
                     )
                     .at(Some(Position::new(line, 1)))
@@ -320,7 +321,7 @@ fn task_kind(attrs: &str, line: u32, ds: &mut Vec<Diagnostic>) -> TaskKind {
         other => {
             ds.push(
                 Diagnostic::warning(
-                    "unknown-task-type",
+                    Code::UnknownTaskType,
                     format!("task type \"{other}\" is unknown; treated as auto"),
                 )
                 .at(Some(Position::new(line, 1))),

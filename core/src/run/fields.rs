@@ -3,6 +3,7 @@
 
 use super::body::Body;
 use super::{Artifact, Dependency, KeyLink, MustHaves, RunFile, RunId, RunType};
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Position};
 use crate::frontmatter::{Node, Value};
 use crate::stage::StageNumber;
@@ -22,7 +23,7 @@ impl<'a> Reader<'a> {
         };
         if !matches!(root.value, Value::Map(_)) {
             r.error(
-                "frontmatter-not-mapping",
+                Code::FrontmatterNotMapping,
                 format!(
                     "frontmatter must be `key: value` fields, found {}",
                     root.describe()
@@ -40,13 +41,13 @@ impl<'a> Reader<'a> {
             .collect()
     }
 
-    fn error(&mut self, code: &'static str, msg: String, pos: Position) {
+    fn error(&mut self, code: Code, msg: String, pos: Position) {
         self.diagnostics
             .push(Diagnostic::error(code, msg).at(Some(pos)));
     }
 
     /// A value renn can do without: reported, and planning goes on with a default.
-    fn warn(&mut self, code: &'static str, msg: String, pos: Position, hint: &str) {
+    fn warn(&mut self, code: Code, msg: String, pos: Position, hint: &str) {
         let mut d = Diagnostic::warning(code, msg).at(Some(pos));
         if !hint.is_empty() {
             d = d.with_hint(hint);
@@ -87,7 +88,7 @@ impl<'a> Reader<'a> {
     fn check_identity(&mut self, id: &RunId) {
         match self.root.get("run") {
             None => self.warn(
-                "field-missing",
+                Code::FieldMissing,
                 format!(
                     "frontmatter has no `run` field; the file name says this is run {}",
                     id.run_number()
@@ -103,7 +104,7 @@ impl<'a> Reader<'a> {
                     || RunId::parse(text).as_ref() == Some(id);
                 if !agrees {
                     self.error(
-                        "run-id-mismatch",
+                        Code::RunIdMismatch,
                         format!(
                             "`run` is {} but the file name says this is run {} ({id})",
                             n.describe(),
@@ -121,7 +122,7 @@ impl<'a> Reader<'a> {
         let number = text.split_once('-').map_or(text.as_str(), |(num, _)| num);
         if StageNumber::parse(number.trim()).as_ref() != Some(&id.stage) {
             self.error(
-                "run-id-mismatch",
+                Code::RunIdMismatch,
                 format!(
                     "`stage` is {} but the file name says this run belongs to stage {}",
                     n.describe(),
@@ -144,7 +145,7 @@ impl<'a> Reader<'a> {
             Some("tdd") => RunType::Tdd,
             _ => {
                 self.warn(
-                    "run-type",
+                    Code::RunType,
                     format!(
                         "`type` is {}, which renn does not know: the run executes as `execute`",
                         n.describe()
@@ -169,7 +170,7 @@ impl<'a> Reader<'a> {
         match parsed {
             Some(0) => {
                 self.warn(
-                    "batch-zero",
+                    Code::BatchZero,
                     "`batch` is 0: read as batch 1, the first".to_string(),
                     n.pos,
                     "batches are numbered 1, 2, 3… in execution order",
@@ -180,7 +181,7 @@ impl<'a> Reader<'a> {
             None => {
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "batch-not-a-number",
+                        Code::BatchNotANumber,
                         format!(
                             "`batch` must be a whole number of at least 1, found {}",
                             n.describe()
@@ -205,7 +206,7 @@ impl<'a> Reader<'a> {
         };
         if b.is_none() {
             self.warn(
-                "field-type",
+                Code::FieldType,
                 format!(
                     "`{key}` must be true or false, found {}: ignored",
                     n.describe()
@@ -229,7 +230,7 @@ impl<'a> Reader<'a> {
             match item.scalar_text() {
                 Some(s) => out.push(s),
                 None => self.warn(
-                    "field-type",
+                    Code::FieldType,
                     format!(
                         "`{key}` must be a list of text values, found {}: ignored",
                         item.describe()
@@ -267,7 +268,7 @@ impl<'a> Reader<'a> {
             match id {
                 Some(id) => out.push(Dependency { id, pos: item.pos }),
                 None => self.error(
-                    "depends-on-format",
+                    Code::DependsOnFormat,
                     format!(
                         "`depends_on` entries must be run ids like \"{own}\", found {}",
                         item.describe()
@@ -319,7 +320,7 @@ impl<'a> Reader<'a> {
         let v = n.get(key).and_then(Node::scalar_text);
         if v.is_none() {
             self.warn(
-                "field-missing",
+                Code::FieldMissing,
                 format!("each `{within}` entry needs a `{key}`: this one is left out"),
                 n.pos,
                 "",

@@ -87,7 +87,7 @@ fn bad_values_are_located_and_all_reported() {
         .diagnostics
         .iter()
         .filter(|d| d.line.is_some())
-        .map(|d| (d.code, d.is_error(), d.line, d.column))
+        .map(|d| (d.code.name(), d.is_error(), d.line, d.column))
         .collect();
     // A bool renn cannot read is a warning (the default applies); a batch or a
     // dependency it cannot read would execute the run in the wrong order.
@@ -183,7 +183,7 @@ fn field_shapes_that_do_not_affect_scheduling_are_warnings() {
     let found: Vec<(&str, bool, Option<u32>)> = p
         .diagnostics
         .iter()
-        .map(|d| (d.code, d.is_error(), d.line))
+        .map(|d| (d.code.name(), d.is_error(), d.line))
         .collect();
     assert_eq!(
         found,
@@ -228,7 +228,11 @@ fn field_shapes_that_do_not_affect_scheduling_are_warnings() {
 fn task_headings_count_as_tasks_with_a_warning() {
     let text = "---\nrun: 2\n---\n## Objective\n\n### Task 1: Add the model\n\nText.\n\n```md\n### Task 9: in a fence\n```\n#### Task 2 - Wire it up\n### Task list\n## Task 3\n";
     let p = run(text);
-    let codes: Vec<(&str, Option<u32>)> = p.diagnostics.iter().map(|d| (d.code, d.line)).collect();
+    let codes: Vec<(&str, Option<u32>)> = p
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.name(), d.line))
+        .collect();
     assert_eq!(
         codes,
         [("task-headings", Some(6)), ("objective-missing", None)]

@@ -7,6 +7,7 @@
 //! and applying the edit to its own output changes nothing.
 
 use super::{checklist_item, stage_heading, stage_item, strip_heading, strip_list_marker};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::run::RunId;
 use crate::snapshot::TRACK_PATH;
@@ -75,7 +76,7 @@ pub fn mark_stage_complete(
     }
     if !found {
         return Err(Diagnostic::error(
-            "track-stage-missing",
+            Code::TrackStageMissing,
             format!(
                 "stage {} is not in the track's stage checklist",
                 stage.unpadded()

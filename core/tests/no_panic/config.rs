@@ -78,7 +78,7 @@ pub(crate) fn check_config(text: &str, gitignored: bool) -> Result<Option<Config
         }
         Err(d) => {
             prop_assert!(
-                ["config-syntax", "config-invalid"].contains(&d.code),
+                ["config-syntax", "config-invalid"].contains(&d.code.name()),
                 "unexpected code {}",
                 d.code
             );

@@ -175,7 +175,7 @@ pub(crate) fn check_project(p: &RandomProject) -> Result<(), TestCaseError> {
         Err(e) => {
             // Only the config can make a project with a `.renn/` dir fail to open.
             prop_assert!(
-                ["config-syntax", "config-invalid"].contains(&e.code()),
+                ["config-syntax", "config-invalid"].contains(&e.code().name()),
                 "unexpected {e:?}"
             );
             return Ok(());

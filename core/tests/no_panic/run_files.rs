@@ -275,7 +275,7 @@ pub(crate) fn check_positions(ds: &[Diagnostic], text: &str) -> Result<(), TestC
             prop_assert!(column >= 1, "column {column} is not 1-based: {d:?}");
             prop_assert!(d.line.is_some(), "a column without a line: {d:?}");
         }
-        prop_assert!(!d.code.is_empty() && !d.message.is_empty(), "{d:?}");
+        prop_assert!(!d.code.name().is_empty() && !d.message.is_empty(), "{d:?}");
     }
     Ok(())
 }

@@ -24,6 +24,7 @@ use renn_core::prompt::{
 };
 use renn_core::run::RunId;
 use renn_core::snapshot::{CONFIG_PATH, MAX_FILE_BYTES, PULSE_PATH, TRACK_PATH};
+use renn_core::Code;
 use renn_core::{next, permissions, proof, pulse, returns, track, Diagnostic, Project};
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
@@ -253,6 +254,11 @@ impl<'u> Host<'u> {
             if !queue.is_empty() {
                 continue;
             }
+            // Asked to stop: checked before waiting, as agents that finish back to back
+            // would otherwise never leave the channel idle.
+            if self.opts.stop.requested() {
+                return Ok(self.interrupted(&state));
+            }
             let asking = self.open_gate.is_some();
             if self.running.is_empty() && self.delayed.is_empty() && !asking {
                 return if self.parked {
@@ -299,7 +305,7 @@ impl<'u> Host<'u> {
             .collect::<Vec<_>>()
             .join(", ");
         Err(renn_core::Error::from(
-            Diagnostic::error("dirty-tree", format!("the working tree has uncommitted changes: {list}"))
+            Diagnostic::error(Code::DirtyTree, format!("the working tree has uncommitted changes: {list}"))
                 .with_hint("commit or stash them first (`git stash -u`): runners commit their own work and would sweep these in; after an interrupted run they may be its half-done edits"),
         )
         .into())
@@ -471,7 +477,11 @@ fn exit_for(outcome: &Outcome) -> StageExit {
 }
 
 fn internal(msg: &str) -> Error {
-    renn_core::Error::from(Diagnostic::error("internal", format!("renn bug: {msg}"))).into()
+    renn_core::Error::from(Diagnostic::error(
+        Code::Internal,
+        format!("renn bug: {msg}"),
+    ))
+    .into()
 }
 
 fn rel(root: &Path, p: &Path) -> String {

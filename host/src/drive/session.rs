@@ -88,7 +88,7 @@ impl Session {
     pub fn respond(&self, answer: &str) -> Result<()> {
         if lock(&self.asked).is_none() {
             return Err(renn_core::Diagnostic::error(
-                "respond-not-waiting",
+                renn_core::Code::RespondNotWaiting,
                 "no question is waiting for an answer (wait for a `question` event)",
             )
             .into());

@@ -6,6 +6,7 @@
 
 use super::Git;
 use crate::Result;
+use renn_core::Code;
 use renn_core::Diagnostic;
 
 /// The oldest git renn runs with.
@@ -20,7 +21,7 @@ impl Git {
         match parse_version(found) {
             Some(v) if v >= MIN_GIT => Ok(()),
             _ => Err(Diagnostic::error(
-                "git",
+                Code::Git,
                 format!(
                     "{found} is too old: batch {batch} runs in parallel worktrees, and merging them back needs git {}.{} or later (`git merge-tree --write-tree --merge-base`)",
                     MIN_GIT.0, MIN_GIT.1

@@ -5,6 +5,7 @@
 use super::{prompt, unusable};
 use renn_core::plan::{self, StageInfo};
 use renn_core::run::RunId;
+use renn_core::Code;
 use renn_core::{proof, snapshot, track};
 use renn_host::{Error, Result};
 use std::fmt::Write as _;
@@ -16,7 +17,7 @@ pub fn run(root: &Path, stage_opt: Option<&str>, prompt_text: &str) -> Result<St
         Some(s) => s.to_string(),
         None => stage_from_prompt(prompt_text).ok_or_else(|| {
             unusable(
-                "demo-no-stage",
+                Code::DemoNoStage,
                 "the auditor prompt names no `Stage directory:`; pass --stage N".into(),
             )
         })?,

@@ -7,6 +7,7 @@ use super::{repo, unusable};
 use renn_core::gate::GateResponse;
 use renn_core::returns::{CompletedTask, TaskCommit};
 use renn_core::run::{self, RunFile, RunId, Task};
+use renn_core::Code;
 use renn_core::{recap, snapshot};
 use renn_host::{Error, Result};
 use std::path::PathBuf;
@@ -31,7 +32,7 @@ impl Runner {
         repo::git(&root, &["rev-parse", "--show-toplevel"]).map_err(|_| {
             let at = root.display();
             let msg = format!("{at} is not inside a git repository: the runner commits each task");
-            unusable("demo-not-a-repo", msg)
+            unusable(Code::DemoNotARepo, msg)
         })?;
         let stage = id.stage.to_string();
         let project = renn_host::open_project(Some(&root), Some(&stage))?;
@@ -39,7 +40,7 @@ impl Runner {
         let entry = inventory.runs.iter().find(|r| r.id == id).ok_or_else(|| {
             let dir = &inventory.stage.dir;
             let msg = format!("no run file for {id} in {dir} (expected {id}-run.md)");
-            unusable("demo-no-run-file", msg)
+            unusable(Code::DemoNoRunFile, msg)
         })?;
         let snap = project.snapshot();
         let text = snap.text(&entry.path).map_err(|d| Error::Core(d.into()))?;
@@ -73,7 +74,7 @@ impl Runner {
         let mut decisions = Vec::new();
         let mut first = 1;
         let resume =
-            prompt::continuation(prompt_text).map_err(|m| unusable("demo-bad-prompt", m))?;
+            prompt::continuation(prompt_text).map_err(|m| unusable(Code::DemoBadPrompt, m))?;
         if let Some(resume) = resume {
             let task = self.task(resume.task)?;
             let text = self.task_text(task);
@@ -237,7 +238,7 @@ impl Runner {
                 let (id, n) = (&self.id, self.run.tasks.len());
                 let msg =
                     format!("the prompt resumes at task {number}, but run {id} has {n} task(s)");
-                unusable("demo-bad-prompt", msg)
+                unusable(Code::DemoBadPrompt, msg)
             })
     }
 

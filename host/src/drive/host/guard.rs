@@ -6,6 +6,7 @@
 //! moved branch fails the run, a vanished `.renn/` stops the stage.
 
 use super::*;
+use renn_core::Code;
 use std::cell::RefCell;
 
 /// What renn last knew of what it owns in the main tree.
@@ -49,7 +50,7 @@ impl Host<'_> {
     pub(super) fn guard_check(&mut self, label: &str) -> Result<Option<Breach>> {
         if !self.root.join(".renn").is_dir() {
             let d = Diagnostic::error(
-                "renn-dir-vanished",
+                Code::RennDirVanished,
                 format!("`.renn/` disappeared while {label}'s agent worked; renn stops"),
             )
             .with_hint("restore it (`git checkout -- .renn` or from your last commit), then run the same command again");

@@ -3,6 +3,7 @@
 use super::*;
 use crate::trust::{TrustStore, TRUST_VAR};
 use renn_core::preflight::{self, Facts};
+use renn_core::Code;
 
 impl Host<'_> {
     /// Says once, before any run starts, what the agent CLI will refuse; an error stops
@@ -92,7 +93,7 @@ impl Host<'_> {
             return Ok(());
         }
         let d = Diagnostic::error(
-            "untrusted-agent",
+            Code::UntrustedAgent,
             format!("this project's config sets its own agent, which renn runs only once you trust it:\n{shown}"),
         )
         .in_file(CONFIG_PATH)

@@ -1,5 +1,5 @@
 // The error classes of renn's JavaScript API (docs/api.md, "Errors"), imported by the
-// WASM build (core/src/wasm/errors.rs) and re-exported from its module. Rust picks the
+// WASM build (bindings-wasm/src/errors.rs) and re-exported from its module. Rust picks the
 // class (ErrorKind::class_name) and the location (ErrorReport::location); this file
 // exists because only JavaScript can define real `Error` subclasses, which give
 // `instanceof` and stack traces. The constructor is the napi addon's

@@ -1,10 +1,10 @@
-//! The `Project` class: every method of [`crate::Project`] that needs no disk.
+//! The `Project` class: every method of [`renn_core::Project`] that needs no disk.
 
 use super::errors::{throw, throw_in, type_error};
 use super::execution::{StageExecution, StartOptions};
 use super::{files, options, to_js, to_js_located, PlanFilter};
-use crate::position::{all_ascii, text_in};
-use crate::snapshot::CONFIG_PATH;
+use renn_core::position::{all_ascii, text_in};
+use renn_core::snapshot::CONFIG_PATH;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -22,7 +22,7 @@ pub struct FromFilesOptions {
 /// UTF-16 code units, as JavaScript strings do.
 #[wasm_bindgen(js_name = Project)]
 pub struct WasmProject {
-    inner: crate::Project,
+    inner: renn_core::Project,
     /// Every file is ASCII: columns need no conversion.
     ascii: bool,
 }
@@ -34,7 +34,7 @@ impl WasmProject {
     }
 
     /// The exception for a failure, its columns in UTF-16 code units.
-    fn fail(&self, error: impl Into<crate::Error>) -> JsValue {
+    fn fail(&self, error: impl Into<renn_core::Error>) -> JsValue {
         if self.ascii {
             throw(error)
         } else {
@@ -59,7 +59,7 @@ impl WasmProject {
             .then(|| snapshot.text(CONFIG_PATH).ok().flatten().map(str::to_owned))
             .flatten();
         let text_of = |f: Option<&str>| config.as_deref().filter(|_| f == Some(CONFIG_PATH));
-        let inner = crate::Project::new(snapshot).map_err(|e| throw_in(e, &text_of))?;
+        let inner = renn_core::Project::new(snapshot).map_err(|e| throw_in(e, &text_of))?;
         let ascii = all_ascii(inner.snapshot());
         Ok(WasmProject { inner, ascii })
     }
@@ -224,7 +224,7 @@ impl WasmProject {
         let opts: StartOptions = options(opts)?;
         let value: serde_json::Value = serde_wasm_bindgen::from_value(on_disk)
             .map_err(|e| type_error(&format!("what is on disk is plain data: {e}")))?;
-        let disk = crate::execute::StageOnDisk::from_json(value).map_err(throw)?;
+        let disk = renn_core::execute::StageOnDisk::from_json(value).map_err(throw)?;
         let run = self.inner.resume_stage(stage, &opts.into(), &disk);
         Ok(StageExecution::new(run.map_err(|e| self.fail(e))?))
     }

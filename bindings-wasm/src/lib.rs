@@ -1,20 +1,22 @@
-//! The JavaScript API of docs/api.md for hosts without a disk (a browser, a VS Code
-//! web extension, Node without the native addon), built with `--features wasm` and
-//! finished by wasm-bindgen (scripts/bindings/wasm.sh). Only conversions live here:
+//! renn-wasm: the JavaScript API of docs/api.md for hosts without a disk (a browser,
+//! a VS Code web extension, Node without the native addon): renn-core built for
+//! wasm32 and finished by wasm-bindgen (scripts/bindings/wasm.sh, which makes the npm
+//! package `renn-wasm` in bindings-wasm/pkg/). Only conversions live here:
 //! values cross with the JSON shapes the CLI prints (`json_compatible`: plain
 //! objects, `null` for `None`), failures as the `RennError` classes of js/errors.js.
 //! The value types in the TypeScript are those of the npm package (`types.d.ts`,
 //! generated from the Rust types through schema/api.json; wasm.sh copies it beside
-//! the module), so both JavaScript front doors declare the very same types.
+//! the module), so both JavaScript front doors declare the very same types; renn-core's
+//! `tsify` feature stays off.
 
 mod errors;
 mod execution;
 mod files;
 mod project;
 
-use crate::plan::PlanOptions;
-use crate::project::ProofView;
-use crate::returns;
+use renn_core::plan::PlanOptions;
+use renn_core::project::ProofView;
+use renn_core::returns;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -48,7 +50,7 @@ fn to_js_located<'t, T: Serialize + ?Sized>(
         return to_js(value);
     }
     let mut json = serde_json::to_value(value).map_err(|e| js_sys::Error::new(&e.to_string()))?;
-    crate::position::utf16_value(&mut json, text_of);
+    renn_core::position::utf16_value(&mut json, text_of);
     to_js(&json)
 }
 
@@ -122,11 +124,18 @@ macro_rules! export_version {
         }
         const _: () = assert!(
             declares_version($js, env!("CARGO_PKG_VERSION")),
-            "core/src/wasm.rs: export_version! must give the crate's version"
+            "bindings-wasm/src/lib.rs: export_version! must give the crate's version"
         );
     };
 }
 export_version!("export const version = \"0.1.0\";");
+
+// The classes' `[Symbol.dispose]()` (for `using`) names a symbol only the esnext lib
+// declares; declaring it here lets the .d.ts check with any lib (tsc --target es2020),
+// and it merges with esnext's own declaration.
+#[wasm_bindgen(typescript_custom_section)]
+const DISPOSE_TS: &str =
+    "declare global {\n    interface SymbolConstructor {\n        readonly dispose: unique symbol;\n    }\n}";
 
 #[wasm_bindgen(typescript_custom_section)]
 const VERSION_TS: &str = "/** renn's version. */\nexport const version: string;";

@@ -3,8 +3,8 @@
 //! the bytes (so an invalid byte is reported with its line and column).
 
 use super::errors::{throw, type_error};
-use crate::snapshot::{FileContent, Snapshot};
 use js_sys::{Array, Map, Object, Uint8Array};
+use renn_core::snapshot::{FileContent, Snapshot};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 

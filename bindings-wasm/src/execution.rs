@@ -3,7 +3,7 @@
 
 use super::errors::{throw, type_error};
 use super::to_js;
-use crate::execute::{self, Event, OnFailure, StageRun};
+use renn_core::execute::{self, Event, OnFailure, StageRun};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
@@ -18,7 +18,7 @@ pub struct StartOptions {
     pub on_failure: Option<OnFailure>,
 }
 
-impl From<StartOptions> for crate::project::StageOptions {
+impl From<StartOptions> for renn_core::project::StageOptions {
     fn from(o: StartOptions) -> Self {
         Self {
             gaps_only: o.gaps_only,

@@ -1,7 +1,7 @@
 //! Failures as JavaScript exceptions: a core error becomes the `RennError` subclass
 //! its kind names, with the report's code, diagnostics and location.
 
-use crate::error::{Error, ErrorReport};
+use renn_core::error::{Error, ErrorReport};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -75,7 +75,7 @@ pub fn throw_in<'t>(
     text_of: &dyn Fn(Option<&str>) -> Option<&'t str>,
 ) -> JsValue {
     let mut report = ErrorReport::from(&error.into());
-    crate::position::utf16_report(&mut report, text_of);
+    renn_core::position::utf16_report(&mut report, text_of);
     thrown(report)
 }
 
