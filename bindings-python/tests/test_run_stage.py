@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import Any, Optional
 
 import pytest
@@ -15,6 +16,7 @@ import pytest
 import renn
 
 from conftest import ROOT
+from renn.types import StageEvent
 
 TODAY = "2026-11-24"
 PROOF = ".renn/stages/02-accounts/02-proof.md"
@@ -45,7 +47,7 @@ def run(path: Path, **options: Any) -> renn.StageRun:
     return renn.Project.load(path).run_stage("2", trust=True, renn=renn_bin(), today=TODAY, **options)
 
 
-def shape(events: list[dict[str, Any]]) -> list[str]:
+def shape(events: Sequence[Mapping[str, Any]]) -> list[str]:
     """What two executions share: event names with their run, kind and outcome, sorted
     (runs of a batch finish in any order)."""
     keys = []
@@ -64,7 +66,8 @@ def test_a_gate_answered_from_python_completes_the_stage(tmp_path: Path) -> None
         if event["event"] == "question":
             question = {k: v for k, v in event.items() if k not in ("event", "schema", "time")}
             assert stage.question == question
-            assert (event["kind"], event["run"], event["gate"]) == ("gate", "02-04", "human-verify")
+            assert event["kind"] == "gate"
+            assert (event["run"], event["gate"]) == ("02-04", "human-verify")
             stage.respond("approved")
     assert stage.result == {"exit": "done", "code": 0}
     assert repr(stage) == "StageRun(stage='2', exit='done')"
@@ -81,7 +84,7 @@ def test_without_questions_it_pauses_and_resumes_event_for_event_as_the_cli(tmp_
     first_events = list(first)
     assert first.result == {"exit": "awaiting_response", "code": 4}
     second = run(binding, interactive=False, respond=("02-04", "approved"))
-    second_events: list[dict[str, Any]] = []
+    second_events: list[StageEvent] = []
     assert second.wait(second_events.append) == {"exit": "done", "code": 0}
 
     cli = demo(tmp_path, "cli")
@@ -123,7 +126,7 @@ def test_stop_then_a_later_run_stage_resumes(tmp_path: Path) -> None:
     assert stage.result == {"exit": "stopped", "code": 6}
     again = run(path)
 
-    def answer(event: dict[str, Any]) -> None:
+    def answer(event: StageEvent) -> None:
         if event["event"] == "question":
             again.respond("approved")
 
