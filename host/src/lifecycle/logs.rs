@@ -228,3 +228,25 @@ fn copy_new(
     }
     Ok(Some(!buf.is_empty()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_id_names_a_run_and_a_stage_number_its_auditor() {
+        assert_eq!(whose("3-2").unwrap(), ("03".into(), "03-02".into()));
+        assert_eq!(whose("3").unwrap(), ("03".into(), "auditor".into()));
+        assert_eq!(whose("nonsense").unwrap_err().code(), Code::BadRunId);
+    }
+
+    #[test]
+    fn attempts_go_on_as_long_as_the_files_do() {
+        let tmp = tempfile::tempdir().unwrap();
+        for n in [1, 2, 4] {
+            std::fs::write(log_path(tmp.path(), "03-01", n), "x").unwrap();
+        }
+        assert_eq!(attempts(tmp.path(), "03-01"), [1, 2]);
+        assert!(attempts(tmp.path(), "auditor").is_empty());
+    }
+}
