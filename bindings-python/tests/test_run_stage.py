@@ -4,9 +4,11 @@ stop and a resume — and the events compared with the CLI's for the same projec
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
+import time
 from pathlib import Path
 from collections.abc import Mapping, Sequence
 from typing import Any, Optional
@@ -148,3 +150,25 @@ def test_misuse_is_refused(tmp_path: Path) -> None:
         renn.Project.load(path).run_stage("2", on_failure="later")  # type: ignore[arg-type]
     with pytest.raises(renn.StageError, match="No stage directory matching '9'"):
         renn.Project.load(path).run_stage("9", trust=True, renn=renn_bin()).wait()
+
+
+def test_a_run_no_one_holds_stops_and_frees_the_project(tmp_path: Path) -> None:
+    path = demo(tmp_path, "demo")
+    stage = run(path)
+    for event in stage:
+        if event["event"] == "run_spawned":
+            break
+    del stage  # nobody could answer its questions: it stops, agents and all
+    gc.collect()
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            again = run(path)
+            result = again.wait(lambda e: again.respond("approved") if e["event"] == "question" else None)
+            break
+        except renn.RennError as e:
+            # Until the dropped run has stopped, the project is busy.
+            if e.code != "busy" or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+    assert result == {"exit": "done", "code": 0}

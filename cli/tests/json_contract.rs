@@ -255,6 +255,37 @@ fn single_shot_outputs_carry_the_version_and_match_their_schemas() {
     assert_valid(&validator("error"), "error", &value);
 }
 
+/// `init`, `doctor`, `clean` and `logs`: the lifecycle commands' outputs (renn-host's
+/// `lifecycle` reports) match their schemas too.
+#[test]
+fn lifecycle_outputs_match_their_schemas() {
+    let repo = demo_repo();
+    let dir = repo.path();
+    let logs = dir.join(".renn/stages/02-accounts/logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    std::fs::write(logs.join("02-01-1.log"), "starting\n").unwrap();
+    let fresh = tempfile::tempdir().unwrap();
+    let out = Command::new("git")
+        .current_dir(fresh.path())
+        .args(["init", "-q"])
+        .env_remove("GIT_DIR")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    for (stem, at, args) in [
+        ("doctor", dir, &["doctor"][..]),
+        ("clean", dir, &["clean", "--dry-run"]),
+        ("logs", dir, &["logs", "02-01"]),
+        ("init", fresh.path(), &["init"]),
+    ] {
+        let (code, stdout, stderr) = renn(at, args);
+        assert_eq!(code, 0, "{args:?}: {stdout}{stderr}");
+        let value: Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(value["schema"], renn_host::json::SCHEMA_VERSION, "{args:?}");
+        assert_valid(&validator(stem), stem, &value);
+    }
+}
+
 #[test]
 fn the_event_schema_refuses_what_the_types_do_not_describe() {
     let events = validator("events");

@@ -104,9 +104,10 @@ pub fn run_stage(dir: Option<&Path>, opts: &Options, ui: &mut dyn Ui) -> Result<
     host::Host::prepare(dir, opts, ui)?.execute()
 }
 
-/// The program `{renn}` names in agent command lines.
-fn renn_program(opts: &Options) -> String {
-    if let Some(p) = &opts.renn {
+/// The program `{renn}` names in agent command lines (`explicit`: `Options::renn`);
+/// `renn doctor` checks the same program.
+pub(crate) fn renn_program(explicit: Option<&Path>) -> String {
+    if let Some(p) = explicit {
         return p.display().to_string();
     }
     // In a binding the process is node or python: renn is then the one on PATH.

@@ -148,6 +148,22 @@ pub fn schemas() -> Vec<(&'static str, Value)> {
             output::<renn_core::project::Status>("renn status --json"),
         ),
         (
+            "init",
+            output::<crate::lifecycle::InitReport>("renn init --json"),
+        ),
+        (
+            "clean",
+            output::<crate::lifecycle::CleanReport>("renn clean --json"),
+        ),
+        (
+            "doctor",
+            output::<crate::lifecycle::DoctorReport>("renn doctor --json"),
+        ),
+        (
+            "logs",
+            output::<crate::lifecycle::LogShown>("renn logs --json"),
+        ),
+        (
             "error",
             output::<ErrorOutput>("renn --json: any command's error (stderr)"),
         ),

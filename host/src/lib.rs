@@ -8,6 +8,7 @@ pub mod drive;
 pub mod fsio;
 pub mod git;
 pub mod json;
+pub mod lifecycle;
 pub mod lock;
 pub mod trust;
 

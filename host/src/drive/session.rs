@@ -105,6 +105,14 @@ impl Session {
     }
 }
 
+/// A session no one holds can have no question answered: it stops (agents stopped,
+/// resumable) rather than wait forever holding the project's lock.
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.stop.request();
+    }
+}
+
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }

@@ -169,7 +169,7 @@ impl Host<'_> {
         let log_path = agent::log_path(&stage_dir, label, *attempt);
         let config = self.config();
         let model = self.project.models().get(agent_kind).map(str::to_string);
-        let renn = super::super::renn_program(&self.opts);
+        let renn = super::super::renn_program(self.opts.renn.as_deref());
         let programs = permissions::verify_programs(plan_text);
         let allowed_tools = permissions::allowed_tools(config.agent.profile, &programs);
         let argv = config.agent.argv_for(&ArgvVars {
