@@ -113,7 +113,7 @@ echo '{"name": "app", "private": true}' >"$app/package.json"
   [[ $direct -ne 0 ]] || fail "renn status outside a project exited 0"
   check_eq "$via" "$direct" "the launcher's exit code (renn status outside a project)"
   # A signal that ends the binary ends the launcher the same way (RENN_BINARY_PATH: any program).
-  sig=0; (RENN_BINARY_PATH=/bin/sh node node_modules/.bin/renn -c 'kill -TERM $$') 2>/dev/null || sig=$?
+  sig=$( { RENN_BINARY_PATH=/bin/sh node node_modules/.bin/renn -c 'kill -TERM $$'; echo $?; } 2>/dev/null)
   check_eq "$sig" 143 "the launcher's status after its child's SIGTERM (128+15)"
   # SIGTERM to the launcher is passed on; Ctrl-C (SIGINT to the process group) leaves the
   # launcher waiting until renn has stopped, then it exits with renn's status.

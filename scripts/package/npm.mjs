@@ -25,6 +25,15 @@ const napi = join(node, 'node_modules/.bin/napi')
 const pkg = JSON.parse(readFileSync(join(node, 'package.json'), 'utf8'))
 const { binaryName, packageName } = pkg.napi
 const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' })
+// napi's progress lines only when it fails.
+function quiet(cmd, args, cwd) {
+  try {
+    return execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' })
+  } catch (e) {
+    process.stderr.write(`${e.stdout || ''}${e.stderr || ''}`)
+    throw e
+  }
+}
 const readJson = (f) => JSON.parse(readFileSync(f, 'utf8'))
 const writeJson = (f, v) => writeFileSync(f, JSON.stringify(v, null, 2) + '\n')
 const exe = (platform) => (platform.startsWith('win32-') ? 'renn.exe' : 'renn')
@@ -36,7 +45,7 @@ function platforms(npmDir) {
 
 function dirs() {
   const npmDir = join(node, 'npm')
-  run(napi, ['create-npm-dirs', '--npm-dir', 'npm'], node)
+  quiet(napi, ['create-npm-dirs', '--npm-dir', 'npm'], node)
   for (const p of platforms(npmDir)) {
     const file = join(npmDir, p, 'package.json')
     const m = readJson(file)
@@ -88,7 +97,7 @@ function pack(artifacts, out) {
   if (names.slice().sort().join() !== all.join()) throw new Error(`bindings-node/npm/ is stale: run node scripts/package/npm.mjs dirs`)
   const targets = pkg.napi.targets.filter((t) => built.includes(platformOf(t)))
   writeJson(config, { ...pkg.napi, targets })
-  run(napi, ['artifacts', '--cwd', rootDir, '--config-path', config, '--output-dir', artifacts, '--npm-dir', npmDir], rootDir)
+  quiet(napi, ['artifacts', '--cwd', rootDir, '--config-path', config, '--output-dir', artifacts, '--npm-dir', npmDir], rootDir)
   for (const f of readdirSync(rootDir)) if (f.endsWith('.node')) rmSync(join(rootDir, f)) // artifacts copies them here too
   const missing = all.filter((p) => !built.includes(p))
   if (missing.length) console.log(`npm: not built here, not packed: ${missing.join(', ')}`)
