@@ -43,7 +43,7 @@ fi
 mkdir -p "$tools/bin"
 ln -sf "$("$py" -c 'import ziglang, os; print(os.path.dirname(ziglang.__file__))')/zig" "$tools/bin/zig"
 export PATH=$tools/bin:$PATH
-if ! cargo install --list | grep -qx "cargo-zigbuild v$ZIGBUILD_VERSION:"; then
+if ! grep -qx "cargo-zigbuild v$ZIGBUILD_VERSION:" <<<"$(cargo install --list)"; then
   echo "package: cargo install cargo-zigbuild $ZIGBUILD_VERSION"
   cargo install --quiet cargo-zigbuild --version "$ZIGBUILD_VERSION"
 fi

@@ -135,7 +135,7 @@ echo '{"name": "app", "private": true}' >"$app/package.json"
 
 echo "== artifacts: linux-x64-musl"
 musl=$tmp/unpacked/linux-x64-musl/package
-file -b "$musl/renn" | grep -q 'static' || fail "the musl renn binary is not static: $(file -b "$musl/renn")"
+grep -q 'statically linked' <<<"$(file -b "$musl/renn")" || fail "the musl renn binary is not static: $(file -b "$musl/renn")"
 check_eq "$("$musl/renn" --version)" "$expect_version" "musl renn --version (static binary)"
 needed=$(readelf -d "$musl/renn.linux-x64-musl.node" | grep NEEDED | grep -o '\[.*\]' | tr '\n' ' ')
 [[ $needed == *"[libc.so]"* && $needed != *libc.so.6* ]] || fail "the musl addon does not link musl's libc: $needed"
@@ -193,7 +193,8 @@ echo "ok: auditwheel: $(tr '\n' ' ' <<<"$show" | grep -o 'consistent with the fo
 tags=$(unzip -p "$wheel" "renn-$version.dist-info/WHEEL" | grep '^Tag:' | tr '\n' ' ')
 [[ $tags == *cp39-abi3-manylinux_2_17_x86_64* && $tags == *cp39-abi3-manylinux2014_x86_64* ]] || fail "WHEEL tags: $tags"
 echo "ok: WHEEL $tags"
-unzip -l "$wheel" | grep -q " renn-$version.data/scripts/renn$" || fail "the wheel has no renn-$version.data/scripts/renn"
+# (grep -q on a here-string: a pipe into it would end unzip with SIGPIPE, a pipefail error)
+grep -qx "renn-$version.data/scripts/renn" <<<"$(unzip -Z1 "$wheel")" || fail "the wheel has no renn-$version.data/scripts/renn"
 mkdir "$tmp/wheel" && unzip -q "$wheel" -d "$tmp/wheel"
 check_glibc "$tmp/wheel/renn/_renn.abi3.so" "the wheel's extension"
 check_glibc "$tmp/wheel/renn-$version.data/scripts/renn" "the wheel's renn binary"
