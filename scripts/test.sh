@@ -5,7 +5,9 @@
 # property, conformance, CLI, run-stage scenarios), then each binding built and
 # tested: WASM (its own tests, the browser
 # build, the shared Node suite), the napi addon (the shared Node suite over napi and
-# WASM, declarations, npm pack) and Python (stubtest, mypy, pytest, pip install).
+# WASM, declarations) and Python (stubtest, mypy, pytest, pip install); then the release
+# artifacts — the npm packages per platform and the manylinux wheel — built with zig for
+# linux x64 (glibc, musl) and arm64, installed and used (scripts/bindings/artifacts.sh).
 # The same fixtures (tests/fixtures/) run through every front door.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,4 +28,5 @@ echo "== tests";   cargo test --workspace
 echo "== wasm";    bash scripts/bindings/wasm.sh
 echo "== node";    bash scripts/bindings/node.sh
 echo "== python";  bash scripts/bindings/python.sh
+echo "== artifacts"; bash scripts/bindings/artifacts.sh
 echo "== agents";  bash scripts/agents.sh
