@@ -4,14 +4,8 @@
 export * from './native'
 export * from './errors'
 export type * from './types'
-import type { RunStageOptions, StageRun } from './native'
+import type { RunStageOptions, StageResult, StageRun } from './native'
 import type { StageEvent } from './types'
-
-/** How a stage execution ended: `exit` names it, `code` is the CLI's exit code. */
-export interface StageResult {
-  exit: 'done' | 'awaiting_response' | 'gaps_found' | 'incomplete' | 'stopped'
-  code: number
-}
 
 /** A stage being executed by `Project.runStage`. */
 export interface RunningStage extends StageRun {

@@ -14,6 +14,7 @@ import type {
   Plan,
   ProofView,
   Progress,
+  Question,
   StageDir,
   StageEvent,
   StageOnDisk,
@@ -21,3 +22,9 @@ import type {
   Status,
   Validation,
 } from './types'
+
+/** How a stage execution ended: `exit` names it, `code` is the CLI's exit code. */
+export interface StageResult {
+  exit: 'done' | 'awaiting_response' | 'gaps_found' | 'incomplete' | 'stopped'
+  code: number
+}

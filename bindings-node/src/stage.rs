@@ -56,7 +56,7 @@ pub struct StageRun {
 impl StageRun {
     /// The next event, `{ finished: { exit, code } }` once it has ended, or `null` when
     /// none came within a moment. Rejects with a RennError when the stage cannot go on.
-    #[napi(ts_return_type = "Promise<any>")]
+    #[napi(ts_return_type = "Promise<StageEvent | { finished: StageResult | null } | null>")]
     pub fn next(&self) -> AsyncTask<NextEvent> {
         AsyncTask::new(NextEvent(self.session.clone()))
     }
@@ -68,7 +68,7 @@ impl StageRun {
     }
 
     /// The question waiting for `respond()`, or `null`.
-    #[napi(getter, ts_return_type = "any")]
+    #[napi(getter, ts_return_type = "Question | null")]
     pub fn question(&self) -> Json<Option<renn_host::drive::Question>> {
         Json(self.session.question())
     }

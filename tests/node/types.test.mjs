@@ -65,6 +65,28 @@ const CASES = [
   },
 ]
 
+// Native only: running a stage (the WASM build has no processes).
+const NATIVE_CASES = [
+  {
+    name: "a question's key in runStage's onEvent, once narrowed by its kind",
+    ok: "project.runStage('2', null, (e) => { if (e.event === 'question' && e.kind === 'gate') console.log(e.run, e.details) })",
+    typo: "project.runStage('2', null, (e) => { if (e.event === 'question' && e.kind === 'gate') console.log(e.run, e.detials) })",
+    error: /Property 'detials' does not exist on type/,
+  },
+  {
+    name: "the open question's key",
+    ok: "const q = project.runStage('2').question; if (q?.kind === 'failure') console.log(q.failed[0]?.why)",
+    typo: "const q = project.runStage('2').question; if (q?.kind === 'failure') console.log(q.failed[0]?.whyy)",
+    error: /Property 'whyy' does not exist on type/,
+  },
+  {
+    name: "the result's exit",
+    ok: "void project.runStage('2').done.then((r) => r.exit === 'awaiting_response')",
+    typo: "void project.runStage('2').done.then((r) => r.exit === 'awaiting')",
+    error: /This comparison appears to be unintentional/,
+  },
+]
+
 /** tsc's errors per file (`file(line,col): error TS…: message`), run on `files`. */
 function typecheck(dir, files) {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
@@ -90,7 +112,7 @@ for (const impl of impls) {
   describe(`${impl.name}: a typo fails tsc --strict against the declarations`, () => {
     const dir = mkdtempSync(join(tmpdir(), `renn-types-${impl.name}-`))
     after(() => rmSync(dir, { recursive: true, force: true }))
-    const cases = CASES
+    const cases = impl.canLoad ? [...CASES, ...NATIVE_CASES] : CASES
     const head = (line) =>
       `import { Project, StageExecution, StageEvent } from ${JSON.stringify(DECLARATIONS[impl.name])}\n` +
       'declare const project: Project\ndeclare const execution: StageExecution\n' +
