@@ -221,6 +221,7 @@ export type Code =
   | 'branch-invalid-ref'
   | 'branch-template-placeholder'
   | 'template-placeholder'
+  | 'layout-ambiguous'
   | 'track-missing'
   | 'track-no-stages'
   | 'track-stage-missing'
@@ -492,6 +493,10 @@ export type StageNumber = string
  * What to do when a run fails (`--on-failure`).
  */
 export type OnFailure = 'ask' | 'continue' | 'stop'
+/**
+ * Which planning tree a project has.
+ */
+export type Layout = 'renn' | 'gsd'
 export type RunStatus =
   ('pending' | 'done' | 'failed' | 'skipped') | 'running' | 'checking' | 'merging' | 'at_gate'
 export type TaskKind =
@@ -1378,6 +1383,11 @@ export interface Settings {
    * the moment is started again.
    */
   retries: Retries
+  /**
+   * The project's layout: the names of the files the machine asks the host to
+   * commit, and the words of its messages.
+   */
+  layout: Layout
 }
 export interface RunState {
   id: RunId

@@ -13,7 +13,6 @@ use renn_core::next::Next;
 use renn_core::plan::{Plan, PlanOptions as CorePlanOptions};
 use renn_core::position::{all_ascii, text_in};
 use renn_core::project::{ProofView, StageOptions as CoreStageOptions, Status, Validation};
-use renn_core::snapshot::CONFIG_PATH;
 use renn_core::{Config, Snapshot, StageDir};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -92,11 +91,14 @@ impl Project {
             snapshot.renn_gitignored = gitignored;
         }
         // Kept for the columns of a config.json error (the snapshot moves in).
-        let config = (!all_ascii(&snapshot))
-            .then(|| snapshot.text(CONFIG_PATH).ok().flatten().map(str::to_owned))
-            .flatten();
+        let configs: Vec<(&str, String)> = (!all_ascii(&snapshot))
+            .then(|| renn_core::Layout::ALL.map(|l| l.vocab().config))
+            .into_iter()
+            .flatten()
+            .filter_map(|p| Some((p, snapshot.text(p).ok().flatten()?.to_owned())))
+            .collect();
         let inner = renn_core::Project::new(snapshot).or_throw_in(&env, &|f| {
-            config.as_deref().filter(|_| f == Some(CONFIG_PATH))
+            (configs.iter()).find_map(|(p, t)| (f == Some(*p)).then_some(t.as_str()))
         })?;
         Ok(Self::new(inner, None))
     }
@@ -107,8 +109,13 @@ impl Project {
         let root = Path::new(&path);
         let inner = renn_host::load_project(root).map_err(|e| {
             // Only config.json is read before the project exists.
-            let config = std::fs::read_to_string(root.join(CONFIG_PATH)).ok();
-            let text_of = |f: Option<&str>| config.as_deref().filter(|_| f == Some(CONFIG_PATH));
+            let configs: Vec<(&str, String)> = (renn_core::Layout::ALL.iter())
+                .map(|l| l.vocab().config)
+                .filter_map(|p| Some((p, std::fs::read_to_string(root.join(p)).ok()?)))
+                .collect();
+            let text_of = |f: Option<&str>| {
+                (configs.iter()).find_map(|(p, t)| (f == Some(*p)).then_some(t.as_str()))
+            };
             Err::<(), _>(e).or_throw_in(&env, &text_of).unwrap_err()
         })?;
         Ok(Self::new(inner, Some(path.into())))

@@ -4,7 +4,6 @@ use super::errors::{throw, throw_in, type_error};
 use super::execution::{StageExecution, StartOptions};
 use super::{files, options, to_js, to_js_located, PlanFilter};
 use renn_core::position::{all_ascii, text_in};
-use renn_core::snapshot::CONFIG_PATH;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -55,10 +54,15 @@ impl WasmProject {
         let opts: FromFilesOptions = options(opts)?;
         let snapshot = files::snapshot(&files, opts.gitignored)?;
         // Kept for the columns of a config.json error (the snapshot moves in).
-        let config = (!all_ascii(&snapshot))
-            .then(|| snapshot.text(CONFIG_PATH).ok().flatten().map(str::to_owned))
-            .flatten();
-        let text_of = |f: Option<&str>| config.as_deref().filter(|_| f == Some(CONFIG_PATH));
+        let configs: Vec<(&str, String)> = (!all_ascii(&snapshot))
+            .then(|| renn_core::Layout::ALL.map(|l| l.vocab().config))
+            .into_iter()
+            .flatten()
+            .filter_map(|p| Some((p, snapshot.text(p).ok().flatten()?.to_owned())))
+            .collect();
+        let text_of = |f: Option<&str>| {
+            (configs.iter()).find_map(|(p, t)| (f == Some(*p)).then_some(t.as_str()))
+        };
         let inner = renn_core::Project::new(snapshot).map_err(|e| throw_in(e, &text_of))?;
         let ascii = all_ascii(inner.snapshot());
         Ok(WasmProject { inner, ascii })

@@ -858,7 +858,7 @@ fn a_fifty_megabyte_run_file_is_refused() {
     assert_eq!(out.code, 1);
     assert!(
         out.stdout.contains(
-            "error[file-too-large]: file is 50.0 MB; renn reads .renn/ files of at most 4 MB"
+            "error[file-too-large]: file is 50.0 MB; renn reads plan files of at most 4 MB"
         ),
         "{}",
         out.stdout
@@ -1030,7 +1030,7 @@ fn a_branch_template_with_an_unknown_placeholder() {
         .expect_error("branch-template-placeholder")
         .to_string();
     assert!(
-        err.contains("`stage_branch_template` uses the placeholder {foo}, which it does not know; its placeholders are {stage} and {slug}"),
+        err.contains("`stage_branch_template` uses the placeholder {foo}, which it does not know; its placeholders are {stage}, {phase} and {slug}"),
         "{err}"
     );
     p.config(r#"{"branching_strategy": "milestone", "milestone_branch_template": "{stage}"}"#);

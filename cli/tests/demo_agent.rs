@@ -367,6 +367,7 @@ fn auditor_prompt(repo: &Repo) -> String {
     let plan = project.plan("2", PlanOptions::default()).unwrap();
     let must_haves = prompt::must_haves(project.snapshot(), &plan.runs).unwrap();
     let ctx = AuditorContext {
+        vocab: renn_core::Layout::Renn.vocab(),
         stage: &plan.stage,
         goal: None,
         must_haves: &must_haves,

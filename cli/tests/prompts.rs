@@ -1,8 +1,9 @@
 //! The prompts renn gives its agents, for the demo project (examples/demo): pinned
 //! with insta snapshots, through the `renn prompt` binary and through the API.
 
+const R: &renn_core::Vocabulary = renn_core::Layout::Renn.vocab();
 use renn_core::prompt::{self, AuditorContext, RunnerContext, Templates};
-use renn_core::{plan::PlanOptions, snapshot, track};
+use renn_core::{plan::PlanOptions, track};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -76,11 +77,12 @@ fn runner_prompt_for_02_03() {
         .unwrap();
     let snap = project.snapshot();
     let ctx = RunnerContext {
+        vocab: R,
         stage: &plan.stage,
         run,
         run_text: snap.text(&run.path).unwrap().unwrap(),
-        pulse: snap.text(snapshot::PULSE_PATH).unwrap(),
-        config: snap.text(snapshot::CONFIG_PATH).unwrap(),
+        pulse: snap.text(R.pulse).unwrap(),
+        config: snap.text(R.config).unwrap(),
         earlier: &[],
     };
     assert_eq!(Templates::load(snap).unwrap().runner(&ctx), out);
@@ -129,16 +131,13 @@ fn auditor_prompt_for_stage_2() {
     let project = renn_host::open_project(Some(&demo()), Some("2")).unwrap();
     let plan = project.plan("2", PlanOptions::default()).unwrap();
     let must_haves = prompt::must_haves(project.snapshot(), &plan.runs).unwrap();
-    let track_text = project
-        .snapshot()
-        .text(snapshot::TRACK_PATH)
-        .unwrap()
-        .unwrap();
+    let track_text = project.snapshot().text(R.track).unwrap().unwrap();
     let goal = track::stages(track_text)
         .into_iter()
         .find(|s| s.number == plan.stage.number)
         .and_then(|s| s.goal);
     let ctx = AuditorContext {
+        vocab: R,
         stage: &plan.stage,
         goal: goal.as_deref(),
         must_haves: &must_haves,
@@ -270,11 +269,12 @@ fn prompts_reference_only_files_that_exist() {
     let mut prompts = Vec::new();
     for run in &plan.runs {
         let ctx = RunnerContext {
+            vocab: R,
             stage: &plan.stage,
             run,
             run_text: snap.text(&run.path).unwrap().unwrap(),
-            pulse: snap.text(snapshot::PULSE_PATH).unwrap(),
-            config: snap.text(snapshot::CONFIG_PATH).unwrap(),
+            pulse: snap.text(R.pulse).unwrap(),
+            config: snap.text(R.config).unwrap(),
             earlier: &[],
         };
         prompts.push((run.id.to_string(), templates.runner(&ctx)));
@@ -293,6 +293,7 @@ fn prompts_reference_only_files_that_exist() {
     prompts.push(("02-04 continuation".into(), prompt_ok(&args)));
     let must_haves = prompt::must_haves(snap, &plan.runs).unwrap();
     let auditor = templates.auditor(&AuditorContext {
+        vocab: R,
         stage: &plan.stage,
         goal: None,
         must_haves: &must_haves,
@@ -303,7 +304,7 @@ fn prompts_reference_only_files_that_exist() {
         .runs
         .iter()
         .map(|r| renn_core::recap::path_for_run(&r.path))
-        .chain([renn_core::proof::path(&plan.stage)])
+        .chain([renn_core::proof::path(R, &plan.stage)])
         .collect();
     for (name, text) in prompts {
         assert!(!text.contains("@~/"), "{name}");

@@ -3,6 +3,7 @@
 //! changes, CRLF survives, idempotence) are unit tests in renn-core; these snapshots
 //! are for reading the whole result the way a user will see it.
 
+const R: &renn_core::Vocabulary = renn_core::Layout::Renn.vocab();
 use renn_core::next::{self, Next};
 use renn_core::pulse::{self, CurrentStage, Execution, PendingGate, PulseUpdate};
 use renn_core::run::{GateKind, RunId};
@@ -25,7 +26,7 @@ fn id(s: &str) -> RunId {
 #[test]
 fn demo_track_with_stage_2_complete() {
     let runs: Vec<(RunId, bool)> = (1..=6).map(|r| (id(&format!("02-0{r}")), true)).collect();
-    let out = track::mark_stage_complete(TRACK, &n("2"), &runs, "2026-11-24").unwrap();
+    let out = track::mark_stage_complete(R, TRACK, &n("2"), &runs, "2026-11-24").unwrap();
     insta::assert_snapshot!(out);
 }
 
@@ -70,9 +71,12 @@ fn demo_pulse_reconstructed() {
 
 #[test]
 fn next_renders() {
-    insta::assert_snapshot!("next_stage", next::offer(TRACK, &n("2")).render_markdown());
+    insta::assert_snapshot!(
+        "next_stage",
+        next::offer(R, TRACK, &n("2")).render_markdown()
+    );
     let done = TRACK.replace("- [ ] **Stage", "- [x] **Stage");
-    let milestone = next::offer(&done, &n("3"));
+    let milestone = next::offer(R, &done, &n("3"));
     assert!(matches!(
         milestone,
         Next::MilestoneComplete { stages: 3, .. }
@@ -103,7 +107,7 @@ fn renn_next_on_the_demo_and_without_a_track() {
     let planned = |s: &renn_core::StageNumber| s == &n("2");
     assert_eq!(
         out,
-        next::current_with(TRACK, planned)
+        next::current_with(R, TRACK, planned)
             .unwrap()
             .render_markdown()
     );

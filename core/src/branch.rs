@@ -4,7 +4,6 @@
 use crate::code::Code;
 use crate::config::{BranchingStrategy, Config};
 use crate::diagnostic::Diagnostic;
-use crate::snapshot::CONFIG_PATH;
 use crate::stage::StageDir;
 use crate::track;
 
@@ -81,8 +80,10 @@ pub fn branch_name(
         BranchingStrategy::Stage => (
             "stage_branch_template",
             &config.stage_branch_template,
-            [
+            // GSD's templates say `{phase}` for the same number.
+            vec![
                 ("stage", stage.number.to_string()),
+                ("phase", stage.number.to_string()),
                 ("slug", slug(&stage.name)),
             ],
         ),
@@ -91,19 +92,20 @@ pub fn branch_name(
             (
                 "milestone_branch_template",
                 &config.milestone_branch_template,
-                [("milestone", m.version), ("slug", slug(&m.name))],
+                vec![("milestone", m.version), ("slug", slug(&m.name))],
             )
         }
     };
-    let name = fill(key, template, &values)?;
+    let name = fill(config.file, key, template, &values)?;
     check_ref_format(&name).map_err(|rule| {
         Diagnostic::error(
             Code::BranchInvalidRef,
             format!("branch name {name:?} from {key} is not a valid git ref: {rule}"),
         )
-        .in_file(CONFIG_PATH)
+        .in_file(config.file)
         .with_hint(format!(
-            "change `{key}` (now {template:?}) in {CONFIG_PATH}"
+            "change `{key}` (now {template:?}) in {}",
+            config.file
         ))
     })?;
     Ok(Some(name))
@@ -111,7 +113,12 @@ pub fn branch_name(
 
 /// Replaces each `{name}` in one pass (a value is never re-read as a template);
 /// anything in braces that is not a known placeholder is an error.
-fn fill(key: &str, template: &str, values: &[(&str, String)]) -> Result<String, Diagnostic> {
+fn fill(
+    file: &str,
+    key: &str,
+    template: &str,
+    values: &[(&str, String)],
+) -> Result<String, Diagnostic> {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -130,15 +137,17 @@ fn fill(key: &str, template: &str, values: &[(&str, String)]) -> Result<String, 
         match values.iter().find(|(k, _)| *k == name) {
             Some((_, value)) => out.push_str(value),
             None => {
-                let known: Vec<String> = values.iter().map(|(k, _)| format!("{{{k}}}")).collect();
+                let mut known: Vec<String> =
+                    values.iter().map(|(k, _)| format!("{{{k}}}")).collect();
+                let last = known.pop().unwrap_or_default();
                 return Err(Diagnostic::error(
                     Code::BranchTemplatePlaceholder,
                     format!(
                         "`{key}` uses the placeholder {{{name}}}, which it does not know; its placeholders are {}",
-                        known.join(" and ")
+                        [known.join(", "), last].join(" and ")
                     ),
                 )
-                .in_file(CONFIG_PATH));
+                .in_file(file));
             }
         }
         rest = &after[close + 1..];

@@ -151,6 +151,7 @@ codes! {
     BranchTemplatePlaceholder = "branch-template-placeholder", Error, InvalidFile, Config, "a branch template uses a placeholder it does not know";
     TemplatePlaceholder = "template-placeholder", Error, InvalidFile, Config, "a prompt template in `.renn/templates/` uses an unknown placeholder";
     // Other files.
+    LayoutAmbiguous = "layout-ambiguous", Error, InvalidFile, File, "the project has both `.renn/` and `.planning/` and `.renn/config.json` does not say which to run (`\"layout\"`)";
     TrackMissing = "track-missing", Error, InvalidFile, File, "track.md is missing, so renn cannot tell what comes next";
     TrackNoStages = "track-no-stages", Error, InvalidFile, File, "the track has no stage checklist, so there is no next stage";
     TrackStageMissing = "track-stage-missing", Error, InvalidFile, File, "the stage is not in the track's checklist, so it cannot be marked complete";

@@ -7,7 +7,11 @@
 
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Position};
-use crate::snapshot::{Snapshot, CONFIG_PATH};
+use crate::snapshot::Snapshot;
+
+/// renn's own config path: what a diagnostic names until [`Config::in_file`] says
+/// which layout's file it came from.
+const CONFIG_PATH: &str = ".renn/config.json";
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -162,6 +166,12 @@ pub struct Config {
     /// A warning for each unknown key (`config-unknown-key`), naming the closest known one.
     #[serde(skip)]
     pub warnings: Vec<Diagnostic>,
+    /// The file it was read from (`.renn/config.json` or `.planning/config.json`),
+    /// which later diagnostics about a setting name.
+    #[serde(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    #[cfg_attr(feature = "tsify", tsify(type = "never"))]
+    pub file: &'static str,
 }
 
 pub const DEFAULT_STAGE_BRANCH_TEMPLATE: &str = "renn/stage-{stage}-{slug}";
@@ -197,6 +207,7 @@ impl Default for Config {
             isolation: Isolation::default(),
             extra: Map::new(),
             warnings: Vec::new(),
+            file: CONFIG_PATH,
         }
     }
 }
@@ -226,9 +237,22 @@ impl Config {
         }
     }
 
-    /// The snapshot's config.json (or the defaults when it has none).
+    /// The snapshot's config.json (or the defaults when it has none), in its layout.
     pub fn from_snapshot(snapshot: &Snapshot) -> Result<Config, Diagnostic> {
-        Config::load(snapshot.text(CONFIG_PATH)?, snapshot.renn_gitignored)
+        let file = snapshot.vocab().config;
+        Config::load(snapshot.text(file)?, snapshot.renn_gitignored)
+            .map(|c| c.in_file(file))
+            .map_err(|d| d.in_file(file))
+    }
+
+    /// Says which file this config came from, in its warnings and later diagnostics.
+    pub fn in_file(mut self, file: &'static str) -> Self {
+        self.file = file;
+        self.warnings = std::mem::take(&mut self.warnings)
+            .into_iter()
+            .map(|w| w.in_file(file))
+            .collect();
+        self
     }
 
     fn gitignored(mut self, renn_gitignored: bool) -> Self {

@@ -62,6 +62,10 @@ pub struct Settings {
     /// the moment is started again.
     #[serde(default)]
     pub retries: crate::config::Retries,
+    /// The project's layout: the names of the files the machine asks the host to
+    /// commit, and the words of its messages.
+    #[serde(default)]
+    pub layout: crate::layout::Layout,
 }
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

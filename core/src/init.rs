@@ -3,27 +3,27 @@
 //! Pure: the host checks that none of them exists and writes them.
 
 use crate::config::Config;
-use crate::snapshot::{CONFIG_PATH, PULSE_PATH, TRACK_PATH};
+use crate::layout::{Layout, Vocabulary};
 use serde_json::json;
 
+/// `renn init` makes renn's own layout (a GSD project is planned by GSD's tools).
+const RENN: &Vocabulary = Layout::Renn.vocab();
+
 /// The stage directories' parent, created empty.
-pub use crate::snapshot::STAGES_DIR;
+pub const STAGES_DIR: &str = RENN.stages;
 
 /// The files of a new project, `(project-relative path, text)`, in writing order.
 /// `name` titles the track (the repository's directory name, say); `templates` adds
 /// `.renn/templates/*.md` (copies of the built-in prompts, which they then override).
 pub fn skeleton(name: &str, templates: bool) -> Vec<(String, String)> {
     let mut files = vec![
-        (CONFIG_PATH.to_string(), default_config_text()),
-        (TRACK_PATH.to_string(), track_text(name)),
-        (PULSE_PATH.to_string(), pulse_text(name)),
+        (RENN.config.to_string(), default_config_text()),
+        (RENN.track.to_string(), track_text(name)),
+        (RENN.pulse.to_string(), pulse_text(name)),
     ];
     if templates {
         for (file, text) in crate::prompt::embedded_files() {
-            files.push((
-                format!("{}/{file}", crate::prompt::TEMPLATES_DIR),
-                text.to_string(),
-            ));
+            files.push((format!("{}/{file}", RENN.templates), text.to_string()));
         }
     }
     files
@@ -139,7 +139,7 @@ mod tests {
         );
         // The written templates are the embedded ones, so prompts do not change.
         assert!(crate::prompt::Templates::load(project.snapshot()).is_ok());
-        let state = crate::pulse::read(project.snapshot().text(PULSE_PATH).unwrap().unwrap());
+        let state = crate::pulse::read(project.snapshot().text(RENN.pulse).unwrap().unwrap());
         assert_eq!(state.stage.as_deref(), Some("1 of 1 (First stage)"));
     }
 }

@@ -4,7 +4,6 @@
 use crate::code::Code;
 use crate::config::{Config, Horsepower};
 use crate::diagnostic::Diagnostic;
-use crate::snapshot::CONFIG_PATH;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
@@ -157,7 +156,7 @@ pub fn resolve(config: &Config) -> Models {
                     Code::UnknownAgentOverride,
                     format!("`model_overrides` sets a model for an {unknown}"),
                 )
-                .in_file(CONFIG_PATH)
+                .in_file(config.file)
                 .with_hint("check the spelling; the override is kept for a custom agent"),
             );
             entries.push(AgentModel {

@@ -4,7 +4,7 @@
 
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
-use crate::snapshot::TRACK_PATH;
+use crate::layout::Vocabulary;
 use crate::stage::StageNumber;
 use crate::track::{self, TrackStage};
 use serde::Serialize;
@@ -34,12 +34,13 @@ pub enum Next {
 /// the first unchecked stage after it in track order; else an unchecked stage before
 /// it (a milestone with an open stage is not complete); else the milestone.
 /// Every stage counts as not planned; see [`offer_with`].
-pub fn offer(track: &str, completed: &StageNumber) -> Next {
-    offer_with(track, completed, |_| false)
+pub fn offer(vocab: &Vocabulary, track: &str, completed: &StageNumber) -> Next {
+    offer_with(vocab, track, completed, |_| false)
 }
 
 /// [`offer`], where `planned` says whether a stage's directory holds run files.
 pub fn offer_with(
+    vocab: &Vocabulary,
     track: &str,
     completed: &StageNumber,
     planned: impl Fn(&StageNumber) -> bool,
@@ -52,19 +53,20 @@ pub fn offer_with(
         None => stages.iter().filter(|s| &s.number > completed).find(open),
     };
     match after.or_else(|| stages.iter().find(open)) {
-        Some(s) => stage(s, planned(&s.number)),
-        None => milestone(stages.len()),
+        Some(s) => stage(vocab, s, planned(&s.number)),
+        None => milestone(vocab, stages.len()),
     }
 }
 
 /// `renn next` with no stage: the stage after the last checked one, or the first
 /// stage when none is checked. A track without a stage checklist is an error.
-pub fn current(track: &str) -> Result<Next, Diagnostic> {
-    current_with(track, |_| false)
+pub fn current(vocab: &Vocabulary, track: &str) -> Result<Next, Diagnostic> {
+    current_with(vocab, track, |_| false)
 }
 
 /// [`current`], where `planned` says whether a stage's directory holds run files.
 pub fn current_with(
+    vocab: &Vocabulary,
     track: &str,
     planned: impl Fn(&StageNumber) -> bool,
 ) -> Result<Next, Diagnostic> {
@@ -74,22 +76,25 @@ pub fn current_with(
             Code::TrackNoStages,
             "the track has no stage checklist, so there is no next stage",
         )
-        .in_file(TRACK_PATH)
-        .with_hint("list stages as `- [ ] **Stage 1: <title>** - <goal>` under `## Stages`"));
+        .in_file(vocab.track)
+        .with_hint(format!(
+            "list them as `- [ ] **{} 1: <title>** - <goal>` under `## {}s`",
+            vocab.stage_word, vocab.stage_word
+        )));
     }
     Ok(match stages.iter().rposition(|s| s.complete) {
-        Some(i) => offer_with(track, &stages[i].number, planned),
-        None => stage(&stages[0], planned(&stages[0].number)),
+        Some(i) => offer_with(vocab, track, &stages[i].number, planned),
+        None => stage(vocab, &stages[0], planned(&stages[0].number)),
     })
 }
 
-fn stage(s: &TrackStage, planned: bool) -> Next {
+fn stage(vocab: &Vocabulary, s: &TrackStage, planned: bool) -> Next {
     let n = s.number.unpadded();
     Next::Stage {
         command: if planned {
             format!("renn run-stage {n}")
         } else {
-            format!("/renn.plan-stage {n}")
+            format!("{} {n}", vocab.plan_command)
         },
         planned,
         number: s.number.clone(),
@@ -98,10 +103,10 @@ fn stage(s: &TrackStage, planned: bool) -> Next {
     }
 }
 
-fn milestone(stages: usize) -> Next {
+fn milestone(vocab: &Vocabulary, stages: usize) -> Next {
     Next::MilestoneComplete {
         stages,
-        command: "/renn.complete-milestone".to_string(),
+        command: vocab.complete_milestone_command.to_string(),
     }
 }
 
@@ -144,6 +149,7 @@ impl Next {
 #[cfg(test)]
 mod tests {
     use super::*;
+    const R: &Vocabulary = crate::layout::Layout::Renn.vocab();
 
     const DEMO: &str = include_str!("../../examples/demo/.renn/track.md");
     const DECIMAL: &str = include_str!("../../tests/fixtures/decimal-stage/.renn/track.md");
@@ -162,7 +168,7 @@ mod tests {
 
     #[test]
     fn the_next_stage_is_the_first_unchecked_one_after() {
-        let next = offer(DEMO, &n("2"));
+        let next = offer(R, DEMO, &n("2"));
         assert_eq!(
             next,
             Next::Stage {
@@ -174,11 +180,11 @@ mod tests {
             }
         );
         // Decimal and letter stages are stages like any other, in track order.
-        assert_eq!(number(&offer(DECIMAL, &n("2"))).as_deref(), Some("2.1"));
-        assert_eq!(number(&offer(DECIMAL, &n("2.1"))).as_deref(), Some("3"));
-        assert_eq!(number(&offer(LETTER, &n("12"))).as_deref(), Some("12A"));
+        assert_eq!(number(&offer(R, DECIMAL, &n("2"))).as_deref(), Some("2.1"));
+        assert_eq!(number(&offer(R, DECIMAL, &n("2.1"))).as_deref(), Some("3"));
+        assert_eq!(number(&offer(R, LETTER, &n("12"))).as_deref(), Some("12A"));
         assert_eq!(
-            offer(LETTER, &n("12A")).render_markdown().lines().nth(4),
+            offer(R, LETTER, &n("12A")).render_markdown().lines().nth(4),
             Some("Plan it with your planning workflow: `/renn.plan-stage 13` (not a renn command), then `renn run-stage 13`")
         );
     }
@@ -187,13 +193,13 @@ mod tests {
     fn checked_stages_are_skipped_and_open_earlier_stages_block_the_milestone() {
         let track = "- [x] **Stage 1: A**\n- [ ] **Stage 2: B**\n- [x] **Stage 3: C**\n\
                      - [ ] **Stage 4: D**\n";
-        assert_eq!(number(&offer(track, &n("2"))).as_deref(), Some("4"));
-        assert_eq!(number(&offer(track, &n("4"))).as_deref(), Some("2"));
+        assert_eq!(number(&offer(R, track, &n("2"))).as_deref(), Some("4"));
+        assert_eq!(number(&offer(R, track, &n("4"))).as_deref(), Some("2"));
         // A stage absent from the checklist: the next by number.
-        assert_eq!(number(&offer(track, &n("1.5"))).as_deref(), Some("2"));
+        assert_eq!(number(&offer(R, track, &n("1.5"))).as_deref(), Some("2"));
         let done = track.replace("[ ]", "[x]");
         assert_eq!(
-            offer(&done, &n("4")),
+            offer(R, &done, &n("4")),
             Next::MilestoneComplete {
                 stages: 4,
                 command: "/renn.complete-milestone".into()
@@ -201,15 +207,15 @@ mod tests {
         );
         // The stage just completed counts as done even before the track says so.
         let last_open = done.replace("- [x] **Stage 4", "- [ ] **Stage 4");
-        assert_eq!(number(&offer(&last_open, &n("4"))), None);
+        assert_eq!(number(&offer(R, &last_open, &n("4"))), None);
     }
 
     #[test]
     fn current_follows_the_last_checked_stage() {
-        assert_eq!(number(&current(DEMO).unwrap()).as_deref(), Some("2"));
+        assert_eq!(number(&current(R, DEMO).unwrap()).as_deref(), Some("2"));
         let fresh = "- [ ] **Stage 1: A** - first\n- [ ] **Stage 2: B**\n";
-        assert_eq!(number(&current(fresh).unwrap()).as_deref(), Some("1"));
-        let err = current("# Track\n\nnothing yet\n").unwrap_err();
+        assert_eq!(number(&current(R, fresh).unwrap()).as_deref(), Some("1"));
+        let err = current(R, "# Track\n\nnothing yet\n").unwrap_err();
         assert_eq!(err.code, "track-no-stages");
         assert_eq!(err.file.as_deref(), Some(".renn/track.md"));
     }
@@ -217,13 +223,13 @@ mod tests {
     #[test]
     fn renders_the_seed_text() {
         assert_eq!(
-            offer(DEMO, &n("2")).render_markdown(),
+            offer(R, DEMO, &n("2")).render_markdown(),
             "## Next Up\n\n**Stage 3: Sharing** — Users can share notes with each other\n\n\
              Plan it with your planning workflow: `/renn.plan-stage 3` (not a renn command), \
              then `renn run-stage 3`\n\n<sub>`/clear` first for fresh context</sub>\n"
         );
         // A planned stage is run by renn.
-        let planned = offer_with(DEMO, &n("2"), |s| s == &n("3"));
+        let planned = offer_with(R, DEMO, &n("2"), |s| s == &n("3"));
         assert_eq!(
             planned.render_markdown(),
             "## Next Up\n\n**Stage 3: Sharing** — Users can share notes with each other\n\n\
@@ -233,17 +239,17 @@ mod tests {
         assert_eq!(json["command"], "renn run-stage 3");
         assert_eq!(json["planned"], true);
         assert_eq!(
-            number(&current_with(DEMO, |s| s == &n("2")).unwrap()).as_deref(),
+            number(&current_with(R, DEMO, |s| s == &n("2")).unwrap()).as_deref(),
             Some("2")
         );
-        let no_goal = offer("- [x] **Stage 1: A**\n- [ ] **Stage 2: B**\n", &n("1"));
+        let no_goal = offer(R, "- [x] **Stage 1: A**\n- [ ] **Stage 2: B**\n", &n("1"));
         assert!(no_goal.render_markdown().contains("\n**Stage 2: B**\n"));
         assert_eq!(
-            milestone(3).render_markdown(),
+            milestone(R, 3).render_markdown(),
             "MILESTONE COMPLETE!\n\nAll 3 stages executed.\n\n\
              Close it with your planning workflow: `/renn.complete-milestone` (not a renn command)\n"
         );
-        let json = serde_json::to_value(offer(DEMO, &n("2"))).unwrap();
+        let json = serde_json::to_value(offer(R, DEMO, &n("2"))).unwrap();
         assert_eq!(json["kind"], "stage");
         assert_eq!(json["number"], "03");
         assert_eq!(json["command"], "/renn.plan-stage 3");

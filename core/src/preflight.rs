@@ -6,7 +6,6 @@
 use crate::code::Code;
 use crate::config::{AgentConfig, Permissions, Profile};
 use crate::diagnostic::Diagnostic;
-use crate::snapshot::CONFIG_PATH;
 
 /// What the host found out about the machine.
 pub struct Facts<'a> {
@@ -22,7 +21,8 @@ pub struct Facts<'a> {
 }
 
 /// Errors stop the stage before it starts; warnings are shown and it goes on.
-pub fn check(agent: &AgentConfig, facts: &Facts<'_>) -> Vec<Diagnostic> {
+/// `file` is the config file the agent settings came from (`Config::file`).
+pub fn check(agent: &AgentConfig, file: &str, facts: &Facts<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let program = agent.program();
     let is_profiles = !agent.custom_command;
@@ -40,7 +40,7 @@ pub fn check(agent: &AgentConfig, facts: &Facts<'_>) -> Vec<Diagnostic> {
                 Code::AgentMissing,
                 format!("the agent program `{program}` is not on PATH"),
             )
-            .in_file(CONFIG_PATH)
+            .in_file(file)
             .with_hint(hint),
         );
         return out;
@@ -57,7 +57,7 @@ pub fn check(agent: &AgentConfig, facts: &Facts<'_>) -> Vec<Diagnostic> {
                 Code::AgentRefusesRoot,
                 "claude refuses to bypass permissions when run as root (it exits at once)",
             )
-            .in_file(CONFIG_PATH)
+            .in_file(file)
             .with_hint(
                 "run renn as an ordinary user; or, on a disposable machine or container, set \
                  IS_SANDBOX=1 (\"agent\": {\"env\": {\"IS_SANDBOX\": \"1\"}}); or use \
@@ -121,7 +121,7 @@ mod tests {
             env: &env,
             home_file: &home,
         };
-        check(agent, &facts)
+        check(agent, ".renn/config.json", &facts)
             .into_iter()
             .map(|d| d.code.to_string())
             .collect()

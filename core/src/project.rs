@@ -7,10 +7,11 @@ use crate::config::{Config, Isolation};
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 use crate::inventory::{self, Inventory};
+use crate::layout::{Layout, Vocabulary};
 use crate::models::{self, Models};
 use crate::plan::{self, Plan, PlanOptions};
 use crate::proof::{self, Proof, Route};
-use crate::snapshot::{self, Snapshot};
+use crate::snapshot::Snapshot;
 use crate::stage::{self, StageDir};
 use crate::{branch, track};
 use serde::Serialize;
@@ -75,14 +76,17 @@ impl ProofView {
 }
 
 impl Project {
-    /// Checks that `.renn/` exists and reads its config (defaults when absent).
-    pub fn new(snapshot: Snapshot) -> Result<Self> {
-        if !snapshot.has_renn_dir() {
-            return Err(Error::NotInitialized);
-        }
-        let text = snapshot.text(snapshot::CONFIG_PATH)?;
-        let config = Config::load(text, snapshot.renn_gitignored)?;
+    /// Finds the layout (`.renn/` or `.planning/`) and reads its config (defaults
+    /// when absent).
+    pub fn new(mut snapshot: Snapshot) -> Result<Self> {
+        snapshot.layout = Layout::detect(&snapshot)?.ok_or(Error::NotInitialized)?;
+        let config = Config::from_snapshot(&snapshot)?;
         Ok(Self { snapshot, config })
+    }
+
+    /// The project's layout and its words.
+    pub fn vocab(&self) -> &'static Vocabulary {
+        self.snapshot.vocab()
     }
 
     pub fn config(&self) -> &Config {
@@ -96,16 +100,16 @@ impl Project {
     /// Every stage directory, in stage order.
     pub fn stages(&self) -> Vec<StageDir> {
         stage::list(
-            self.snapshot.children(snapshot::STAGES_DIR),
-            snapshot::STAGES_DIR,
+            self.snapshot.children(self.vocab().stages),
+            self.vocab().stages,
         )
     }
 
     pub fn resolve_stage(&self, arg: &str) -> Result<StageDir> {
         stage::resolve(
             arg,
-            self.snapshot.children(snapshot::STAGES_DIR),
-            snapshot::STAGES_DIR,
+            self.snapshot.children(self.vocab().stages),
+            self.vocab().stages,
         )
     }
 
@@ -160,7 +164,7 @@ impl Project {
     /// The branch this stage runs on, or `None` for strategy `none`.
     pub fn branch(&self, stage_arg: &str) -> Result<Option<String>> {
         let stage = self.resolve_stage(stage_arg)?;
-        let track = self.snapshot.text(snapshot::TRACK_PATH)?;
+        let track = self.snapshot.text(self.vocab().track)?;
         Ok(branch::branch_name(&self.config, &stage, track)?)
     }
 
@@ -171,7 +175,12 @@ impl Project {
         let path = self
             .locate_proof(&stage.dir, &stage.number)?
             .ok_or_else(|| {
-                let exact = format!("{}/{}-proof.md", stage.dir, stage.number);
+                let exact = format!(
+                    "{}/{}{}",
+                    stage.dir,
+                    stage.number,
+                    self.vocab().proof_suffix
+                );
                 Diagnostic::error(Code::ProofMissing, "the stage has no proof yet")
                     .in_file(exact)
                     .with_hint("the auditor writes it after every run of the stage is complete")
@@ -195,11 +204,11 @@ impl Project {
     ) -> std::result::Result<Option<String>, Diagnostic> {
         let files = (self.snapshot.children(dir).into_iter())
             .filter(|name| self.snapshot.files.contains_key(&format!("{dir}/{name}")));
-        proof::locate(dir, number, files)
+        proof::locate(self.vocab(), dir, number, files)
     }
 
     fn stage_title(&self, stage: &StageDir) -> String {
-        let track = self.snapshot.text(snapshot::TRACK_PATH).ok().flatten();
+        let track = self.snapshot.text(self.vocab().track).ok().flatten();
         track
             .and_then(|t| track::stage_title(t, &stage.number))
             .unwrap_or_else(|| plan::title_from_slug(&stage.name))

@@ -19,6 +19,7 @@ use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::gate::GateResponse;
 use crate::inventory::Run;
+use crate::layout::Vocabulary;
 use crate::plan::StageInfo;
 use crate::recap;
 use crate::returns::{CompletedTask, GateReached};
@@ -33,6 +34,8 @@ pub const TEMPLATES_DIR: &str = ".renn/templates";
 /// What a runner needs: the run, its file's text, and the project state to inline.
 #[derive(Debug, Clone, Copy)]
 pub struct RunnerContext<'a> {
+    /// The project's words: file names and what a stage and a run are called.
+    pub vocab: &'static Vocabulary,
     pub stage: &'a StageInfo,
     pub run: &'a Run,
     pub run_text: &'a str,
@@ -62,6 +65,7 @@ pub struct ContinuationContext<'a> {
 
 #[derive(Debug, Clone, Copy)]
 pub struct AuditorContext<'a> {
+    pub vocab: &'static Vocabulary,
     pub stage: &'a StageInfo,
     /// The stage's goal from track.md.
     pub goal: Option<&'a str>,
@@ -134,7 +138,7 @@ const AUDITOR: &[AuditorSlot] = &[
         )
     }),
     ("must_haves", |c| must_haves_text(c.must_haves)),
-    ("proof_path", |c| crate::proof::path(c.stage)),
+    ("proof_path", |c| crate::proof::path(c.vocab, c.stage)),
 ];
 
 /// The three templates and the partials the runner's two use, checked. Render with

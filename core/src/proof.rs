@@ -6,6 +6,7 @@
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Position};
 use crate::frontmatter::{self, Node, Value};
+use crate::layout::Vocabulary;
 use crate::stage::StageNumber;
 use serde::{Deserialize, Serialize};
 
@@ -89,26 +90,27 @@ pub struct Proof {
 }
 
 /// Where the auditor writes a stage's proof: `.renn/stages/03-auth/03-proof.md`.
-pub fn path(stage: &crate::plan::StageInfo) -> String {
-    format!("{}/{}", stage.dir, exact_name(&stage.number))
+pub fn path(vocab: &Vocabulary, stage: &crate::plan::StageInfo) -> String {
+    format!("{}/{}", stage.dir, exact_name(vocab, &stage.number))
 }
 
-fn exact_name(number: &StageNumber) -> String {
-    format!("{number}-proof.md")
+fn exact_name(vocab: &Vocabulary, number: &StageNumber) -> String {
+    format!("{number}{}", vocab.proof_suffix)
 }
 
 /// The stage's proof as the workflow finds it, from the names of the files in its
 /// directory: `NN-proof.md` when it exists, else the one `*-proof.md`; `None` when
 /// there is none, an error naming both when two (or more) could be it.
 pub fn locate<'a>(
+    vocab: &Vocabulary,
     dir: &str,
     number: &StageNumber,
     files: impl IntoIterator<Item = &'a str>,
 ) -> Result<Option<String>, Diagnostic> {
-    let exact = exact_name(number);
+    let exact = exact_name(vocab, number);
     let mut candidates: Vec<&str> = files
         .into_iter()
-        .filter(|n| n.ends_with("-proof.md"))
+        .filter(|n| n.ends_with(vocab.proof_suffix))
         .collect();
     candidates.sort_unstable();
     candidates.dedup();
@@ -128,7 +130,8 @@ pub fn locate<'a>(
         )
         .in_file(dir)
         .with_hint(format!(
-            "keep one `*-proof.md` in the stage directory, or name the current one {exact}"
+            "keep one `*{}` in the stage directory, or name the current one {exact}",
+            vocab.proof_suffix
         ))),
     }
 }

@@ -4,14 +4,8 @@
 
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Position};
+use crate::layout::{Layout, Vocabulary};
 use std::collections::{BTreeMap, BTreeSet};
-
-pub const RENN_DIR: &str = ".renn";
-pub const CONFIG_PATH: &str = ".renn/config.json";
-pub const PULSE_PATH: &str = ".renn/pulse.md";
-pub const TRACK_PATH: &str = ".renn/track.md";
-pub const STAGES_DIR: &str = ".renn/stages";
-pub const SPECS_PATH: &str = ".renn/specs.md";
 
 /// Plan files larger than this are refused: a run is a few KB, so a file of many
 /// megabytes is a mistake (a log or a binary saved under the wrong name).
@@ -38,8 +32,12 @@ pub struct Snapshot {
     pub files: BTreeMap<String, FileContent>,
     /// Directories known to exist, e.g. `.renn` and `.renn/stages/03-a` (which may be empty).
     pub dirs: BTreeSet<String>,
-    /// The host's answer to `git check-ignore .renn`: forces `commit_docs` off.
+    /// The host's answer to `git check-ignore` of the planning directory: forces
+    /// `commit_docs` off.
     pub renn_gitignored: bool,
+    /// Which tree the paths are in: set by [`crate::Project::new`] from the directories
+    /// present ([`Layout::detect`]), so every reader finds its file names in one place.
+    pub layout: Layout,
 }
 
 impl Snapshot {
@@ -104,8 +102,9 @@ impl Snapshot {
         }
     }
 
-    pub fn has_renn_dir(&self) -> bool {
-        self.dirs.contains(RENN_DIR)
+    /// The words and paths of this snapshot's layout.
+    pub fn vocab(&self) -> &'static Vocabulary {
+        self.layout.vocab()
     }
 
     pub fn exists(&self, path: &str) -> bool {
@@ -166,7 +165,7 @@ fn check_size(path: &str, bytes: u64) -> Result<(), Diagnostic> {
     Err(Diagnostic::error(
         Code::FileTooLarge,
         format!(
-            "file is {:.1} MB; renn reads .renn/ files of at most {} MB",
+            "file is {:.1} MB; renn reads plan files of at most {} MB",
             bytes as f64 / 1_048_576.0,
             MAX_FILE_BYTES / 1_048_576
         ),
@@ -198,7 +197,6 @@ mod tests {
         s.dirs.insert(".renn/stages/04-b".into());
         let kids: Vec<_> = s.children(".renn/stages").into_iter().collect();
         assert_eq!(kids, ["03-a", "04-b"]);
-        assert!(s.has_renn_dir());
     }
 
     #[test]

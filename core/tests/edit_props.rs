@@ -154,7 +154,7 @@ proptest! {
     ) {
         let stage = StageNumber::parse(stage).unwrap();
         let runs = [(RunId::parse("03-01").unwrap(), true), (RunId::parse("03-02").unwrap(), false)];
-        match track::mark_stage_complete(&doc, &stage, &runs, "2026-11-24") {
+        match track::mark_stage_complete(renn_core::Layout::Renn.vocab(), &doc, &stage, &runs, "2026-11-24") {
             Err(d) => {
                 prop_assert_eq!(d.code, "track-stage-missing");
                 prop_assert!(!track::stages(&doc).iter().any(|s| s.number == stage));
@@ -162,7 +162,7 @@ proptest! {
             Ok(out) => {
                 prop_assert_eq!(endings(&out), endings(&doc));
                 prop_assert!(track::stages(&out).iter().filter(|s| s.number == stage).all(|s| s.complete));
-                let again = track::mark_stage_complete(&out, &stage, &runs, "2026-11-24").unwrap();
+                let again = track::mark_stage_complete(renn_core::Layout::Renn.vocab(), &out, &stage, &runs, "2026-11-24").unwrap();
                 prop_assert_eq!(again, out);
             }
         }

@@ -758,7 +758,7 @@ fn assert_too_large(content: FileContent) {
         (
             "file-too-large",
             Severity::Error,
-            "file is 5.0 MB; renn reads .renn/ files of at most 4 MB",
+            "file is 5.0 MB; renn reads plan files of at most 4 MB",
             Some(path("02").as_str()),
             None,
             None,

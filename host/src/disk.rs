@@ -5,57 +5,80 @@
 use crate::fsio::{self, Contents};
 use crate::{Error, Result};
 use renn_core::plan::StageInfo;
-use renn_core::snapshot::{self, FileContent, Snapshot, MAX_FILE_BYTES};
-use renn_core::{proof, stage, Project, StageDir};
+use renn_core::snapshot::{FileContent, Snapshot, MAX_FILE_BYTES};
+use renn_core::{proof, stage, Layout, Project, StageDir, Vocabulary};
 use std::fs;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
-/// A project root: the directory that holds `.renn/`.
+/// A project root: the directory that holds `.renn/` or GSD's `.planning/`.
 #[derive(Debug, Clone)]
 pub struct ProjectDir {
     pub root: PathBuf,
+    pub layout: Layout,
 }
 
-/// The nearest directory at or above `start` holding a `.renn/` directory.
+/// The nearest directory at or above `start` holding `.renn/` or `.planning/`.
 pub fn find_root(start: &Path) -> Result<ProjectDir> {
-    start
-        .ancestors()
-        .find(|d| d.join(snapshot::RENN_DIR).is_dir())
-        .map(|d| ProjectDir {
-            root: d.to_path_buf(),
-        })
-        .ok_or_else(|| Error::NotInitialized {
-            start: start.display().to_string(),
-            in_git: start.ancestors().any(|d| d.join(".git").exists()),
-        })
+    for dir in start.ancestors() {
+        if let Some(layout) = detect(dir)? {
+            let root = dir.to_path_buf();
+            return Ok(ProjectDir { root, layout });
+        }
+    }
+    Err(Error::NotInitialized {
+        start: start.display().to_string(),
+        in_git: start.ancestors().any(|d| d.join(".git").exists()),
+    })
+}
+
+/// Which planning tree `root` has, decided by the core ([`Layout::detect`]) from the
+/// directories present (and, with both, `.renn/config.json`).
+fn detect(root: &Path) -> Result<Option<Layout>> {
+    let mut probe = ProjectDir {
+        root: root.to_path_buf(),
+        layout: Layout::Renn,
+    };
+    let mut snap = Snapshot::new();
+    for layout in Layout::ALL {
+        if root.join(layout.vocab().dir).is_dir() {
+            snap.dirs.insert(layout.vocab().dir.to_string());
+        }
+    }
+    if snap.dirs.len() > 1 {
+        probe.layout = Layout::Renn;
+        probe.read_into(&mut snap, Layout::Renn.vocab().config)?;
+    }
+    Ok(Layout::detect(&snap).map_err(renn_core::Error::from)?)
 }
 
 impl ProjectDir {
-    /// `--dir` given explicitly: that directory, which must hold `.renn/`.
+    /// `--dir` given explicitly: that directory, which must hold a planning tree.
     pub fn at(root: &Path) -> Result<Self> {
-        if root.join(snapshot::RENN_DIR).is_dir() {
-            Ok(Self {
+        match detect(root)? {
+            Some(layout) => Ok(Self {
                 root: root.to_path_buf(),
-            })
-        } else {
-            Err(Error::Core(renn_core::Error::NotInitialized))
+                layout,
+            }),
+            None => Err(Error::Core(renn_core::Error::NotInitialized)),
         }
+    }
+
+    pub fn vocab(&self) -> &'static Vocabulary {
+        self.layout.vocab()
     }
 
     /// The project files and the list of stage directories, but no stage's content.
     pub fn base_snapshot(&self) -> Result<Snapshot> {
+        let v = self.vocab();
         let mut snap = Snapshot::new();
-        snap.dirs.insert(snapshot::RENN_DIR.to_string());
-        for path in [
-            snapshot::CONFIG_PATH,
-            snapshot::TRACK_PATH,
-            snapshot::PULSE_PATH,
-        ] {
+        snap.layout = self.layout;
+        snap.dirs.insert(v.dir.to_string());
+        for path in [v.config, v.track, v.pulse] {
             self.read_into(&mut snap, path)?;
         }
-        for name in self.list_dirs(snapshot::STAGES_DIR)? {
-            snap.dirs.insert(format!("{}/{name}", snapshot::STAGES_DIR));
+        for name in self.list_dirs(v.stages)? {
+            snap.dirs.insert(format!("{}/{name}", v.stages));
         }
         self.read_templates(&mut snap)?;
         Ok(snap)
@@ -63,7 +86,7 @@ impl ProjectDir {
 
     /// The prompt templates a project overrides (`.renn/templates/runner.md`…), if any.
     fn read_templates(&self, snap: &mut Snapshot) -> Result<()> {
-        let dir = renn_core::prompt::TEMPLATES_DIR;
+        let dir = self.vocab().templates;
         let entries = match fs::read_dir(self.root.join(dir)) {
             Ok(e) => e,
             Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
@@ -92,7 +115,8 @@ impl ProjectDir {
             // and gate records (whether a gate is answered).
             // A linked one counts like a file (if it stays inside the project), and a
             // dangling link, a FIFO or a device is an error naming it, not a silent gap.
-            let read = ["-run.md", "-recap.md", "-proof.md", "-gate.md"];
+            let v = self.vocab();
+            let read = [v.run_suffix, v.recap_suffix, v.proof_suffix, v.gate_suffix];
             if read.iter().any(|s| name.ends_with(s)) {
                 if fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()) {
                     continue;
@@ -152,7 +176,11 @@ impl ProjectDir {
 /// `*-proof.md`), from its directory as it is now: the auditor may just have written
 /// it. `Err` (a one-line reason) when the directory cannot be listed or two files
 /// could be the proof.
-pub fn locate_proof(root: &Path, stage: &StageInfo) -> std::result::Result<Option<String>, String> {
+pub fn locate_proof(
+    vocab: &Vocabulary,
+    root: &Path,
+    stage: &StageInfo,
+) -> std::result::Result<Option<String>, String> {
     let entries = match fs::read_dir(root.join(&stage.dir)) {
         Ok(e) => e,
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
@@ -163,8 +191,13 @@ pub fn locate_proof(root: &Path, stage: &StageInfo) -> std::result::Result<Optio
         .filter(|e| !fs::metadata(e.path()).is_ok_and(|m| m.is_dir()))
         .filter_map(|e| e.file_name().to_str().map(str::to_string))
         .collect();
-    proof::locate(&stage.dir, &stage.number, names.iter().map(String::as_str))
-        .map_err(|d| d.one_line())
+    proof::locate(
+        vocab,
+        &stage.dir,
+        &stage.number,
+        names.iter().map(String::as_str),
+    )
+    .map_err(|d| d.one_line())
 }
 
 /// Opens the project at `dir` (or the nearest one above the current directory) with
@@ -177,8 +210,8 @@ pub fn open_project(dir: Option<&Path>, stage_arg: Option<&str>) -> Result<Proje
     let dir = project_dir(dir)?;
     let mut snap = dir.base_snapshot()?;
     if let Some(arg) = stage_arg {
-        let names = snap.children(snapshot::STAGES_DIR);
-        if let Ok(stage) = stage::resolve(arg, names, snapshot::STAGES_DIR) {
+        let stages = dir.vocab().stages;
+        if let Ok(stage) = stage::resolve(arg, snap.children(stages), stages) {
             dir.load_stage(&mut snap, &stage)?;
         }
     }
@@ -190,15 +223,16 @@ pub fn is_planned(root: &Path, number: &renn_core::StageNumber) -> bool {
     let Ok(dir) = ProjectDir::at(root) else {
         return false;
     };
-    let names = dir.list_dirs(snapshot::STAGES_DIR).unwrap_or_default();
-    stage::list(names.iter().map(String::as_str), snapshot::STAGES_DIR)
+    let v = dir.vocab();
+    let names = dir.list_dirs(v.stages).unwrap_or_default();
+    stage::list(names.iter().map(String::as_str), v.stages)
         .into_iter()
         .filter(|s| &s.number == number)
         .any(|s| {
             fs::read_dir(root.join(&s.dir)).is_ok_and(|entries| {
                 entries
                     .flatten()
-                    .any(|e| e.file_name().to_string_lossy().ends_with("-run.md"))
+                    .any(|e| e.file_name().to_string_lossy().ends_with(v.run_suffix))
             })
         })
 }
@@ -234,19 +268,15 @@ impl ProjectDir {
     pub fn load_all(&self) -> Result<Project> {
         let dir = self;
         let mut snap = dir.base_snapshot()?;
-        if !snap.has_renn_dir() {
-            return Err(renn_core::Error::NotInitialized.into());
-        }
-        let names: Vec<String> = snap
-            .children(snapshot::STAGES_DIR)
-            .into_iter()
+        let stages = dir.vocab().stages;
+        let names: Vec<String> = (snap.children(stages).into_iter())
             .map(str::to_string)
             .collect();
-        for stage in stage::list(names.iter().map(String::as_str), snapshot::STAGES_DIR) {
+        for stage in stage::list(names.iter().map(String::as_str), stages) {
             dir.load_stage(&mut snap, &stage)?;
         }
         if let Ok(git) = crate::git::Git::open(&dir.root) {
-            snap.renn_gitignored = git.is_ignored(".renn")?;
+            snap.renn_gitignored = git.is_ignored(dir.vocab().dir)?;
         }
         Ok(Project::new(snap)?)
     }

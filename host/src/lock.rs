@@ -16,7 +16,13 @@ use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The lock file, relative to the project root.
-pub const LOCK_PATH: &str = ".renn/renn.lock";
+/// Where the lock is in a project of this layout (`.renn/renn.lock`).
+pub fn lock_path(root: &Path) -> &'static str {
+    crate::disk::ProjectDir::at(root)
+        .map_or(renn_core::Layout::Renn, |d| d.layout)
+        .vocab()
+        .lock
+}
 
 /// Held for as long as this value lives.
 #[derive(Debug)]
@@ -36,7 +42,8 @@ pub struct Holder {
 impl ProjectLock {
     /// Takes the project's lock for `stage`, or says who holds it ([`Error::Busy`]).
     pub fn acquire(root: &Path, stage: &str) -> Result<ProjectLock> {
-        let path = root.join(LOCK_PATH);
+        let rel = lock_path(root);
+        let path = root.join(rel);
         let io = |source| Error::Io {
             path: path.display().to_string(),
             source,
@@ -50,7 +57,7 @@ impl ProjectLock {
                 let _ = file.read_to_string(&mut text);
                 return Err(Error::Busy {
                     holder: serde_json::from_str(&text).ok(),
-                    path: LOCK_PATH.to_string(),
+                    path: rel.to_string(),
                 });
             }
             Err(TryLockError::Error(e)) => return Err(io(e)),
@@ -77,7 +84,7 @@ impl ProjectLock {
 pub fn held_by(root: &Path) -> Option<Option<Holder>> {
     let mut options = OpenOptions::new();
     options.read(true);
-    let mut file = open_no_follow(&mut options, &root.join(LOCK_PATH)).ok()?;
+    let mut file = open_no_follow(&mut options, &root.join(lock_path(root))).ok()?;
     match fs4::FileExt::try_lock_shared(&file) {
         Ok(()) => {
             let _ = fs4::FileExt::unlock(&file);

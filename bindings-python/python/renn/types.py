@@ -742,6 +742,9 @@ class Settings(TypedDict):
     #: `agent.retries`: how often and after how long a run the API turned away for
     #: the moment is started again.
     retries: Retries
+    #: The project's layout: the names of the files the machine asks the host to
+    #: commit, and the words of its messages.
+    layout: Layout
 
 
 class Task(TypedDict):
@@ -1923,7 +1926,7 @@ ProofStatus = Literal["passed", "gaps_found", "human_needed"]
 
 # A stable code: serialised as its kebab-case [`name`](Code::name), the string
 # `--json` and the bindings have always carried.
-Code = Literal["frontmatter-missing", "frontmatter-unterminated", "frontmatter-not-mapping", "yaml-syntax", "yaml-duplicate-key", "yaml-too-large", "invalid-utf8", "file-too-large", "run-file-name", "run-id-mismatch", "run-wrong-stage", "duplicate-run-id", "batch-not-a-number", "batch-missing", "depends-on-format", "depends-on-missing", "depends-on-later-stage", "dependency-cycle", "depends-on-batch", "unknown-gate-type", "files-overlap", "batch-zero", "run-type", "field-type", "field-missing", "task-headings", "autonomous-mismatch", "objective-missing", "no-tasks", "unknown-task-type", "orphan-recap", "invalid-plan", "proof-missing", "proof-ambiguous", "proof-invalid", "proof-yaml", "config-syntax", "config-invalid", "config-unknown-key", "unknown-agent-override", "branch-invalid-ref", "branch-template-placeholder", "template-placeholder", "track-missing", "track-no-stages", "track-stage-missing", "recap-file-name", "recap-field", "run-unreadable", "bad-path", "content-not-loaded", "not-initialized", "bad-stage-argument", "no-stage-directory", "ambiguous-stage", "no-runs", "bad-run-id", "no-such-run", "run-complete", "run-blocked", "no-such-batch", "respond-not-waiting", "no-project-dir", "bad-respond", "empty-response", "bad-event", "rejected-event", "bad-state", "bad-on-disk", "bad-return", "no-gate", "gate-run-mismatch", "unusable-return", "agent-missing", "agent-refuses-root", "agent-not-logged-in", "allowlist-sandbox", "untrusted-agent", "dirty-tree", "renn-dir-vanished", "io", "git", "agent-spawn", "busy", "internal", "usage", "init-exists", "init-no-directory", "init-not-git", "clean-needs-yes", "no-log", "logs-follow-json", "demo-no-run", "demo-unknown-agent", "demo-not-a-repo", "demo-no-run-file", "demo-bad-prompt", "demo-no-stage"]
+Code = Literal["frontmatter-missing", "frontmatter-unterminated", "frontmatter-not-mapping", "yaml-syntax", "yaml-duplicate-key", "yaml-too-large", "invalid-utf8", "file-too-large", "run-file-name", "run-id-mismatch", "run-wrong-stage", "duplicate-run-id", "batch-not-a-number", "batch-missing", "depends-on-format", "depends-on-missing", "depends-on-later-stage", "dependency-cycle", "depends-on-batch", "unknown-gate-type", "files-overlap", "batch-zero", "run-type", "field-type", "field-missing", "task-headings", "autonomous-mismatch", "objective-missing", "no-tasks", "unknown-task-type", "orphan-recap", "invalid-plan", "proof-missing", "proof-ambiguous", "proof-invalid", "proof-yaml", "config-syntax", "config-invalid", "config-unknown-key", "unknown-agent-override", "branch-invalid-ref", "branch-template-placeholder", "template-placeholder", "layout-ambiguous", "track-missing", "track-no-stages", "track-stage-missing", "recap-file-name", "recap-field", "run-unreadable", "bad-path", "content-not-loaded", "not-initialized", "bad-stage-argument", "no-stage-directory", "ambiguous-stage", "no-runs", "bad-run-id", "no-such-run", "run-complete", "run-blocked", "no-such-batch", "respond-not-waiting", "no-project-dir", "bad-respond", "empty-response", "bad-event", "rejected-event", "bad-state", "bad-on-disk", "bad-return", "no-gate", "gate-run-mismatch", "unusable-return", "agent-missing", "agent-refuses-root", "agent-not-logged-in", "allowlist-sandbox", "untrusted-agent", "dirty-tree", "renn-dir-vanished", "io", "git", "agent-spawn", "busy", "internal", "usage", "init-exists", "init-no-directory", "init-not-git", "clean-needs-yes", "no-log", "logs-follow-json", "demo-no-run", "demo-unknown-agent", "demo-not-a-repo", "demo-no-run-file", "demo-bad-prompt", "demo-no-stage"]
 
 # How bad a finding is. Errors stop `plan` and make `validate` exit non-zero.
 Severity = Literal["warning", "error"]
@@ -1979,6 +1982,9 @@ StageNumber = str
 
 # What to do when a run fails (`--on-failure`).
 OnFailure = Literal["ask", "continue", "stop"]
+
+# Which planning tree a project has.
+Layout = Literal["renn", "gsd"]
 
 RunStatus = Literal["pending", "done", "failed", "skipped", "running", "checking", "merging", "at_gate"]
 
@@ -2047,6 +2053,7 @@ __all__ = [
     "HumanCheck",
     "Inventory",
     "Isolation",
+    "Layout",
     "LeftoverRemoved",
     "Models",
     "Next",

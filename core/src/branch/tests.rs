@@ -155,11 +155,11 @@ fn unknown_placeholders_are_errors() {
     );
     let d = branch_name(&c, &stage("3", "auth"), None).unwrap_err();
     assert_eq!(d.code, "branch-template-placeholder");
-    assert_eq!(d.file.as_deref(), Some(CONFIG_PATH));
+    assert_eq!(d.file.as_deref(), Some(".renn/config.json"));
     assert_eq!(
         d.message,
         "`stage_branch_template` uses the placeholder {milestone}, which it does not know; \
-         its placeholders are {stage} and {slug}"
+         its placeholders are {stage}, {phase} and {slug}"
     );
     let c =
         config(r#"{"branching_strategy": "milestone", "milestone_branch_template": "m/{foo}"}"#);
@@ -180,7 +180,7 @@ fn results_that_are_not_git_refs_are_errors() {
     );
     let d = branch_name(&c, &stage("3", "auth"), None).unwrap_err();
     assert_eq!(d.code, "branch-invalid-ref");
-    assert_eq!(d.file.as_deref(), Some(CONFIG_PATH));
+    assert_eq!(d.file.as_deref(), Some(".renn/config.json"));
     assert_eq!(
         d.message,
         "branch name \"renn/03..auth\" from stage_branch_template is not a valid git ref: it contains `..`"

@@ -253,6 +253,7 @@ impl<'de> Deserialize<'de> for Settings {
             of: PhantomData,
         })?;
         Ok(Settings(Config {
+            file: super::CONFIG_PATH,
             horsepower: f.horsepower,
             commit_docs: f.commit_docs,
             commit_docs_configured: f.commit_docs,

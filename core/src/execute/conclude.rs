@@ -3,7 +3,6 @@
 
 use super::*;
 use crate::proof::{ProofStatus, Route};
-use crate::snapshot::{PULSE_PATH, SPECS_PATH, TRACK_PATH};
 
 pub(super) fn route_proof(
     state: &mut StageRun,
@@ -43,17 +42,19 @@ pub(super) fn complete_stage(state: &mut StageRun, out: &mut Vec<Action>) {
     };
     out.push(Action::RecordProgress(progress(state)));
     if state.settings.commit_docs {
+        let vocab = state.settings.layout.vocab();
         let message = format!(
-            "docs(stage-{}): complete stage execution",
-            state.stage.number
+            "docs({}): complete {} execution",
+            vocab.commit_scope(&state.stage.number.to_string()),
+            vocab.stage_lower(),
         );
-        let mut files = vec![TRACK_PATH.to_string(), PULSE_PATH.to_string()];
+        let mut files = vec![vocab.track.to_string(), vocab.pulse.to_string()];
         if state.settings.auditor {
-            let proof =
-                (state.proof_path.clone()).unwrap_or_else(|| crate::proof::path(&state.stage));
+            let proof = (state.proof_path.clone())
+                .unwrap_or_else(|| crate::proof::path(vocab, &state.stage));
             files.push(proof);
         }
-        let if_changed = vec![SPECS_PATH.to_string()];
+        let if_changed = vec![vocab.specs.to_string()];
         out.push(Action::Commit {
             files,
             if_changed,

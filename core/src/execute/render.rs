@@ -203,6 +203,12 @@ impl StageRun {
             .chain(self.runs.iter().map(|r| &r.id))
             .map(|id| (id.clone(), true))
             .collect();
-        crate::track::mark_stage_complete(track_md, &self.stage.number, &runs, today)
+        crate::track::mark_stage_complete(
+            self.settings.layout.vocab(),
+            track_md,
+            &self.stage.number,
+            &runs,
+            today,
+        )
     }
 }

@@ -36,6 +36,7 @@ pub(super) fn plan_of(runs: &[(u32, u32)], complete: &[u32]) -> Plan {
 pub(super) fn settings() -> Settings {
     Settings {
         retries: Default::default(),
+        layout: Default::default(),
         parallel: true,
         max_concurrent: None,
         on_failure: OnFailure::Ask,

@@ -15,7 +15,6 @@ use crate::plan::{Plan, PlanOptions, StageInfo};
 use crate::prompt::{self, AuditorContext, ContinuationContext, RunnerContext, Templates};
 use crate::returns::{self, AgentReturn, GateReached};
 use crate::run::RunId;
-use crate::snapshot::{CONFIG_PATH, PULSE_PATH, TRACK_PATH};
 use crate::track;
 
 /// How a host wants a stage executed; everything else comes from config.json.
@@ -74,7 +73,7 @@ impl Project {
     pub fn auditor_prompt(&self, stage_arg: &str) -> Result<String> {
         let inventory = self.inventory(stage_arg)?;
         let info = self.stage_info(&inventory);
-        let track = self.snapshot.text(TRACK_PATH)?;
+        let track = self.snapshot.text(self.vocab().track)?;
         let goal = track.and_then(|t| {
             track::stages(t)
                 .into_iter()
@@ -83,6 +82,7 @@ impl Project {
         });
         let must_haves = prompt::must_haves(&self.snapshot, &inventory.runs)?;
         Ok(self.templates()?.auditor(&AuditorContext {
+            vocab: self.vocab(),
             stage: &info,
             goal: goal.as_deref(),
             must_haves: &must_haves,
@@ -93,15 +93,21 @@ impl Project {
     /// that stage's runs are planned (the snapshot holds its run files), else the
     /// planning workflow's command.
     pub fn next(&self) -> Result<Next> {
-        let track = self.snapshot.text(TRACK_PATH)?.ok_or_else(|| {
+        let track = self.snapshot.text(self.vocab().track)?.ok_or_else(|| {
             Diagnostic::error(
                 Code::TrackMissing,
                 "track.md is missing, so renn cannot tell what comes next",
             )
-            .in_file(TRACK_PATH)
-            .with_hint("create .renn/track.md with the stage checklist (`- [ ] **Stage 1: <title>** - <goal>`)")
+            .in_file(self.vocab().track)
+            .with_hint(format!(
+                "create {} with the checklist (`- [ ] **{} 1: <title>** - <goal>`)",
+                self.vocab().track,
+                self.vocab().stage_word
+            ))
         })?;
-        Ok(next::current_with(track, |n| self.is_planned(n))?)
+        Ok(next::current_with(self.vocab(), track, |n| {
+            self.is_planned(n)
+        })?)
     }
 
     /// The execution settings config.json gives, with the host's choices.
@@ -118,6 +124,7 @@ impl Project {
             commit_docs: c.commit_docs,
             only_batch: opts.only_batch,
             retries: c.agent.retries,
+            layout: self.snapshot.layout,
         }
     }
 
@@ -160,7 +167,7 @@ impl Project {
                 Ok(Some(path)) => file(path)?,
                 _ => None,
             },
-            track: self.snapshot.text(TRACK_PATH)?.map(str::to_string),
+            track: self.snapshot.text(self.vocab().track)?.map(str::to_string),
             ..StageOnDisk::default()
         })
     }
@@ -192,15 +199,17 @@ impl Project {
     fn texts(&self, run: &Run) -> Result<RunTexts<'_>> {
         let text = |path: &str| self.snapshot.text(path);
         Ok(RunTexts {
+            vocab: self.vocab(),
             run: text(&run.path)?.unwrap_or_default(),
-            pulse: text(PULSE_PATH)?,
-            config: text(CONFIG_PATH)?,
+            pulse: text(self.vocab().pulse)?,
+            config: text(self.vocab().config)?,
         })
     }
 }
 
 /// The files a runner's prompt inlines.
 struct RunTexts<'a> {
+    vocab: &'static crate::layout::Vocabulary,
     run: &'a str,
     pulse: Option<&'a str>,
     config: Option<&'a str>,
@@ -209,6 +218,7 @@ struct RunTexts<'a> {
 impl<'a> RunTexts<'a> {
     fn context(&self, stage: &'a StageInfo, run: &'a Run) -> RunnerContext<'a> {
         RunnerContext {
+            vocab: self.vocab,
             stage,
             run,
             run_text: self.run,

@@ -9,7 +9,6 @@ use crate::inventory::{self, Inventory};
 use crate::next::{self, Next};
 use crate::proof::{self, ProofStatus};
 use crate::run::RunId;
-use crate::snapshot::TRACK_PATH;
 use crate::stage::{StageDir, StageNumber};
 use crate::track;
 use crate::Result;
@@ -98,7 +97,7 @@ impl Project {
     /// Needs the snapshot to hold every stage's files (the CLI's `renn status` and
     /// `Project.load` read them all).
     pub fn status(&self) -> Result<Status> {
-        let track_text = self.snapshot.text(TRACK_PATH)?;
+        let track_text = self.snapshot.text(self.vocab().track)?;
         let track_stages = track_text.map(track::stages).unwrap_or_default();
         let dirs: BTreeMap<StageNumber, StageDir> = self
             .stages()
@@ -117,7 +116,7 @@ impl Project {
         }
         let next = match track_text {
             Some(t) if !track_stages.is_empty() => {
-                Some(next::current_with(t, |n| self.is_planned(n))?)
+                Some(next::current_with(self.vocab(), t, |n| self.is_planned(n))?)
             }
             _ => None,
         };
@@ -218,7 +217,7 @@ impl Project {
             }
         }
         let info = self.stage_info(inv);
-        let path = proof::path(&info);
+        let path = proof::path(self.vocab(), &info);
         status.proof = match self.snapshot.text(&path) {
             Ok(Some(text)) => Some(match proof::parse(&path, text) {
                 Ok(p) => match p.status {

@@ -66,6 +66,7 @@ fn runner_prompt_inlines_run_pulse_and_config_and_forbids_state_edits() {
     let p = project(&[]);
     let plan = p.plan("3", PlanOptions::default()).unwrap();
     let ctx = RunnerContext {
+        vocab: crate::layout::Layout::Renn.vocab(),
         stage: &plan.stage,
         run: &plan.runs[0],
         run_text: RUN,
@@ -94,6 +95,7 @@ fn the_return_contract_parses_once_filled_in() {
     let p = project(&[]);
     let plan = p.plan("3", PlanOptions::default()).unwrap();
     let ctx = RunnerContext {
+        vocab: crate::layout::Layout::Renn.vocab(),
         stage: &plan.stage,
         run: &plan.runs[0],
         run_text: RUN,
@@ -147,6 +149,7 @@ fn decision_continuation() {
     let response = GateResponse::interpret(GateKind::Decision, "memory").unwrap();
     let ctx = ContinuationContext {
         runner: RunnerContext {
+            vocab: crate::layout::Layout::Renn.vocab(),
             stage: &plan.stage,
             run: &plan.runs[0],
             run_text: RUN,
@@ -198,6 +201,7 @@ fn auditor_prompt_aggregates_must_haves() {
         .goal
         .clone();
     let ctx = AuditorContext {
+        vocab: crate::layout::Layout::Renn.vocab(),
         stage: &plan.stage,
         goal: goal.as_deref(),
         must_haves: &must,
@@ -211,6 +215,7 @@ fn auditor_prompt_aggregates_must_haves() {
     assert!(text.contains("stage: 03-cache\n"));
     assert!(text.contains("artifacts: [{path: <file>, issue: <what is wrong with it>}]"));
     let none = AuditorContext {
+        vocab: crate::layout::Layout::Renn.vocab(),
         stage: &plan.stage,
         goal: None,
         must_haves: &[],
@@ -227,6 +232,7 @@ fn must_haves_written_as_strings_reach_the_auditor() {
     let plan = p.plan("3", PlanOptions::default()).unwrap();
     let must = must_haves(p.snapshot(), &plan.runs).unwrap();
     let text = Templates::embedded().auditor(&AuditorContext {
+        vocab: crate::layout::Layout::Renn.vocab(),
         stage: &plan.stage,
         goal: None,
         must_haves: &must,
@@ -256,6 +262,7 @@ fn project_templates_override_the_embedded_ones() {
     let t = Templates::load(p.snapshot()).unwrap();
     let plan = p.plan("3", PlanOptions::default()).unwrap();
     let runner = RunnerContext {
+        vocab: crate::layout::Layout::Renn.vocab(),
         stage: &plan.stage,
         run: &plan.runs[0],
         run_text: RUN,
@@ -316,6 +323,7 @@ fn partials_are_overridden_like_templates_and_placed_only_where_they_apply() {
     let t = Templates::load(p.snapshot()).unwrap();
     let plan = p.plan("3", PlanOptions::default()).unwrap();
     let ctx = RunnerContext {
+        vocab: crate::layout::Layout::Renn.vocab(),
         stage: &plan.stage,
         run: &plan.runs[0],
         run_text: RUN,
@@ -343,6 +351,7 @@ fn a_tdd_run_gets_the_tdd_notes() {
     let p = project(&[(&format!("{STAGE}/03-01-run.md"), &tdd)]);
     let plan = p.plan("3", PlanOptions::default()).unwrap();
     let ctx = RunnerContext {
+        vocab: crate::layout::Layout::Renn.vocab(),
         stage: &plan.stage,
         run: &plan.runs[0],
         run_text: &tdd,

@@ -243,7 +243,14 @@ fn malformed_frontmatter_is_routed_by_its_status_line_with_a_warning() {
 fn the_proof_is_found_as_the_workflow_finds_it() {
     let n: StageNumber = "3".parse().unwrap();
     let dir = ".renn/stages/03-auth";
-    let found = |names: &[&str]| locate(dir, &n, names.iter().copied());
+    let found = |names: &[&str]| {
+        locate(
+            crate::layout::Layout::Renn.vocab(),
+            dir,
+            &n,
+            names.iter().copied(),
+        )
+    };
     assert_eq!(found(&["03-01-run.md"]), Ok(None));
     assert_eq!(
         found(&["03-01-run.md", "03-verification-proof.md"]),

@@ -9,8 +9,8 @@
 use super::{checklist_item, stage_heading, stage_item, strip_heading, strip_list_marker};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
+use crate::layout::Vocabulary;
 use crate::run::RunId;
-use crate::snapshot::TRACK_PATH;
 use crate::stage::StageNumber;
 use std::ops::Range;
 
@@ -18,6 +18,7 @@ use std::ops::Range;
 /// in Stage Details, and its Progress row (`N/M`, `Complete`, date). `runs` is every run
 /// of the stage with whether it is complete; the row's `N/M` counts them.
 pub fn mark_stage_complete(
+    vocab: &Vocabulary,
     track: &str,
     stage: &StageNumber,
     runs: &[(RunId, bool)],
@@ -78,13 +79,16 @@ pub fn mark_stage_complete(
         return Err(Diagnostic::error(
             Code::TrackStageMissing,
             format!(
-                "stage {} is not in the track's stage checklist",
-                stage.unpadded()
+                "{} {} is not in the checklist of {}",
+                vocab.stage_lower(),
+                stage.unpadded(),
+                vocab.track,
             ),
         )
-        .in_file(TRACK_PATH)
+        .in_file(vocab.track)
         .with_hint(format!(
-            "add `- [ ] **Stage {}: <title>** - <goal>` to the stage list in track.md",
+            "add `- [ ] **{} {}: <title>** - <goal>` to the checklist",
+            vocab.stage_word,
             stage.unpadded()
         )));
     }

@@ -17,7 +17,7 @@ use proptest::test_runner::Config as ProptestConfig;
 use renn_core::config::Config;
 use renn_core::diagnostic::Diagnostic;
 use renn_core::run::{self, RunId};
-use renn_core::snapshot::CONFIG_PATH;
+const CONFIG_PATH: &str = renn_core::Layout::Renn.vocab().config;
 use renn_core::{Error, FileContent, PlanOptions, Project, Snapshot, StageNumber};
 use serde_json::{Map, Value};
 use std::collections::{BTreeSet, HashMap};

@@ -104,7 +104,7 @@ proptest! {
     #[test]
     fn proof_locate_never_panics(names in prop::collection::vec("[0-9a-z.-]{0,12}(-proof\\.md)?", 0..6)) {
         let n: StageNumber = "3".parse().unwrap();
-        let found = proof::locate(".renn/stages/03-x", &n, names.iter().map(String::as_str));
+        let found = proof::locate(renn_core::Layout::Renn.vocab(), ".renn/stages/03-x", &n, names.iter().map(String::as_str));
         if let Ok(Some(path)) = found {
             prop_assert!(path.ends_with("-proof.md"));
         }

@@ -23,8 +23,9 @@ use renn_core::prompt::{
     self, AuditorContext, ContinuationContext, EarlierCommit, RunnerContext, Templates,
 };
 use renn_core::run::RunId;
-use renn_core::snapshot::{CONFIG_PATH, MAX_FILE_BYTES, PULSE_PATH, TRACK_PATH};
+use renn_core::snapshot::MAX_FILE_BYTES;
 use renn_core::Code;
+use renn_core::Vocabulary;
 use renn_core::{next, permissions, proof, pulse, returns, track, Diagnostic, Project};
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
@@ -147,9 +148,14 @@ impl<'u> Host<'u> {
         self.project.config()
     }
 
+    /// The project's layout: where its files are and what they are called.
+    fn vocab(&self) -> &'static Vocabulary {
+        self.project.vocab()
+    }
+
     /// The seed: a missing pulse.md with `.renn/` present offers to reconstruct it.
     fn check_pulse(&mut self) -> Result<()> {
-        if self.root.join(PULSE_PATH).exists() {
+        if self.root.join(self.vocab().pulse).exists() {
             return Ok(());
         }
         let rebuild = self.opts.yes
@@ -158,14 +164,14 @@ impl<'u> Host<'u> {
                 .ask(&Question::Pulse { text: "pulse.md is missing. 1) Reconstruct it from the track and stages  2) Continue without project state [1/2]:".into() })
                 .is_some_and(|a| a.trim() != "2");
         if rebuild {
-            let track = self.read(TRACK_PATH);
+            let track = self.read(self.vocab().track);
             let name = self
                 .root
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             let text = pulse::reconstruct(&name, track.as_deref(), None, &self.opts.today);
-            self.write(PULSE_PATH, &text)?;
+            self.write(self.vocab().pulse, &text)?;
             self.ui
                 .text("pulse.md was missing: reconstructed from track.md and the stages.");
         } else {
@@ -219,10 +225,11 @@ impl<'u> Host<'u> {
             self.check_trust()?;
             self.preflight()?;
         }
+        let v = self.vocab();
         self.git.exclude(&[
-            isolate::EXCLUDED_WORKTREES,
-            "/.renn/stages/*/logs/",
-            "/.renn/renn.lock",
+            &format!("/{}/", v.worktrees),
+            &format!("/{}/*/logs/", v.stages),
+            &format!("/{}", v.lock),
         ])?;
         self.check_clean_tree()?;
         self.branch()?;
@@ -294,7 +301,7 @@ impl<'u> Host<'u> {
 
     /// Runners commit their work: uncommitted changes would be swept into their commits.
     fn check_clean_tree(&self) -> Result<()> {
-        let dirty = self.git.dirty_outside(".renn/")?;
+        let dirty = self.git.dirty_outside(&format!("{}/", self.vocab().dir))?;
         if dirty.is_empty() {
             return Ok(());
         }
@@ -347,17 +354,17 @@ impl<'u> Host<'u> {
             }
         }
         // Two files that could be the proof are no proof: the auditor writes NN-proof.md.
-        let located = disk::locate_proof(&self.root, &self.plan.stage)
+        let located = disk::locate_proof(self.vocab(), &self.root, &self.plan.stage)
             .ok()
             .flatten();
-        let path = located.unwrap_or_else(|| proof::path(&self.plan.stage));
+        let path = located.unwrap_or_else(|| proof::path(self.vocab(), &self.plan.stage));
         let proof = self.try_read(&path)?.map(|text| FileOnDisk {
             path: path.clone(),
             text,
         });
         let mut docs_dirty = false;
         if self.config().commit_docs {
-            for f in [TRACK_PATH, PULSE_PATH, path.as_str()] {
+            for f in [self.vocab().track, self.vocab().pulse, path.as_str()] {
                 docs_dirty |= self.root.join(f).exists() && self.git.is_changed(f)?;
             }
         }
@@ -374,7 +381,7 @@ impl<'u> Host<'u> {
         Ok(StageOnDisk {
             gates,
             proof,
-            track: self.try_read(TRACK_PATH)?,
+            track: self.try_read(self.vocab().track)?,
             proof_predates_a_recap,
             docs_dirty,
         })
@@ -448,7 +455,7 @@ impl<'u> Host<'u> {
 /// The project as it is on disk, the stage's plan and the prompt templates.
 fn load(root: &Path, git: &Git, opts: &Options) -> Result<(Project, Plan, Templates)> {
     let mut project = disk::open_project(Some(root), Some(&opts.stage))?;
-    if git.is_ignored(".renn")? {
+    if git.is_ignored(project.vocab().dir)? {
         let mut snap = project.snapshot().clone();
         snap.renn_gitignored = true;
         project = Project::new(snap)?;

@@ -9,13 +9,12 @@
 //! project's lock unless it is a dry run), [`CleanPlan::apply`] removes.
 
 use crate::git::{Git, RefUpdate, WorktreeEntry};
-use crate::lock::{self, ProjectLock, LOCK_PATH};
+use crate::lock::{self, ProjectLock};
 use crate::{disk, fsio, Error, Result};
+use renn_core::Vocabulary;
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-
-const WORKTREES: &str = ".renn/worktrees";
 
 /// What a leftover is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
@@ -94,14 +93,15 @@ pub struct CleanPlan {
 /// A dry run only looks, and refuses while another renn runs; otherwise the project's
 /// lock is taken ([`Error::Busy`] when another renn holds it) and kept by the plan.
 pub fn clean_plan(dir: Option<&Path>, dry_run: bool) -> Result<CleanPlan> {
-    let root = disk::project_dir(dir)?.root;
-    let lock_file = root.join(LOCK_PATH);
+    let pd = disk::project_dir(dir)?;
+    let (root, v) = (pd.root.clone(), pd.vocab());
+    let lock_file = root.join(v.lock);
     let stale_lock = lock_file.symlink_metadata().is_ok();
     let lock = if dry_run {
         if let Some(holder) = lock::held_by(&root) {
             return Err(Error::Busy {
                 holder,
-                path: LOCK_PATH.into(),
+                path: v.lock.into(),
             });
         }
         None
@@ -111,7 +111,7 @@ pub fn clean_plan(dir: Option<&Path>, dry_run: bool) -> Result<CleanPlan> {
     // The lock file this clean created is its own, not a leftover: it goes quietly.
     let own_lock = OwnLock((!dry_run && !stale_lock).then_some(lock_file));
     let git = Git::open(&root)?;
-    let (removed, kept) = survey(&root, &git, stale_lock)?;
+    let (removed, kept) = survey(&root, v, &git, stale_lock)?;
     Ok(CleanPlan {
         report: CleanReport {
             dry_run,
@@ -177,7 +177,12 @@ impl CleanItem {
 }
 
 /// What would go and what stays, with reasons.
-fn survey(root: &Path, git: &Git, stale_lock: bool) -> Result<(Vec<CleanItem>, Vec<CleanItem>)> {
+fn survey(
+    root: &Path,
+    v: &Vocabulary,
+    git: &Git,
+    stale_lock: bool,
+) -> Result<(Vec<CleanItem>, Vec<CleanItem>)> {
     let (mut remove, mut kept) = (Vec::new(), Vec::new());
     let mut gone_branches = Vec::new();
     let mut kept_branches = Vec::new();
@@ -220,7 +225,7 @@ fn survey(root: &Path, git: &Git, stale_lock: bool) -> Result<(Vec<CleanItem>, V
         }
     }
     // renn's worktrees: only those under .renn/worktrees, never where a link leads.
-    let base = fsio::safe_path(root, WORKTREES)
+    let base = fsio::safe_path(root, v.worktrees)
         .ok()
         .and_then(|d| d.canonicalize().ok());
     if let Some(base) = &base {
@@ -230,7 +235,7 @@ fn survey(root: &Path, git: &Git, stale_lock: bool) -> Result<(Vec<CleanItem>, V
                 continue;
             }
             registered.push(path.clone());
-            let shown = format!("{WORKTREES}/{}", rel(&path, base));
+            let shown = format!("{}/{}", v.worktrees, rel(&path, base));
             let why = |text: String| item(CleanKind::Worktree, shown.clone(), text);
             match branch {
                 Some(b) if kept_branches.contains(&b) => {
@@ -257,7 +262,7 @@ fn survey(root: &Path, git: &Git, stale_lock: bool) -> Result<(Vec<CleanItem>, V
                 if registered.contains(&canon) || registered.contains(&path) {
                     continue;
                 }
-                let name = format!("{WORKTREES}/{}", entry.file_name().to_string_lossy());
+                let name = format!("{}/{}", v.worktrees, entry.file_name().to_string_lossy());
                 remove.push(
                     item(CleanKind::Directory, name, "not a worktree git knows")
                         .removing(Action::Path(path)),
@@ -267,11 +272,11 @@ fn survey(root: &Path, git: &Git, stale_lock: bool) -> Result<(Vec<CleanItem>, V
     }
     if stale_lock {
         remove.push(
-            item(CleanKind::Lock, LOCK_PATH, "no renn holds it")
-                .removing(Action::Path(root.join(LOCK_PATH))),
+            item(CleanKind::Lock, v.lock, "no renn holds it")
+                .removing(Action::Path(root.join(v.lock))),
         );
     }
-    for tmp in fsio::temp_files(&root.join(".renn")) {
+    for tmp in fsio::temp_files(&root.join(v.dir)) {
         remove.push(
             item(
                 CleanKind::TempFile,

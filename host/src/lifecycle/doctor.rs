@@ -5,7 +5,8 @@
 use crate::git::{self, Git};
 use crate::{disk, lock, Result};
 use renn_core::config::Isolation;
-use renn_core::{snapshot, Project};
+use renn_core::Project;
+use renn_core::Vocabulary;
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::path::Path;
@@ -81,7 +82,8 @@ pub fn doctor(dir: Option<&Path>) -> Result<DoctorReport> {
     });
     match &project {
         Ok(p) => {
-            let has_config = p.snapshot().files.contains_key(snapshot::CONFIG_PATH);
+            let v = p.vocab();
+            let has_config = p.snapshot().files.contains_key(v.config);
             let what = if has_config {
                 "valid"
             } else {
@@ -90,18 +92,19 @@ pub fn doctor(dir: Option<&Path>) -> Result<DoctorReport> {
             checks.push(check(
                 "config",
                 CheckStatus::Ok,
-                format!(".renn/config.json {what}"),
+                format!("{} {what}", v.config),
             ));
             checks.push(agent(&root, p));
-            checks.push(writable(&root));
+            checks.push(writable(&root, v));
             checks.extend(plans(p));
         }
         Err(e) => {
-            checks.push(
-                check("config", CheckStatus::Fail, e.to_string())
-                    .hint("fix .renn/config.json at the position named (`renn validate <stage>` shows it too)"),
-            );
-            checks.push(writable(&root));
+            checks.push(check("config", CheckStatus::Fail, e.to_string()).hint(
+                "fix the config file at the position named (`renn validate <stage>` shows it too)",
+            ));
+            let layout =
+                crate::disk::ProjectDir::at(&root).map_or(renn_core::Layout::Renn, |d| d.layout);
+            checks.push(writable(&root, layout.vocab()));
         }
     }
     if let Some(holder) = lock::held_by(&root) {
@@ -182,12 +185,12 @@ fn agent(root: &Path, project: &Project) -> Check {
 }
 
 /// Where renn creates worktrees (`.renn/worktrees/`, or `.renn/` before the first).
-fn writable(root: &Path) -> Check {
-    let dir = [".renn/worktrees", ".renn"]
+fn writable(root: &Path, v: &Vocabulary) -> Check {
+    let dir = [v.worktrees, v.dir]
         .into_iter()
         .map(|d| root.join(d))
         .find(|d| d.is_dir())
-        .unwrap_or_else(|| root.join(".renn"));
+        .unwrap_or_else(|| root.join(v.dir));
     let probe = dir.join(format!(".doctor.renn-tmp-{}", std::process::id()));
     let result = std::fs::OpenOptions::new()
         .write(true)
@@ -215,18 +218,27 @@ fn writable(root: &Path) -> Check {
 /// track.md, then every stage directory's plan.
 fn plans(project: &Project) -> Vec<Check> {
     let mut out = Vec::new();
-    let track = project.snapshot().text(snapshot::TRACK_PATH).ok().flatten();
+    let v = project.vocab();
+    let track = project.snapshot().text(v.track).ok().flatten();
     out.push(match track.map(renn_core::track::stages) {
         None => check(
             "track",
             CheckStatus::Warn,
-            ".renn/track.md is missing: `renn next` and the track update need it",
+            format!(
+                "{} is missing: `renn next` and the track update need it",
+                v.track
+            ),
         )
         .hint("`renn init` writes one (in a new project)"),
-        Some(s) if s.is_empty() => {
-            check("track", CheckStatus::Warn, ".renn/track.md lists no stages")
-                .hint("list them as `- [ ] **Stage 1: <title>** - <goal>` under `## Stages`")
-        }
+        Some(s) if s.is_empty() => check(
+            "track",
+            CheckStatus::Warn,
+            format!("{} lists no {}s", v.track, v.stage_lower()),
+        )
+        .hint(format!(
+            "list them as `- [ ] **{0} 1: <title>** - <goal>` under `## {0}s`",
+            v.stage_word
+        )),
         Some(s) => check("track", CheckStatus::Ok, format!("{} stage(s)", s.len())),
     });
     for stage in project.stages() {

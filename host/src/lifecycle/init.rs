@@ -74,8 +74,8 @@ pub fn init(dir: Option<&Path>, templates: bool, name: Option<&str>) -> Result<I
         .into());
     }
     let mut created = Vec::new();
-    fsio::create_dir_all(&root, renn_core::snapshot::STAGES_DIR)?;
-    created.push(format!("{}/", renn_core::snapshot::STAGES_DIR));
+    fsio::create_dir_all(&root, renn_core::init::STAGES_DIR)?;
+    created.push(format!("{}/", renn_core::init::STAGES_DIR));
     for (path, text) in &files {
         fsio::write_atomic(&root, path, text.as_bytes())?;
         created.push(path.clone());

@@ -6,7 +6,7 @@ use super::{prompt, unusable};
 use renn_core::plan::{self, StageInfo};
 use renn_core::run::RunId;
 use renn_core::Code;
-use renn_core::{proof, snapshot, track};
+use renn_core::{proof, track};
 use renn_host::{Error, Result};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -33,13 +33,13 @@ pub fn run(root: &Path, stage_opt: Option<&str>, prompt_text: &str) -> Result<St
         name: s.name.clone(),
         dir: s.dir.clone(),
         title: snap
-            .text(snapshot::TRACK_PATH)
+            .text(project.vocab().track)
             .ok()
             .flatten()
             .and_then(|t| track::stage_title(t, &s.number))
             .unwrap_or_else(|| plan::title_from_slug(&s.name)),
     };
-    let path = proof::path(&info);
+    let path = proof::path(project.vocab(), &info);
     let checks: Vec<Check> = must_haves
         .iter()
         .flat_map(|(id, m)| {
@@ -51,7 +51,7 @@ pub fn run(root: &Path, stage_opt: Option<&str>, prompt_text: &str) -> Result<St
             })
         })
         .collect();
-    let date = prompt::demo_date(snap.text(snapshot::PULSE_PATH).ok().flatten());
+    let date = prompt::demo_date(snap.text(project.vocab().pulse).ok().flatten());
     let text = proof_text(s.dir_name(), &info.title, &date, &checks);
     std::fs::write(root.join(&path), text).map_err(|source| Error::Io {
         path: path.clone(),

@@ -138,10 +138,9 @@ pub fn find_subject(root: &Path, subject: &str) -> Result<Option<String>> {
 /// renn's own state files (the runner prompt forbids editing them).
 pub fn safe_path(file: &str) -> bool {
     let p = Path::new(file);
-    let own = [
-        renn_core::snapshot::PULSE_PATH,
-        renn_core::snapshot::TRACK_PATH,
-    ];
+    let own: Vec<&str> = (renn_core::Layout::ALL.iter())
+        .flat_map(|l| [l.vocab().pulse, l.vocab().track])
+        .collect();
     !file.is_empty()
         && p.is_relative()
         && p.components()

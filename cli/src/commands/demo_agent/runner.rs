@@ -5,10 +5,10 @@ use super::output::{self, Gate, RecapInput};
 use super::prompt::{self, Resume, TaskText};
 use super::{repo, unusable};
 use renn_core::gate::GateResponse;
+use renn_core::recap;
 use renn_core::returns::{CompletedTask, TaskCommit};
 use renn_core::run::{self, RunFile, RunId, Task};
 use renn_core::Code;
-use renn_core::{recap, snapshot};
 use renn_host::{Error, Result};
 use std::path::PathBuf;
 
@@ -51,7 +51,7 @@ impl Runner {
                 parsed.diagnostics,
             )));
         };
-        let pulse = snap.text(snapshot::PULSE_PATH).ok().flatten();
+        let pulse = snap.text(project.vocab().pulse).ok().flatten();
         Ok(Self {
             recap_path: recap::path_for_run(&entry.path),
             stage_dir_name: inventory.stage.dir_name().to_string(),

@@ -31,6 +31,7 @@ fn shape() -> impl Strategy<Value = Shape> {
                     batches,
                     settings: Settings {
                         retries: Default::default(),
+                        layout: Default::default(),
                         parallel,
                         max_concurrent: max,
                         on_failure,

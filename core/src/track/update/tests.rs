@@ -31,7 +31,14 @@ fn demo_stage_2_touches_only_its_three_kinds_of_line() {
         ("02-05", true),
         ("02-06", false),
     ]);
-    let out = mark_stage_complete(DEMO, &n("2"), &all, "2026-11-24").unwrap();
+    let out = mark_stage_complete(
+        crate::layout::Layout::Renn.vocab(),
+        DEMO,
+        &n("2"),
+        &all,
+        "2026-11-24",
+    )
+    .unwrap();
     assert_eq!(
         changed(DEMO, &out),
         [
@@ -57,13 +64,34 @@ fn demo_stage_2_touches_only_its_three_kinds_of_line() {
 #[test]
 fn applying_to_its_own_output_changes_nothing() {
     let all = runs(&[("02-01", true), ("02-02", true)]);
-    let once = mark_stage_complete(DEMO, &n("02"), &all, "2026-11-24").unwrap();
-    let twice = mark_stage_complete(&once, &n("2"), &all, "2026-11-24").unwrap();
+    let once = mark_stage_complete(
+        crate::layout::Layout::Renn.vocab(),
+        DEMO,
+        &n("02"),
+        &all,
+        "2026-11-24",
+    )
+    .unwrap();
+    let twice = mark_stage_complete(
+        crate::layout::Layout::Renn.vocab(),
+        &once,
+        &n("2"),
+        &all,
+        "2026-11-24",
+    )
+    .unwrap();
     assert_eq!(once, twice);
     // An already complete stage with the same facts is returned byte for byte.
     let stage1 = runs(&[("01-01", true), ("01-02", true), ("01-03", true)]);
     assert_eq!(
-        mark_stage_complete(DEMO, &n("1"), &stage1, "2026-11-12").unwrap(),
+        mark_stage_complete(
+            crate::layout::Layout::Renn.vocab(),
+            DEMO,
+            &n("1"),
+            &stage1,
+            "2026-11-12"
+        )
+        .unwrap(),
         DEMO
     );
 }
@@ -77,6 +105,7 @@ fn crlf_endings_and_user_notes_survive() {
         |---|---|---|---|\r\n| 3. Auth | 0/2 | Not started | - |\r\n| 4. Share | 0/0 | Not started | - |\r\n\
         trailing note without newline";
     let out = mark_stage_complete(
+        crate::layout::Layout::Renn.vocab(),
         track,
         &n("3"),
         &runs(&[("03-01", true), ("03-02", true)]),
@@ -97,7 +126,14 @@ fn crlf_endings_and_user_notes_survive() {
 
 #[test]
 fn decimal_and_letter_stages_never_touch_their_neighbours() {
-    let out = mark_stage_complete(DECIMAL, &n("2.1"), &runs(&[("02.1-01", true)]), "d").unwrap();
+    let out = mark_stage_complete(
+        crate::layout::Layout::Renn.vocab(),
+        DECIMAL,
+        &n("2.1"),
+        &runs(&[("02.1-01", true)]),
+        "d",
+    )
+    .unwrap();
     assert_eq!(
         changed(DECIMAL, &out),
         [
@@ -111,7 +147,14 @@ fn decimal_and_letter_stages_never_touch_their_neighbours() {
             ),
         ]
     );
-    let out = mark_stage_complete(LETTER, &n("12a"), &[], "2026-11-24").unwrap();
+    let out = mark_stage_complete(
+        crate::layout::Layout::Renn.vocab(),
+        LETTER,
+        &n("12a"),
+        &[],
+        "2026-11-24",
+    )
+    .unwrap();
     assert_eq!(
         changed(LETTER, &out),
         [
@@ -135,7 +178,14 @@ fn aligned_tables_stay_aligned_and_columns_are_found_by_name() {
         |------------|-------------------|-------------|---------------|-------|\n\
         | -          | 3. Auth           | In progress | 1/4           | sam   |\n\
         |            | 4. Share          |             |               |       |\n";
-    let out = mark_stage_complete(track, &n("3"), &runs(&[("03-01", true)]), "2026-11-24").unwrap();
+    let out = mark_stage_complete(
+        crate::layout::Layout::Renn.vocab(),
+        track,
+        &n("3"),
+        &runs(&[("03-01", true)]),
+        "2026-11-24",
+    )
+    .unwrap();
     assert_eq!(
         changed(track, &out)[1],
         (
@@ -145,7 +195,14 @@ fn aligned_tables_stay_aligned_and_columns_are_found_by_name() {
     );
     // A value longer than the cell widens it by what it needs, one space after.
     let narrow = "- [ ] **Stage 3: A**\n\n|Stage|Status|\n|-|-|\n|3|Planned|\n";
-    let out = mark_stage_complete(narrow, &n("3"), &[], "x").unwrap();
+    let out = mark_stage_complete(
+        crate::layout::Layout::Renn.vocab(),
+        narrow,
+        &n("3"),
+        &[],
+        "x",
+    )
+    .unwrap();
     assert!(out.ends_with("|3|Complete|\n"), "{out}");
 }
 
@@ -155,7 +212,14 @@ fn only_the_stage_s_own_details_and_real_tables_are_edited() {
         ### Stage 4: Share\n- [ ] 03-01: listed under the wrong stage\n\n\
         ### Stage 3: Auth\n#### Runs\n- [ ] 03-01: model\n\n## Notes\n- [ ] 03-01: a todo of mine\n\n\
         | Stage | Owner |\n|---|---|\n| 3. Auth | sam |\n";
-    let out = mark_stage_complete(track, &n("3"), &runs(&[("03-01", true)]), "d").unwrap();
+    let out = mark_stage_complete(
+        crate::layout::Layout::Renn.vocab(),
+        track,
+        &n("3"),
+        &runs(&[("03-01", true)]),
+        "d",
+    )
+    .unwrap();
     assert_eq!(
         changed(track, &out),
         [
@@ -167,14 +231,22 @@ fn only_the_stage_s_own_details_and_real_tables_are_edited() {
 
 #[test]
 fn a_stage_missing_from_the_checklist_is_an_error() {
-    let err = mark_stage_complete(DEMO, &n("4"), &[], "d").unwrap_err();
+    let err = mark_stage_complete(crate::layout::Layout::Renn.vocab(), DEMO, &n("4"), &[], "d")
+        .unwrap_err();
     assert_eq!(err.code, "track-stage-missing");
     assert_eq!(err.file.as_deref(), Some(".renn/track.md"));
     assert!(err.message.contains("stage 4"), "{}", err.message);
     assert!(err.hint.unwrap().contains("**Stage 4:"));
     // A Stage Details heading alone does not make a checklist entry.
     let only_details = "### Stage 3: Auth\n**Goal**: x\n";
-    assert!(mark_stage_complete(only_details, &n("3"), &[], "d").is_err());
+    assert!(mark_stage_complete(
+        crate::layout::Layout::Renn.vocab(),
+        only_details,
+        &n("3"),
+        &[],
+        "d"
+    )
+    .is_err());
 }
 
 #[test]

@@ -85,16 +85,17 @@ impl Host<'_> {
             Action::AskFailure { failed } => self.ask_failure(&failed, queue),
             Action::SpawnAuditor => self.spawn_auditor()?,
             Action::ReadProof => {
-                let exact = proof::path(&self.plan.stage);
-                let proof = match crate::disk::locate_proof(&self.root, &self.plan.stage) {
-                    Err(why) => Err(why),
-                    Ok(None) => Err(format!("the auditor did not write {exact}")),
-                    Ok(Some(path)) => match self.try_read(&path) {
+                let exact = proof::path(self.vocab(), &self.plan.stage);
+                let proof =
+                    match crate::disk::locate_proof(self.vocab(), &self.root, &self.plan.stage) {
+                        Err(why) => Err(why),
                         Ok(None) => Err(format!("the auditor did not write {exact}")),
-                        Ok(Some(text)) => proof::parse(&path, &text).map_err(|d| d.one_line()),
-                        Err(e) => Err(e.to_string()),
-                    },
-                };
+                        Ok(Some(path)) => match self.try_read(&path) {
+                            Ok(None) => Err(format!("the auditor did not write {exact}")),
+                            Ok(Some(text)) => proof::parse(&path, &text).map_err(|d| d.one_line()),
+                            Err(e) => Err(e.to_string()),
+                        },
+                    };
                 queue.push_back(Event::ProofRead { proof });
             }
             Action::AskVerification { checklist } => self.ask_verification(&checklist, queue),
@@ -106,9 +107,10 @@ impl Host<'_> {
                 message,
             } => self.commit(&files, &if_changed, &message)?,
             Action::OfferNext => {
-                if let Some(track) = self.read(TRACK_PATH) {
+                if let Some(track) = self.read(self.vocab().track) {
                     let planned = |n: &_| crate::disk::is_planned(&self.root, n);
-                    let next = next::offer_with(&track, &self.plan.stage.number, planned);
+                    let next =
+                        next::offer_with(self.vocab(), &track, &self.plan.stage.number, planned);
                     self.ui.text(&next.render_markdown());
                     self.ui.emit(&event::NextEvent(&next));
                 }
@@ -220,9 +222,10 @@ impl Host<'_> {
             .find(|r| &r.id == run)
             .ok_or_else(|| internal("spawned run not in plan"))?;
         let run_text = snap.text(&r.path)?.unwrap_or_default().to_string();
-        let pulse = self.read(PULSE_PATH);
-        let config = snap.text(CONFIG_PATH)?.map(str::to_string);
+        let pulse = self.read(self.vocab().pulse);
+        let config = snap.text(self.vocab().config)?.map(str::to_string);
         let ctx = RunnerContext {
+            vocab: self.vocab(),
             stage: &self.plan.stage,
             run: r,
             run_text: &run_text,
@@ -301,7 +304,7 @@ impl Host<'_> {
     }
 
     pub(super) fn spawn_auditor(&mut self) -> Result<()> {
-        let track = self.read(TRACK_PATH);
+        let track = self.read(self.vocab().track);
         let goal = track.as_deref().and_then(|t| {
             track::stages(t)
                 .into_iter()
@@ -311,6 +314,7 @@ impl Host<'_> {
         let must_haves = prompt::must_haves(self.project.snapshot(), &self.plan.runs)
             .map_err(renn_core::Error::from)?;
         let prompt = self.templates.auditor(&AuditorContext {
+            vocab: self.vocab(),
             stage: &self.plan.stage,
             goal: goal.as_deref(),
             must_haves: &must_haves,
@@ -329,24 +333,24 @@ impl Host<'_> {
 
     /// pulse.md belongs to renn while runs execute: only its owned lines change.
     pub(super) fn record(&mut self, state: &StageRun) -> Result<()> {
-        let Some(text) = self.try_read(PULSE_PATH)? else {
+        let Some(text) = self.try_read(self.vocab().pulse)? else {
             return Ok(());
         };
-        let track = self.read(TRACK_PATH);
+        let track = self.read(self.vocab().track);
         let updated = state.pulse_text(&text, track.as_deref(), &self.opts.today);
         if updated != text {
-            self.write(PULSE_PATH, &updated)?;
+            self.write(self.vocab().pulse, &updated)?;
         }
         Ok(())
     }
 
     pub(super) fn update_track(&mut self, state: &StageRun) -> Result<()> {
-        let Some(text) = self.try_read(TRACK_PATH)? else {
+        let Some(text) = self.try_read(self.vocab().track)? else {
             return Ok(());
         };
         let updated =
             (state.track_text(&text, &self.opts.today)).map_err(renn_core::Error::from)?;
-        self.write(TRACK_PATH, &updated)
+        self.write(self.vocab().track, &updated)
     }
 
     pub(super) fn commit(

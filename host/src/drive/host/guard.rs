@@ -28,7 +28,7 @@ impl Host<'_> {
     /// Records the branch and renn's documents as the stage starts.
     pub(super) fn guard_start(&mut self) -> Result<()> {
         let branch = self.git.current_branch()?;
-        let docs = [PULSE_PATH, TRACK_PATH]
+        let docs = [self.vocab().pulse, self.vocab().track]
             .into_iter()
             .map(|p| (p, self.read(p)))
             .collect();
@@ -48,7 +48,7 @@ impl Host<'_> {
     /// and tells whether the run must fail. A vanished `.renn/` is an error: nothing
     /// renn would do next could be right.
     pub(super) fn guard_check(&mut self, label: &str) -> Result<Option<Breach>> {
-        if !self.root.join(".renn").is_dir() {
+        if !self.root.join(self.vocab().dir).is_dir() {
             let d = Diagnostic::error(
                 Code::RennDirVanished,
                 format!("`.renn/` disappeared while {label}'s agent worked; renn stops"),

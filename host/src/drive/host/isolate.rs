@@ -57,11 +57,6 @@ pub(super) struct Isolation {
     preparing: prepare::Preparing,
 }
 
-/// renn's worktrees, relative to the project root.
-pub(super) const WORKTREE_DIR: &str = ".renn/worktrees";
-/// [`WORKTREE_DIR`] as an `info/exclude` pattern.
-pub(super) const EXCLUDED_WORKTREES: &str = "/.renn/worktrees/";
-
 pub(super) fn branch_of(run: &RunId) -> String {
     format!("renn/run-{run}")
 }
@@ -69,16 +64,16 @@ pub(super) fn branch_of(run: &RunId) -> String {
 impl Host<'_> {
     /// Where renn keeps worktrees: in the project, beside renn's own files, and not under
     /// `.git/` — agent CLIs treat every path there as sensitive and refuse to edit it.
-    /// [`WORKTREE_DIR`] is in the repository's `info/exclude`, so neither `git status` nor
+    /// The directory (`Vocabulary::worktrees`) is in the repository's `info/exclude`, so neither `git status` nor
     /// `git add -A` in the main tree ever sees it.
     fn worktree_dir(&self) -> PathBuf {
-        self.root.join(WORKTREE_DIR)
+        self.root.join(self.vocab().worktrees)
     }
 
     /// `run`'s worktree, refused when it or a directory on the way is a symlink: git
     /// would create the worktree wherever the link points.
     fn worktree_path(&self, run: &RunId) -> Result<PathBuf> {
-        crate::fsio::safe_path(&self.root, format!("{WORKTREE_DIR}/{run}"))
+        crate::fsio::safe_path(&self.root, format!("{}/{run}", self.vocab().worktrees))
     }
 
     /// Reads the `renn/run-*` branches and renn's worktrees an earlier execution left:
@@ -93,7 +88,7 @@ impl Host<'_> {
             .map(str::to_string)
             .collect();
         // Spares only in renn's own directory, never where a link would take them.
-        let dir = crate::fsio::safe_path(&self.root, WORKTREE_DIR)
+        let dir = crate::fsio::safe_path(&self.root, self.vocab().worktrees)
             .ok()
             .and_then(|d| d.canonicalize().ok());
         if let Some(dir) = dir {

@@ -13,7 +13,7 @@ impl Host<'_> {
     /// had working (their index lock, half-done edits and unbelieved recaps).
     pub(super) fn clean_leftovers(&mut self, interrupted: &[String]) -> Result<()> {
         let agents_stopped = !interrupted.is_empty();
-        let mut removed = crate::fsio::temp_files(&self.root.join(".renn"));
+        let mut removed = crate::fsio::temp_files(&self.root.join(self.vocab().dir));
         for path in &removed {
             let _ = std::fs::remove_file(path);
         }
@@ -97,12 +97,12 @@ impl Host<'_> {
     }
 
     fn stash_half_done_edits(&mut self) -> Result<()> {
-        let dirty = self.git.dirty_outside(".renn/")?;
+        let dirty = self.git.dirty_outside(&format!("{}/", self.vocab().dir))?;
         if dirty.is_empty() {
             return Ok(());
         }
         let message = "renn: half-done edits of an interrupted agent";
-        self.git.stash_outside(".renn", message)?;
+        self.git.stash_outside(self.vocab().dir, message)?;
         self.ui.text(&format!(
             "Stashed the half-done edits an interrupted agent left ({}): `git stash list` shows them as \"{message}\"; its run goes on from its commits.",
             dirty.join(", ")

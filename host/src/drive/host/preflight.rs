@@ -25,7 +25,7 @@ impl Host<'_> {
             env: &env,
             home_file: &home_file,
         };
-        let found = preflight::check(agent, &facts);
+        let found = preflight::check(agent, self.config().file, &facts);
         if let Some(error) = found.iter().find(|d| d.is_error()) {
             return Err(renn_core::Error::from(error.clone()).into());
         }
@@ -96,7 +96,7 @@ impl Host<'_> {
             Code::UntrustedAgent,
             format!("this project's config sets its own agent, which renn runs only once you trust it:\n{shown}"),
         )
-        .in_file(CONFIG_PATH)
+        .in_file(self.vocab().config)
         .with_hint(format!(
             "review it; then run again with --trust (remembered for this repository), answer yes on a terminal, or set {TRUST_VAR}=1 for one execution (CI)"
         ));

@@ -117,7 +117,7 @@ impl Host<'_> {
     /// the branch, and said (the main tree's agents are checked by `guard.rs`).
     fn restore_docs_on_branch(&mut self, run: &RunId, tree: &Path, fork: &str) -> Result<()> {
         let git = self.git.in_tree(tree);
-        let docs = [PULSE_PATH, TRACK_PATH];
+        let docs = [self.vocab().pulse, self.vocab().track];
         // Almost always nothing: one git process to say so.
         if git.changed_between(fork, "HEAD", &docs)?.is_empty() {
             return Ok(());
