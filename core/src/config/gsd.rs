@@ -55,6 +55,8 @@ const GIT: &str = "renn neither tags milestones, opens pull requests nor runs qu
 const AUTO: &str = "GSD chains commands on its own; renn runs one stage and prints what comes next";
 const TIMEOUT: &str = "a timeout of GSD's mapping subagents (ms); renn's is `agent.timeout_secs`";
 const AGENTS: &str = "GSD's other agents do not run in renn";
+const CROSS_AI: &str =
+    "GSD hands plans marked `cross_ai: true` to another CLI; renn runs every run with `agent.command`";
 
 /// Every key GSD 1.42.3 writes or reads in `.planning/config.json`.
 pub const GSD_KEYS: &[GsdKey] = &[
@@ -173,9 +175,9 @@ pub const GSD_KEYS: &[GsdKey] = &[
     ignored("workflow.security_asvs_level", COMMANDS),
     ignored("workflow.security_block_on", COMMANDS),
     ignored("workflow.ui_review", COMMANDS),
-    ignored("workflow.cross_ai_execution", COMMANDS),
-    ignored("workflow.cross_ai_command", COMMANDS),
-    ignored("workflow.cross_ai_timeout", COMMANDS),
+    ignored("workflow.cross_ai_execution", CROSS_AI),
+    ignored("workflow.cross_ai_command", CROSS_AI),
+    ignored("workflow.cross_ai_timeout", CROSS_AI),
     ignored("ship", COMMANDS),
     ignored("review", COMMANDS),
     ignored("workflow.subagent_timeout", TIMEOUT),
