@@ -169,8 +169,8 @@ pub struct Config {
     /// Whether the auditor checks the stage goal after the runs.
     pub auditor: bool,
     pub isolation: Isolation,
-    /// Top-level keys that are not renn's own, kept as written: GSD's (even those read
-    /// as one of renn's settings, [`gsd`]) and unknown ones.
+    /// Top-level keys that are not renn's own, kept as written: GSD's (those read as one
+    /// of renn's settings too) and unknown ones.
     #[serde(skip_serializing_if = "Map::is_empty")]
     #[cfg_attr(feature = "tsify", tsify(optional, type = "Record<string, unknown>"))]
     pub extra: Map<String, Value>,
