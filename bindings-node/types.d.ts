@@ -217,6 +217,7 @@ export type Code =
   | 'config-syntax'
   | 'config-invalid'
   | 'config-unknown-key'
+  | 'config-key-conflict'
   | 'unknown-agent-override'
   | 'branch-invalid-ref'
   | 'branch-template-placeholder'
@@ -399,7 +400,7 @@ export type Verification =
       answer: 'issues'
       issues: string
     }
-export type Horsepower = 'quality' | 'balanced' | 'budget'
+export type Horsepower = 'quality' | 'balanced' | 'budget' | 'adaptive' | 'inherit'
 export type Isolation = 'worktree' | 'shared'
 export type Event =
   | {
@@ -1256,7 +1257,8 @@ export interface Config {
   auditor: boolean
   isolation: Isolation
   /**
-   * Top-level keys renn does not know, kept as written and otherwise ignored.
+   * Top-level keys that are not renn's own, kept as written: GSD's (those read as one
+   * of renn's settings too) and unknown ones.
    */
   extra?: {
     [k: string]: unknown

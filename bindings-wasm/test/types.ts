@@ -10,7 +10,7 @@ function use(renn: typeof node | typeof web, files: node.Files): string {
   const ids: string[] = plan.batches.flatMap((b) => b.runs);
   const first: node.Run | undefined = plan.runs[0];
   const severity: "warning" | "error" | undefined = plan.diagnostics[0]?.severity;
-  const hp: "quality" | "balanced" | "budget" = project.config().horsepower;
+  const hp: "quality" | "balanced" | "budget" | "adaptive" | "inherit" = project.config().horsepower;
   const model: string | null | undefined = project.models().models["renn-runner"];
   const branch: string | null = project.branch("3");
   const route: node.Route["route"] = project.proof("3").route.route;

@@ -936,7 +936,7 @@ fn config_with_a_wrong_horsepower() {
         17..=22,
     );
     assert!(
-        err.contains("`horsepower` must be one of quality, balanced, budget; found \"fast\""),
+        err.contains("`horsepower` must be one of quality, balanced, budget, adaptive, inherit; found \"fast\""),
         "{err}"
     );
     let err = bad_config("{\"horsepower\": 3}", "config-invalid", 1, 16..=16);

@@ -145,7 +145,8 @@ codes! {
     // config.json and what it configures.
     ConfigSyntax = "config-syntax", Error, InvalidFile, Config, "config.json is not valid JSON: renn cannot know how to run agents";
     ConfigInvalid = "config-invalid", Error, InvalidFile, Config, "a config value is wrong; an unknown key inside `agent` is one too (with the closest known key), so a typo'd `command` never silently runs the default agent";
-    ConfigUnknownKey = "config-unknown-key", Warning, InvalidFile, Config, "a top-level key renn does not read (kept, ignored); the hint names the closest known key";
+    ConfigUnknownKey = "config-unknown-key", Warning, InvalidFile, Config, "a top-level key neither renn nor GSD reads (kept, ignored); the hint names the closest known key";
+    ConfigKeyConflict = "config-key-conflict", Warning, InvalidFile, Config, "a setting written under two of its names (renn's and GSD's, or GSD's flat and nested) with different values: renn uses the first and says where both are";
     UnknownAgentOverride = "unknown-agent-override", Warning, InvalidFile, Config, "`model_overrides` names an agent renn does not run (kept for custom agents)";
     BranchInvalidRef = "branch-invalid-ref", Error, InvalidFile, Config, "the branch name a template gives is not a valid git ref";
     BranchTemplatePlaceholder = "branch-template-placeholder", Error, InvalidFile, Config, "a branch template uses a placeholder it does not know";

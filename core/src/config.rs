@@ -20,17 +20,23 @@ use std::str::FromStr;
 
 mod agent;
 mod de;
+pub mod gsd;
+mod locate;
+mod spellings;
 
 /// An enum stored in config.json as a lowercase string; `KEY` names its setting so
 /// a bad value can say where it came from.
 pub trait Named: Copy + 'static {
     const KEY: &'static str;
     const ALL: &'static [Self];
+    /// Other names read as a value (GSD's), never written.
+    const ALIASES: &'static [(&'static str, Self)] = &[];
     fn as_str(self) -> &'static str;
 }
 
 macro_rules! named_enum {
-    ($(#[$meta:meta])* $ty:ident, $key:literal, { $($(#[$vmeta:meta])* $variant:ident = $name:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $ty:ident, $key:literal, { $($(#[$vmeta:meta])* $variant:ident = $name:literal),+ $(,)? }
+     $(, aliases { $($alias:literal => $aliased:ident),+ $(,)? })?) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
         // The `serde(rename)`s only feed tsify's TypeScript (a union of the names).
@@ -40,6 +46,7 @@ macro_rules! named_enum {
         impl Named for $ty {
             const KEY: &'static str = $key;
             const ALL: &'static [Self] = &[$($ty::$variant),+];
+            $(const ALIASES: &'static [(&'static str, Self)] = &[$(($alias, $ty::$aliased)),+];)?
             fn as_str(self) -> &'static str {
                 match self { $($ty::$variant => $name),+ }
             }
@@ -73,12 +80,17 @@ macro_rules! named_enum {
 }
 
 named_enum!(
-    /// Which models the agents run on (see [`crate::models`]).
+    /// Which models the agents run on (see [`crate::models`]); GSD calls it `model_profile`.
     Horsepower, "horsepower", {
         Quality = "quality",
         #[default]
         Balanced = "balanced",
         Budget = "budget",
+        /// GSD's profile by an agent's role: renn's runner and auditor are GSD's
+        /// executor and verifier, both of its "standard" tier, so balanced's models.
+        Adaptive = "adaptive",
+        /// GSD's profile that follows the session's model: no model flag for any agent.
+        Inherit = "inherit",
     }
 );
 
@@ -89,7 +101,9 @@ named_enum!(
         None = "none",
         Stage = "stage",
         Milestone = "milestone",
-    }
+    },
+    // GSD's name: its phases are renn's stages.
+    aliases { "phase" => Stage }
 );
 
 named_enum!(
@@ -159,11 +173,13 @@ pub struct Config {
     /// Whether the auditor checks the stage goal after the runs.
     pub auditor: bool,
     pub isolation: Isolation,
-    /// Top-level keys renn does not know, kept as written and otherwise ignored.
+    /// Top-level keys that are not renn's own, kept as written: GSD's (those read as one
+    /// of renn's settings too) and unknown ones.
     #[serde(skip_serializing_if = "Map::is_empty")]
     #[cfg_attr(feature = "tsify", tsify(optional, type = "Record<string, unknown>"))]
     pub extra: Map<String, Value>,
-    /// A warning for each unknown key (`config-unknown-key`), naming the closest known one.
+    /// A warning for each unknown key (`config-unknown-key`), naming the closest known
+    /// one, and for each setting written twice with different values (`config-key-conflict`).
     #[serde(skip)]
     pub warnings: Vec<Diagnostic>,
     /// The file it was read from (`.renn/config.json` or `.planning/config.json`),
@@ -177,7 +193,8 @@ pub struct Config {
 pub const DEFAULT_STAGE_BRANCH_TEMPLATE: &str = "renn/stage-{stage}-{slug}";
 pub const DEFAULT_MILESTONE_BRANCH_TEMPLATE: &str = "renn/{milestone}-{slug}";
 
-/// Every top-level key renn reads; anything else lands in [`Config::extra`].
+/// Every top-level key of renn's own; anything else lands in [`Config::extra`]
+/// (GSD's keys, [`gsd::GSD_KEYS`], without a warning).
 pub const KNOWN_KEYS: &[&str] = &[
     "horsepower",
     "commit_docs",
@@ -215,7 +232,7 @@ impl Default for Config {
 impl Config {
     /// Parses config.json. `renn_gitignored` is the host's `git check-ignore .renn`.
     pub fn parse(text: &str, renn_gitignored: bool) -> Result<Config, Diagnostic> {
-        let de::Settings(mut config) =
+        let de::Settings(mut config, conflicts) =
             serde_json::from_str(text).map_err(|e| diagnose(text, &e))?;
         // The typed parse succeeded, so the text is a JSON object and this cannot fail.
         let all: Map<String, Value> = serde_json::from_str(text).unwrap_or_default();
@@ -223,8 +240,18 @@ impl Config {
             .into_iter()
             .filter(|(k, _)| !KNOWN_KEYS.contains(&k.as_str()))
             .collect();
-        config.warnings = (config.extra.keys())
-            .map(|k| unknown_key(text, k, KNOWN_KEYS))
+        let known: Vec<&str> = KNOWN_KEYS
+            .iter()
+            .copied()
+            .chain(gsd::top_level_keys())
+            .collect();
+        let unknown = (config.extra.keys())
+            .filter(|k| !gsd::is_gsd_key(k))
+            .map(|k| unknown_key(text, k, &known));
+        config.warnings = conflicts
+            .iter()
+            .map(|c| conflict(text, c))
+            .chain(unknown)
             .collect();
         Ok(config.gitignored(renn_gitignored))
     }
@@ -289,7 +316,7 @@ fn unknown_key(text: &str, key: &str, known: &[&str]) -> Diagnostic {
         format!("unknown key \"{key}\": renn ignores it"),
     )
     .in_file(CONFIG_PATH)
-    .at(key_position(text, key));
+    .at(locate::key_position(text, &[key]));
     match closest(key, known) {
         Some(k) => d.with_hint(format!("did you mean \"{k}\"?")),
         None => d.with_hint("config.json keys are listed in the README (config.json)"),
@@ -306,16 +333,23 @@ pub(crate) fn closest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
         .map(|(_, k)| k)
 }
 
-/// Where `"key":` is first written (serde_json keeps no positions for keys).
-fn key_position(text: &str, key: &str) -> Option<Position> {
-    let quoted = format!("\"{key}\"");
-    let at = text.match_indices(&quoted).find_map(|(i, _)| {
-        let rest = text[i + quoted.len()..].trim_start();
-        rest.starts_with(':').then_some(i)
-    })?;
-    let line = text[..at].matches('\n').count() + 1;
-    let column = text[..at].rsplit('\n').next().unwrap_or("").chars().count() + 1;
-    Some(Position::new(line as u32, column as u32))
+/// The warning for a setting written under two names that disagree, placed at the
+/// one renn ignores and naming where the one it uses is.
+fn conflict(text: &str, c: &spellings::Conflict) -> Diagnostic {
+    let ((kept, kept_value), (ignored, ignored_value)) = (&c.kept, &c.ignored);
+    let at = |key: &str| locate::key_position(text, &key.split('.').collect::<Vec<_>>());
+    let kept_at = at(kept).map_or(String::new(), |p| {
+        format!(" (line {}, column {})", p.line, p.column)
+    });
+    Diagnostic::warning(
+        Code::ConfigKeyConflict,
+        format!(
+            "`{ignored}` is {ignored_value} but `{kept}`{kept_at} is {kept_value}: renn uses `{kept}`"
+        ),
+    )
+    .in_file(CONFIG_PATH)
+    .at(at(ignored))
+    .with_hint("remove one of them, or make them agree")
 }
 
 fn diagnose(text: &str, e: &serde_json::Error) -> Diagnostic {

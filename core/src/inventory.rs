@@ -5,6 +5,7 @@ use crate::batch::{self, Concurrency, Known};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Position};
 use crate::error::{Error, Result};
+use crate::layout::Vocabulary;
 use crate::run::{self, RunFile, RunId, RunType, Task};
 use crate::snapshot::Snapshot;
 use crate::stage::StageDir;
@@ -90,11 +91,12 @@ impl Inventory {
 /// Takes the inventory of `stage`. `concurrency` says how a batch's runs share the
 /// project, which words the `files-overlap` warnings (among the runs not yet complete).
 pub fn take(snapshot: &Snapshot, stage: &StageDir, concurrency: Concurrency) -> Result<Inventory> {
+    let vocab = snapshot.vocab();
     let names = snapshot.children(&stage.dir);
     let run_names: Vec<&str> = names
         .iter()
         .copied()
-        .filter(|n| n.ends_with("-run.md"))
+        .filter(|n| n.ends_with(vocab.run_suffix))
         .collect();
     if run_names.is_empty() {
         return Err(Error::NoRuns {
@@ -118,7 +120,7 @@ pub fn take(snapshot: &Snapshot, stage: &StageDir, concurrency: Concurrency) -> 
         }
     }
     check_stage_and_duplicates(stage, &mut files, &mut diagnostics);
-    let recaps = recaps(stage, &names, &files, &mut known, &mut diagnostics);
+    let recaps = recaps(vocab, stage, &names, &files, &mut known, &mut diagnostics);
     let (batches, batch_source) = batch::assign(&files, &mut diagnostics);
     let runs: Vec<Run> = files
         .into_iter()
@@ -240,6 +242,7 @@ fn check_stage_and_duplicates(
 /// an orphan (the file's own errors say what is wrong); every recap's id goes into
 /// `known.recapped`, which satisfies a `depends_on` on a run whose plan was deleted.
 fn recaps(
+    vocab: &Vocabulary,
     stage: &StageDir,
     names: &std::collections::BTreeSet<&str>,
     files: &[RunFile],
@@ -247,9 +250,9 @@ fn recaps(
     ds: &mut Vec<Diagnostic>,
 ) -> BTreeMap<RunId, String> {
     let mut found = BTreeMap::new();
-    for name in names.iter().filter(|n| n.ends_with("-recap.md")) {
+    for name in names.iter().filter(|n| n.ends_with(vocab.recap_suffix)) {
         let path = format!("{}/{name}", stage.dir);
-        let id = name.strip_suffix("-recap.md").and_then(RunId::parse);
+        let id = name.strip_suffix(vocab.recap_suffix).and_then(RunId::parse);
         if let Some(id) = id.as_ref().filter(|id| id.stage == stage.number) {
             known.recapped.insert(id.clone());
         }

@@ -114,7 +114,8 @@ const GSD: Vocabulary = Vocabulary {
     run_suffix: "-PLAN.md",
     recap_suffix: "-SUMMARY.md",
     proof_suffix: "-VERIFICATION.md",
-    gate_suffix: "-GATE.md",
+    // renn's own record, named alike in both: GSD's tools ignore it.
+    gate_suffix: "-gate.md",
     stage_key: "phase",
     run_key: "plan",
     batch_key: "wave",
@@ -185,6 +186,18 @@ fn chosen(snapshot: &Snapshot) -> Result<Layout, Diagnostic> {
         .in_file(config)
         .with_hint("set \"layout\": \"renn\" or \"layout\": \"gsd\" in .renn/config.json, or remove the tree you no longer use")),
     }
+}
+
+/// The vocabulary whose file-name suffix (picked by `suffix`) ends `name`:
+/// `03-01-PLAN.md` is GSD's run file, `03-01-run.md` renn's. A file's name says its
+/// layout, so a reader handed only a path needs no other argument.
+pub fn by_suffix(
+    name: &str,
+    suffix: impl Fn(&Vocabulary) -> &'static str,
+) -> Option<&'static Vocabulary> {
+    (Layout::ALL.iter())
+        .map(|l| l.vocab())
+        .find(|v| name.ends_with(suffix(v)))
 }
 
 impl Vocabulary {

@@ -2,6 +2,7 @@
 //! ([`crate::config::Profile::model`]), then `model_overrides`.
 
 use crate::code::Code;
+use crate::config::gsd::GSD_AGENTS;
 use crate::config::{Config, Horsepower};
 use crate::diagnostic::Diagnostic;
 use serde::ser::SerializeMap;
@@ -28,6 +29,16 @@ impl Agent {
             Agent::Runner => "renn-runner",
             Agent::Auditor => "renn-auditor",
             Agent::GeneralPurpose => "general-purpose",
+        }
+    }
+
+    /// The GSD agent that does this one's work, whose `model_overrides` entry renn
+    /// reads too (after its own name's).
+    pub fn gsd_name(self) -> Option<&'static str> {
+        match self {
+            Agent::Runner => Some("gsd-executor"),
+            Agent::Auditor => Some("gsd-verifier"),
+            Agent::GeneralPurpose => None,
         }
     }
 }
@@ -131,25 +142,37 @@ impl Serialize for Models {
     }
 }
 
-/// Looks every agent up in the horsepower table; `model_overrides` wins.
+/// An override's model; GSD's `inherit` is the session's model, so no model flag.
+fn overriding(model: &str) -> Option<String> {
+    (model != "inherit").then(|| model.to_string())
+}
+
+/// Looks every agent up in the horsepower table; `model_overrides` wins, under the
+/// agent's own name, else its GSD name.
 pub fn resolve(config: &Config) -> Models {
     let overrides = &config.model_overrides;
     let profile = config.agent.profile;
     let mut entries: Vec<AgentModel> = Agent::ALL
         .into_iter()
         .map(|agent| {
-            let over = overrides.get(agent.name());
+            let over = (overrides.get(agent.name()))
+                .or_else(|| agent.gsd_name().and_then(|gsd| overrides.get(gsd)));
             AgentModel {
                 agent: agent.name().to_string(),
-                model: over
-                    .cloned()
-                    .or_else(|| profile.model(agent, config.horsepower).map(String::from)),
+                model: match over {
+                    Some(model) => overriding(model),
+                    None => profile.model(agent, config.horsepower).map(String::from),
+                },
                 overridden: over.is_some(),
             }
         })
         .collect();
     let mut warnings = Vec::new();
-    for (name, model) in overrides {
+    // GSD's agents are kept without a word: two are renn's, the others never run.
+    let custom = overrides
+        .iter()
+        .filter(|(name, _)| !GSD_AGENTS.contains(&name.as_str()));
+    for (name, model) in custom {
         if let Err(unknown) = name.parse::<Agent>() {
             warnings.push(
                 Diagnostic::warning(
@@ -161,7 +184,7 @@ pub fn resolve(config: &Config) -> Models {
             );
             entries.push(AgentModel {
                 agent: name.clone(),
-                model: Some(model.clone()),
+                model: overriding(model),
                 overridden: true,
             });
         }

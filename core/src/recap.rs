@@ -9,6 +9,7 @@
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::frontmatter::{self, Node, Value};
+use crate::layout::{self, Layout};
 use crate::markdown;
 use crate::run::RunId;
 use serde::Serialize;
@@ -46,11 +47,13 @@ pub fn rejected_path(recap_path: &str) -> String {
     }
 }
 
-/// The recap next to a run file: `…/03-02-run.md` → `…/03-02-recap.md`.
+/// The recap next to a run file, in its layout: `…/03-02-run.md` → `…/03-02-recap.md`,
+/// `…/03-02-PLAN.md` → `…/03-02-SUMMARY.md`.
 pub fn path_for_run(run_path: &str) -> String {
-    match run_path.strip_suffix("-run.md") {
-        Some(stem) => format!("{stem}-recap.md"),
-        None => format!("{run_path}-recap.md"),
+    let vocab = layout::by_suffix(run_path, |v| v.run_suffix);
+    match vocab.and_then(|v| Some((run_path.strip_suffix(v.run_suffix)?, v.recap_suffix))) {
+        Some((stem, recap)) => format!("{stem}{recap}"),
+        None => format!("{run_path}{}", Layout::Renn.vocab().recap_suffix),
     }
 }
 
@@ -81,8 +84,10 @@ pub fn parse(path: &str, text: &str) -> Result<Recap, Diagnostic> {
             "a mapping with `created` and `modified` lists",
         ));
     }
-    let stage = scalar("stage")?;
-    let run = run_id(path, stage.as_deref(), scalar("run")?.as_deref())?;
+    // The keys of the layout its name is in (`stage`/`run`, GSD's `phase`/`plan`).
+    let vocab = layout::by_suffix(path, |v| v.recap_suffix).unwrap_or(Layout::Renn.vocab());
+    let stage = scalar(vocab.stage_key)?;
+    let run = run_id(path, stage.as_deref(), scalar(vocab.run_key)?.as_deref())?;
     let body = split.body;
     Ok(Recap {
         path: path.to_string(),
@@ -113,7 +118,9 @@ pub fn parse(path: &str, text: &str) -> Result<Recap, Diagnostic> {
 /// `<stage>-<run>-recap.md` falls back to its frontmatter.
 fn run_id(path: &str, stage: Option<&str>, run: Option<&str>) -> Result<RunId, Diagnostic> {
     let name = path.rsplit('/').next().unwrap_or(path);
-    if let Some(id) = name.strip_suffix("-recap.md").and_then(RunId::parse) {
+    let stem =
+        layout::by_suffix(name, |v| v.recap_suffix).and_then(|v| name.strip_suffix(v.recap_suffix));
+    if let Some(id) = stem.and_then(RunId::parse) {
         return Ok(id);
     }
     let from_fields = stage
@@ -128,7 +135,7 @@ fn run_id(path: &str, stage: Option<&str>, run: Option<&str>) -> Result<RunId, D
             format!("`{name}` is not a recap file name and its frontmatter names no run"),
         )
         .in_file(path)
-        .with_hint("name recaps after their run: 03-02-run.md → 03-02-recap.md")
+        .with_hint("name recaps after their run: 03-02-run.md → 03-02-recap.md (03-02-PLAN.md → 03-02-SUMMARY.md)")
     })
 }
 

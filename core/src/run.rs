@@ -10,6 +10,7 @@ mod tests;
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Position};
 use crate::frontmatter;
+use crate::layout::{self, Layout};
 use crate::stage::StageNumber;
 use serde::{Serialize, Serializer};
 use std::fmt;
@@ -55,9 +56,11 @@ impl RunId {
         Some((run[..letters].to_ascii_uppercase(), digits.parse().ok()?))
     }
 
-    /// The id a run file's name gives it: `03-02-run.md` → `03-02`.
+    /// The id a run file's name gives it, in either layout: `03-02-run.md` and
+    /// `03-02-PLAN.md` → `03-02`.
     pub fn from_file_name(name: &str) -> Option<Self> {
-        Self::parse(name.strip_suffix("-run.md")?)
+        let vocab = layout::by_suffix(name, |v| v.run_suffix)?;
+        Self::parse(name.strip_suffix(vocab.run_suffix)?)
     }
 
     /// The run's own part of the id, as its frontmatter writes it: `02`, `P01`.
@@ -219,14 +222,25 @@ pub fn parse(path: &str, text: &str) -> Parsed {
         diagnostics: Vec::new(),
     };
     let file_name = path.rsplit('/').next().unwrap_or(path);
+    let vocab = layout::by_suffix(file_name, |v| v.run_suffix).unwrap_or(Layout::Renn.vocab());
     let Some(id) = RunId::from_file_name(file_name) else {
+        let suffix = vocab.run_suffix;
         out.diagnostics.push(
             Diagnostic::error(
                 Code::RunFileName,
-                format!("`{file_name}` is not a run file name: expected <stage>-<run>-run.md"),
+                format!(
+                    "`{file_name}` is not a {} file name: expected <{}>-<{}>{suffix}",
+                    vocab.run_lower(),
+                    vocab.stage_lower(),
+                    vocab.run_lower(),
+                ),
             )
             .in_file(path)
-            .with_hint("name run files like 03-02-run.md (stage 03, run 02)"),
+            .with_hint(format!(
+                "name them like 03-02{suffix} ({} 03, {} 02)",
+                vocab.stage_lower(),
+                vocab.run_lower()
+            )),
         );
         return out;
     };
@@ -245,7 +259,7 @@ pub fn parse(path: &str, text: &str) -> Parsed {
         }
     };
     let body = body::parse(split.body, split.body_line);
-    let mut fields = fields::Reader::new(&root, split.yaml_line);
+    let mut fields = fields::Reader::new(vocab, &root, split.yaml_line);
     let run = fields.run_file(id, path, body);
     out.diagnostics = fields.into_diagnostics(path);
     out.diagnostics.extend(consistency(&run, path));

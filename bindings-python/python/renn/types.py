@@ -571,7 +571,8 @@ class Config(TypedDict):
     #: Whether the auditor checks the stage goal after the runs.
     auditor: bool
     isolation: Isolation
-    #: Top-level keys renn does not know, kept as written and otherwise ignored.
+    #: Top-level keys that are not renn's own, kept as written: GSD's (those read as one
+    #: of renn's settings too) and unknown ones.
     extra: NotRequired[Dict[str, Any]]
 
 
@@ -1926,7 +1927,7 @@ ProofStatus = Literal["passed", "gaps_found", "human_needed"]
 
 # A stable code: serialised as its kebab-case [`name`](Code::name), the string
 # `--json` and the bindings have always carried.
-Code = Literal["frontmatter-missing", "frontmatter-unterminated", "frontmatter-not-mapping", "yaml-syntax", "yaml-duplicate-key", "yaml-too-large", "invalid-utf8", "file-too-large", "run-file-name", "run-id-mismatch", "run-wrong-stage", "duplicate-run-id", "batch-not-a-number", "batch-missing", "depends-on-format", "depends-on-missing", "depends-on-later-stage", "dependency-cycle", "depends-on-batch", "unknown-gate-type", "files-overlap", "batch-zero", "run-type", "field-type", "field-missing", "task-headings", "autonomous-mismatch", "objective-missing", "no-tasks", "unknown-task-type", "orphan-recap", "invalid-plan", "proof-missing", "proof-ambiguous", "proof-invalid", "proof-yaml", "config-syntax", "config-invalid", "config-unknown-key", "unknown-agent-override", "branch-invalid-ref", "branch-template-placeholder", "template-placeholder", "layout-ambiguous", "track-missing", "track-no-stages", "track-stage-missing", "recap-file-name", "recap-field", "run-unreadable", "bad-path", "content-not-loaded", "not-initialized", "bad-stage-argument", "no-stage-directory", "ambiguous-stage", "no-runs", "bad-run-id", "no-such-run", "run-complete", "run-blocked", "no-such-batch", "respond-not-waiting", "no-project-dir", "bad-respond", "empty-response", "bad-event", "rejected-event", "bad-state", "bad-on-disk", "bad-return", "no-gate", "gate-run-mismatch", "unusable-return", "agent-missing", "agent-refuses-root", "agent-not-logged-in", "allowlist-sandbox", "untrusted-agent", "dirty-tree", "renn-dir-vanished", "io", "git", "agent-spawn", "busy", "internal", "usage", "init-exists", "init-no-directory", "init-not-git", "clean-needs-yes", "no-log", "logs-follow-json", "demo-no-run", "demo-unknown-agent", "demo-not-a-repo", "demo-no-run-file", "demo-bad-prompt", "demo-no-stage"]
+Code = Literal["frontmatter-missing", "frontmatter-unterminated", "frontmatter-not-mapping", "yaml-syntax", "yaml-duplicate-key", "yaml-too-large", "invalid-utf8", "file-too-large", "run-file-name", "run-id-mismatch", "run-wrong-stage", "duplicate-run-id", "batch-not-a-number", "batch-missing", "depends-on-format", "depends-on-missing", "depends-on-later-stage", "dependency-cycle", "depends-on-batch", "unknown-gate-type", "files-overlap", "batch-zero", "run-type", "field-type", "field-missing", "task-headings", "autonomous-mismatch", "objective-missing", "no-tasks", "unknown-task-type", "orphan-recap", "invalid-plan", "proof-missing", "proof-ambiguous", "proof-invalid", "proof-yaml", "config-syntax", "config-invalid", "config-unknown-key", "config-key-conflict", "unknown-agent-override", "branch-invalid-ref", "branch-template-placeholder", "template-placeholder", "layout-ambiguous", "track-missing", "track-no-stages", "track-stage-missing", "recap-file-name", "recap-field", "run-unreadable", "bad-path", "content-not-loaded", "not-initialized", "bad-stage-argument", "no-stage-directory", "ambiguous-stage", "no-runs", "bad-run-id", "no-such-run", "run-complete", "run-blocked", "no-such-batch", "respond-not-waiting", "no-project-dir", "bad-respond", "empty-response", "bad-event", "rejected-event", "bad-state", "bad-on-disk", "bad-return", "no-gate", "gate-run-mismatch", "unusable-return", "agent-missing", "agent-refuses-root", "agent-not-logged-in", "allowlist-sandbox", "untrusted-agent", "dirty-tree", "renn-dir-vanished", "io", "git", "agent-spawn", "busy", "internal", "usage", "init-exists", "init-no-directory", "init-not-git", "clean-needs-yes", "no-log", "logs-follow-json", "demo-no-run", "demo-unknown-agent", "demo-not-a-repo", "demo-no-run-file", "demo-bad-prompt", "demo-no-stage"]
 
 # How bad a finding is. Errors stop `plan` and make `validate` exit non-zero.
 Severity = Literal["warning", "error"]
@@ -1966,7 +1967,7 @@ Verification = Union["VerificationApproved", "VerificationIssues"]
 # One answer of the user's.
 Choice = Union["ChoiceGate", "ChoiceGiveUp", "ChoiceAfterFailure", "ChoiceVerification"]
 
-Horsepower = Literal["quality", "balanced", "budget"]
+Horsepower = Literal["quality", "balanced", "budget", "adaptive", "inherit"]
 
 Isolation = Literal["worktree", "shared"]
 

@@ -5,6 +5,7 @@
 //! raised after the value returns is placed wherever the enclosing object ends).
 
 use super::agent::AgentFields;
+use super::spellings::{self, Conflict};
 use super::{
     AgentConfig, BranchingStrategy, Config, Horsepower, Isolation, Named, Parallelization,
 };
@@ -146,35 +147,34 @@ fn text<'k>(key: &'k str, expected: &'k str) -> Scalar<'k, String> {
 
 fn one_of<T: Named>() -> String {
     let names: Vec<&str> = T::ALL.iter().map(|v| v.as_str()).collect();
-    format!("one of {}", names.join(", "))
+    let aliases: Vec<String> = (T::ALIASES.iter())
+        .map(|(alias, v)| format!(", or {alias:?} for {}", v.as_str()))
+        .collect();
+    format!("one of {}{}", names.join(", "), aliases.concat())
 }
 
 pub(super) fn named_from_str<T: Named>(s: &str) -> Result<T, String> {
-    T::ALL
-        .iter()
-        .copied()
-        .find(|v| v.as_str() == s)
+    let alias = T::ALIASES.iter().find(|(a, _)| *a == s).map(|(_, v)| *v);
+    (T::ALL.iter().copied().find(|v| v.as_str() == s))
+        .or(alias)
         .ok_or_else(|| format!("`{}` must be {}; found {s:?}", T::KEY, one_of::<T>()))
 }
 
 pub(super) fn named<'de, T: Named, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+    named_at(d, T::KEY)
+}
+
+/// A named value written under `key` (a GSD spelling of `T`'s setting, say).
+fn named_at<'de, T: Named, D: Deserializer<'de>>(d: D, key: &str) -> Result<T, D::Error> {
     let expected = one_of::<T>();
     d.deserialize_any(Scalar {
-        key: T::KEY,
+        key,
         expected: &expected,
         accept: |f| match f {
             Found::Str(s) => named_from_str(s).ok(),
             _ => None,
         },
     })
-}
-
-fn commit_docs<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    d.deserialize_any(boolean("commit_docs"))
-}
-
-fn auditor<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    d.deserialize_any(boolean("auditor"))
 }
 
 pub(super) fn timeout_secs<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
@@ -201,12 +201,29 @@ pub(super) fn max_parallel<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32
 
 const TEMPLATE: &str = "a branch name template such as \"renn/stage-{stage}-{slug}\"";
 
-fn stage_branch_template<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    d.deserialize_any(text("stage_branch_template", TEMPLATE))
+/// `fn name(d) -> Option<T>`: a setting under one of its names, `Some` when written
+/// (absent keys take the struct's default, `None`; a `null` is refused like any
+/// other wrong value, which `Option`'s own `Deserialize` would not do).
+macro_rules! written {
+    ($($name:ident: $ty:ty = |$d:ident| $read:expr;)+) => {$(
+        pub(super) fn $name<'de, D: Deserializer<'de>>($d: D) -> Result<Option<$ty>, D::Error> {
+            $read.map(Some)
+        }
+    )+};
 }
 
-fn milestone_branch_template<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    d.deserialize_any(text("milestone_branch_template", TEMPLATE))
+written! {
+    horsepower: Horsepower = |d| named(d);
+    model_profile: Horsepower = |d| named_at(d, "model_profile");
+    commit_docs: bool = |d| d.deserialize_any(boolean("commit_docs"));
+    branching_strategy: BranchingStrategy = |d| named(d);
+    stage_branch_template: String = |d| d.deserialize_any(text("stage_branch_template", TEMPLATE));
+    phase_branch_template: String = |d| d.deserialize_any(text("phase_branch_template", TEMPLATE));
+    milestone_branch_template: String =
+        |d| d.deserialize_any(text("milestone_branch_template", TEMPLATE));
+    auditor: bool = |d| d.deserialize_any(boolean("auditor"));
+    verifier: bool = |d| d.deserialize_any(boolean("verifier"));
+    isolation: Isolation = |d| named(d);
 }
 
 /// An object of settings read by `T`'s derived `Deserialize`, or says what `key` must be.
@@ -242,8 +259,9 @@ fn agent<'de, D: Deserializer<'de>>(d: D) -> Result<AgentConfig, D::Error> {
     Ok(fields.into())
 }
 
-/// The whole file: a JSON object of settings.
-pub(super) struct Settings(pub Config);
+/// The whole file: a JSON object of settings, and the disagreements between the
+/// names a setting was written under.
+pub(super) struct Settings(pub Config, pub Vec<Conflict>);
 
 impl<'de> Deserialize<'de> for Settings {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -252,68 +270,54 @@ impl<'de> Deserialize<'de> for Settings {
             expected: "a JSON object of settings such as {\"horsepower\": \"balanced\"}",
             of: PhantomData,
         })?;
-        Ok(Settings(Config {
-            file: super::CONFIG_PATH,
-            horsepower: f.horsepower,
-            commit_docs: f.commit_docs,
-            commit_docs_configured: f.commit_docs,
-            parallelization: f.parallelization,
-            branching_strategy: f.branching_strategy,
-            stage_branch_template: f.stage_branch_template,
-            milestone_branch_template: f.milestone_branch_template,
-            model_overrides: f.model_overrides,
-            agent: f.agent,
-            auditor: f.auditor,
-            isolation: f.isolation,
-            extra: Default::default(),
-            warnings: Vec::new(),
-        }))
+        let (config, conflicts) = spellings::resolve(f);
+        Ok(Settings(config, conflicts))
     }
 }
 
-/// The keys renn reads. Unknown keys are skipped here (serde's default) and
-/// collected by the caller's second parse.
-#[derive(Deserialize)]
+/// The keys renn reads, each as written (`None`: absent), under renn's names and
+/// GSD's. Unknown keys are skipped here (serde's default) and collected by the
+/// caller's second parse; [`spellings::resolve`] picks each setting's value.
+#[derive(Deserialize, Default)]
 #[serde(default)]
-struct Fields {
-    horsepower: Horsepower,
+pub(super) struct Fields {
+    #[serde(deserialize_with = "horsepower")]
+    pub horsepower: Option<Horsepower>,
     #[serde(deserialize_with = "commit_docs")]
-    commit_docs: bool,
+    pub commit_docs: Option<bool>,
     #[serde(deserialize_with = "parallelization")]
-    parallelization: Parallelization,
-    branching_strategy: BranchingStrategy,
+    pub parallelization: Parallelization,
+    #[serde(deserialize_with = "branching_strategy")]
+    pub branching_strategy: Option<BranchingStrategy>,
     #[serde(deserialize_with = "stage_branch_template")]
-    stage_branch_template: String,
+    pub stage_branch_template: Option<String>,
     #[serde(deserialize_with = "milestone_branch_template")]
-    milestone_branch_template: String,
+    pub milestone_branch_template: Option<String>,
     #[serde(deserialize_with = "model_overrides")]
-    model_overrides: BTreeMap<String, String>,
+    pub model_overrides: BTreeMap<String, String>,
     #[serde(deserialize_with = "agent")]
-    agent: AgentConfig,
+    pub agent: AgentConfig,
     #[serde(deserialize_with = "auditor")]
-    auditor: bool,
-    isolation: Isolation,
+    pub auditor: Option<bool>,
+    #[serde(deserialize_with = "isolation")]
+    pub isolation: Option<Isolation>,
+    // GSD's spellings ([`super::gsd`]): flat ones, then its sections.
+    #[serde(deserialize_with = "model_profile")]
+    pub model_profile: Option<Horsepower>,
+    #[serde(deserialize_with = "phase_branch_template")]
+    pub phase_branch_template: Option<String>,
+    #[serde(deserialize_with = "verifier")]
+    pub verifier: Option<bool>,
+    #[serde(deserialize_with = "gsd::git")]
+    pub git: gsd::Git,
+    #[serde(deserialize_with = "gsd::planning")]
+    pub planning: gsd::Planning,
+    #[serde(deserialize_with = "gsd::workflow")]
+    pub workflow: gsd::Workflow,
 }
 
-impl Default for Fields {
-    fn default() -> Self {
-        let c = Config::default();
-        Fields {
-            horsepower: c.horsepower,
-            commit_docs: c.commit_docs,
-            parallelization: c.parallelization,
-            branching_strategy: c.branching_strategy,
-            stage_branch_template: c.stage_branch_template,
-            milestone_branch_template: c.milestone_branch_template,
-            model_overrides: c.model_overrides,
-            agent: c.agent,
-            auditor: c.auditor,
-            isolation: c.isolation,
-        }
-    }
-}
-
-// Declared after `reject!`, which it uses.
+// Declared after `reject!` and `written!`, which they use.
+pub(super) mod gsd;
 mod shapes;
 pub(super) use shapes::command;
 use shapes::{model_overrides, parallelization};

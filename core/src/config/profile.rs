@@ -137,17 +137,21 @@ impl Profile {
     /// The vendor's model for one of renn's agents; `None`: the CLI's own default.
     pub fn model(self, agent: Agent, horsepower: Horsepower) -> Option<&'static str> {
         use Horsepower::*;
+        // The columns are GSD's for its executor and verifier (renn's runner and
+        // auditor). GSD's `adaptive` gives both their "standard" tier, balanced's
+        // models; its `inherit` passes no model, so the CLI's own default.
         let (runner, auditor) = match (self, horsepower) {
+            (_, Inherit) => return None,
             (Profile::Claude, Quality) => ("opus", "sonnet"),
-            (Profile::Claude, Balanced) => ("sonnet", "sonnet"),
+            (Profile::Claude, Balanced | Adaptive) => ("sonnet", "sonnet"),
             (Profile::Claude, Budget) => ("sonnet", "haiku"),
             // Codex 0.171's catalog: astra (most capable), sol (its default), luna.
             (Profile::Codex, Quality) => ("gpt-6.2-astra", "gpt-6.2-sol"),
-            (Profile::Codex, Balanced) => ("gpt-6.2-sol", "gpt-6.2-sol"),
+            (Profile::Codex, Balanced | Adaptive) => ("gpt-6.2-sol", "gpt-6.2-sol"),
             (Profile::Codex, Budget) => ("gpt-6.2-sol", "gpt-6-luna"),
             // Gemini CLI's aliases: it resolves them to the newest ids the account may use.
             (Profile::Gemini, Quality) => ("pro", "flash"),
-            (Profile::Gemini, Balanced) => ("flash", "flash"),
+            (Profile::Gemini, Balanced | Adaptive) => ("flash", "flash"),
             (Profile::Gemini, Budget) => ("flash", "flash-lite"),
         };
         match agent {

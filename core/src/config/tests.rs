@@ -107,7 +107,7 @@ fn bad_values_name_the_key_what_was_expected_and_where() {
     let cases: &[(&str, &str, u32, u32)] = &[
         (
             "{\n  \"horsepower\": \"fast\"\n}",
-            "`horsepower` must be one of quality, balanced, budget; found \"fast\"",
+            "`horsepower` must be one of quality, balanced, budget, adaptive, inherit; found \"fast\"",
             2,
             22,
         ),
@@ -119,7 +119,7 @@ fn bad_values_name_the_key_what_was_expected_and_where() {
         ),
         (
             r#"{"branching_strategy": 1}"#,
-            "`branching_strategy` must be one of none, stage, milestone; found `1`",
+            "`branching_strategy` must be one of none, stage, milestone, or \"phase\" for stage; found `1`",
             1,
             24,
         ),
@@ -462,3 +462,5 @@ fn an_unknown_key_inside_agent_is_an_error_so_the_default_agent_never_runs_inste
     assert_eq!(e.hint.as_deref(), Some("did you mean \"command\"?"));
     assert_eq!(e.line, Some(1));
 }
+
+mod gsd;

@@ -132,7 +132,7 @@ impl Project {
                 self.snapshot
                     .children(&d.dir)
                     .iter()
-                    .any(|n| n.ends_with("-run.md"))
+                    .any(|n| n.ends_with(self.vocab().run_suffix))
             })
     }
 

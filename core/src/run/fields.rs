@@ -6,17 +6,21 @@ use super::{Artifact, Dependency, KeyLink, MustHaves, RunFile, RunId, RunType};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Position};
 use crate::frontmatter::{Node, Value};
+use crate::layout::Vocabulary;
 use crate::stage::StageNumber;
 
 pub struct Reader<'a> {
+    /// The layout's frontmatter keys (`stage`/`run`/`batch` or `phase`/`plan`/`wave`).
+    vocab: &'static Vocabulary,
     root: &'a Node,
     top: Position,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl<'a> Reader<'a> {
-    pub fn new(root: &'a Node, yaml_line: u32) -> Self {
+    pub fn new(vocab: &'static Vocabulary, root: &'a Node, yaml_line: u32) -> Self {
         let mut r = Self {
+            vocab,
             root,
             top: Position::new(yaml_line, 1),
             diagnostics: Vec::new(),
@@ -60,7 +64,8 @@ impl<'a> Reader<'a> {
         let gates = body.tasks.iter().any(|t| t.kind.gate().is_some());
         let autonomous = self.bool_field("autonomous");
         let batch = self.batch();
-        let files = self.root.get("files_modified");
+        // `files-modified` is the older spelling GSD's own plan index still reads.
+        let files = (self.root.get("files_modified")).or_else(|| self.root.get("files-modified"));
         self.diagnostics.extend(body.diagnostics);
         RunFile {
             run_type: self.run_type(),
@@ -86,15 +91,17 @@ impl<'a> Reader<'a> {
     /// be the run's number (`01`, `1`, `P01`) or its full id (`07-01`). Without it the
     /// file name still says which run this is, so its absence is only a warning.
     fn check_identity(&mut self, id: &RunId) {
-        match self.root.get("run") {
+        let (v, key) = (self.vocab, self.vocab.run_key);
+        match self.root.get(key) {
             None => self.warn(
                 Code::FieldMissing,
                 format!(
-                    "frontmatter has no `run` field; the file name says this is run {}",
+                    "frontmatter has no `{key}` field; the file name says this is {} {}",
+                    v.run_lower(),
                     id.run_number()
                 ),
                 self.top,
-                "the file name is the run id; add `run:` so the file says it too",
+                &format!("the file name is the id; add `{key}:` so the file says it too"),
             ),
             Some(n) => {
                 let text = n.scalar_text().unwrap_or_default();
@@ -106,8 +113,9 @@ impl<'a> Reader<'a> {
                     self.error(
                         Code::RunIdMismatch,
                         format!(
-                            "`run` is {} but the file name says this is run {} ({id})",
+                            "`{key}` is {} but the file name says this is {} {} ({id})",
                             n.describe(),
+                            v.run_lower(),
                             id.run_number()
                         ),
                         n.pos,
@@ -115,7 +123,8 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        let Some(n) = self.root.get("stage") else {
+        let key = v.stage_key;
+        let Some(n) = self.root.get(key) else {
             return;
         };
         let text = n.scalar_text().unwrap_or_default();
@@ -124,8 +133,9 @@ impl<'a> Reader<'a> {
             self.error(
                 Code::RunIdMismatch,
                 format!(
-                    "`stage` is {} but the file name says this run belongs to stage {}",
+                    "`{key}` is {} but the file name says it belongs to {} {}",
                     n.describe(),
+                    v.stage_lower(),
                     id.stage
                 ),
                 n.pos,
@@ -160,7 +170,8 @@ impl<'a> Reader<'a> {
 
     /// `batch: 0` (gap-closure runs of the reference tool) is read as batch 1.
     fn batch(&mut self) -> Option<(u32, Position)> {
-        let n = self.root.get("batch")?;
+        let key = self.vocab.batch_key;
+        let n = self.root.get(key)?;
         let parsed = match &n.value {
             Value::Int(i) => u32::try_from(*i).ok(),
             Value::Str(s) => s.trim().parse::<u32>().ok(),
@@ -171,9 +182,9 @@ impl<'a> Reader<'a> {
             Some(0) => {
                 self.warn(
                     Code::BatchZero,
-                    "`batch` is 0: read as batch 1, the first".to_string(),
+                    format!("`{key}` is 0: read as {key} 1, the first"),
                     n.pos,
-                    "batches are numbered 1, 2, 3… in execution order",
+                    &format!("{key}s are numbered 1, 2, 3… in execution order"),
                 );
                 Some((1, n.pos))
             }
@@ -183,12 +194,12 @@ impl<'a> Reader<'a> {
                     Diagnostic::error(
                         Code::BatchNotANumber,
                         format!(
-                            "`batch` must be a whole number of at least 1, found {}",
+                            "`{key}` must be a whole number of at least 1, found {}",
                             n.describe()
                         ),
                     )
                     .at(Some(n.pos))
-                    .with_hint("batches are numbered 1, 2, 3… in execution order"),
+                    .with_hint(format!("{key}s are numbered 1, 2, 3… in execution order")),
                 );
                 None
             }

@@ -33,6 +33,12 @@ pub(crate) fn json_scalar() -> impl Strategy<Value = Value> {
             "",
             "QUALITY",
             "renn-runner",
+            // GSD's values.
+            "phase",
+            "adaptive",
+            "inherit",
+            "gsd/phase-{phase}-{slug}",
+            "gsd-executor",
         ])
         .prop_map(|s| Value::String(s.into())),
         "\\PC{0,10}".prop_map(Value::String),
@@ -46,6 +52,9 @@ pub(crate) fn json_key() -> impl Strategy<Value = String> {
             "stage_branch_template", "milestone_branch_template", "model_overrides", "agent",
             "auditor", "isolation", "enabled", "max_concurrent_agents", "command", "prompt",
             "timeout_secs", "max_parallel", "renn-runner", "renn-auditor", "general-purpose",
+            // GSD's spellings and sections.
+            "model_profile", "git", "planning", "workflow", "verifier", "phase_branch_template",
+            "use_worktrees", "gsd-executor", "gsd-verifier", "gsd-planner", "mode", "gates",
         ])
         .prop_map(str::to_string),
         1 => "\\PC{0,8}",
@@ -74,6 +83,11 @@ pub(crate) fn check_config(text: &str, gitignored: bool) -> Result<Option<Config
                 !(gitignored && c.commit_docs),
                 "commit_docs on while .renn is ignored"
             );
+            // Unknown keys and conflicts are about keys written in the text: each is found.
+            for w in &c.warnings {
+                prop_assert!(w.line.is_some() && w.column.is_some(), "{:?}", w);
+            }
+            check_positions(&c.warnings, text)?;
             Ok(Some(c))
         }
         Err(d) => {

@@ -132,7 +132,11 @@ impl<'de> Visitor<'de> for OverridesVisitor {
         }
         Ok(out)
     }
-    reject!(bool, u64, i64, f64, str, unit, seq);
+    /// GSD writes `null` for "no overrides".
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(BTreeMap::new())
+    }
+    reject!(bool, u64, i64, f64, str, seq);
 }
 
 pub(super) fn model_overrides<'de, D: Deserializer<'de>>(
