@@ -6,6 +6,7 @@
 mod agents;
 mod chaos;
 mod evidence;
+mod gsd;
 mod guard;
 mod lifecycle;
 mod lock;
