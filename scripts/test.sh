@@ -5,7 +5,8 @@
 # property, conformance, CLI, run-stage scenarios), then each binding built and
 # tested: WASM (its own tests, the browser
 # build, the shared Node suite), the napi addon (the shared Node suite over napi and
-# WASM, declarations) and Python (stubtest, mypy, pytest, pip install); then the release
+# WASM, declarations), a GSD project executed by renn and read back by GSD 1.42.3's own
+# tools (scripts/gsd/roundtrip.sh) and Python (stubtest, mypy, pytest, pip install); then the release
 # artifacts — the npm packages per platform and the manylinux wheel — built with zig for
 # linux x64 (glibc, musl) and arm64, installed and used (scripts/bindings/artifacts.sh).
 # The same fixtures (tests/fixtures/) run through every front door.
@@ -27,6 +28,7 @@ cargo clippy --quiet --target x86_64-pc-windows-gnu -p renn-host -p renn-cli -- 
 echo "== tests";   cargo test --workspace
 echo "== wasm";    bash scripts/bindings/wasm.sh
 echo "== node";    bash scripts/bindings/node.sh
+echo "== gsd";     bash scripts/gsd/roundtrip.sh  # GSD 1.42.3's own tools read what renn wrote
 echo "== python";  bash scripts/bindings/python.sh
 echo "== artifacts"; bash scripts/bindings/artifacts.sh
 echo "== agents";  bash scripts/agents.sh
