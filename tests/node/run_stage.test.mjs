@@ -4,24 +4,15 @@
 // Native only: the WASM build has no processes.
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { impls } from './impls.mjs'
-import { ROOT } from './support.mjs'
+import { ROOT, rennBin } from './support.mjs'
 
 const TODAY = '2026-11-24'
 const native = impls.filter((i) => i.canLoad)
-
-/** The renn binary `{renn}` names: RENN_BIN, else the workspace's build. */
-function rennBin() {
-  const found = [process.env.RENN_BIN, join(ROOT, 'target/debug/renn'), join(ROOT, 'target/release/renn')]
-    .filter(Boolean)
-    .find((p) => existsSync(p))
-  if (!found) throw new Error('no renn binary: `cargo build -p renn-cli` first, or set RENN_BIN')
-  return found
-}
 
 /** A fresh git copy of examples/demo (tests/support/demo-project.sh). */
 function demo(...extra) {

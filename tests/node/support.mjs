@@ -1,12 +1,21 @@
 // What every Node test file shares: paths, reading a project into the files map of
 // Project.fromFiles, and errors turned into the `{error: …}` of expected.json.
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const FIXTURES = join(ROOT, 'tests/fixtures')
 export const DEMO = join(ROOT, 'examples/demo')
+
+/** The renn binary `{renn}` names: RENN_BIN, else the workspace's build. */
+export function rennBin() {
+  const found = [process.env.RENN_BIN, join(ROOT, 'target/debug/renn'), join(ROOT, 'target/release/renn')]
+    .filter(Boolean)
+    .find((p) => existsSync(p))
+  if (!found) throw new Error('no renn binary: `cargo build -p renn-cli` first, or set RENN_BIN')
+  return found
+}
 
 /**
  * A directory as `Project.fromFiles` takes it, exactly as cli/tests/conformance.rs
