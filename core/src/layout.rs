@@ -58,6 +58,8 @@ pub struct Vocabulary {
     pub recap_word: &'static str,
     pub proof_word: &'static str,
     pub batch_word: &'static str,
+    /// `batches` / `waves`, in running prose.
+    pub batches_lower: &'static str,
     /// The agent names of `model_overrides` and of the horsepower table.
     pub runner_agent: &'static str,
     pub auditor_agent: &'static str,
@@ -92,6 +94,7 @@ const RENN: Vocabulary = Vocabulary {
     recap_word: "Recap",
     proof_word: "Proof",
     batch_word: "Batch",
+    batches_lower: "batches",
     runner_agent: "renn-runner",
     auditor_agent: "renn-auditor",
     complete_block: "RUN COMPLETE",
@@ -124,6 +127,7 @@ const GSD: Vocabulary = Vocabulary {
     recap_word: "Summary",
     proof_word: "Verification",
     batch_word: "Wave",
+    batches_lower: "waves",
     runner_agent: "gsd-executor",
     auditor_agent: "gsd-verifier",
     complete_block: "PLAN COMPLETE",
