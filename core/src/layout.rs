@@ -66,6 +66,9 @@ pub struct Vocabulary {
     /// The headings of a runner's return blocks.
     pub complete_block: &'static str,
     pub gate_block: &'static str,
+    /// The default branch names of `branching_strategy` (each tool's own prefix).
+    pub stage_branch_template: &'static str,
+    pub milestone_branch_template: &'static str,
     /// What a user types next: plan a stage, close its gaps, complete a milestone.
     pub plan_command: &'static str,
     pub complete_milestone_command: &'static str,
@@ -99,6 +102,8 @@ const RENN: Vocabulary = Vocabulary {
     auditor_agent: "renn-auditor",
     complete_block: "RUN COMPLETE",
     gate_block: "GATE REACHED",
+    stage_branch_template: "renn/stage-{stage}-{slug}",
+    milestone_branch_template: "renn/{milestone}-{slug}",
     plan_command: "/renn.plan-stage",
     complete_milestone_command: "/renn.complete-milestone",
 };
@@ -132,6 +137,8 @@ const GSD: Vocabulary = Vocabulary {
     auditor_agent: "gsd-verifier",
     complete_block: "PLAN COMPLETE",
     gate_block: "CHECKPOINT REACHED",
+    stage_branch_template: "gsd/phase-{phase}-{slug}",
+    milestone_branch_template: "gsd/{milestone}-{slug}",
     plan_command: "/gsd:plan-phase",
     complete_milestone_command: "/gsd:complete-milestone",
 };
