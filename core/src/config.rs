@@ -7,6 +7,7 @@
 
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Position};
+use crate::layout::{Layout, Vocabulary};
 use crate::snapshot::Snapshot;
 
 /// renn's own config path: what a diagnostic names until [`Config::in_file`] says
@@ -190,8 +191,8 @@ pub struct Config {
     pub file: &'static str,
 }
 
-pub const DEFAULT_STAGE_BRANCH_TEMPLATE: &str = "renn/stage-{stage}-{slug}";
-pub const DEFAULT_MILESTONE_BRANCH_TEMPLATE: &str = "renn/{milestone}-{slug}";
+pub const DEFAULT_STAGE_BRANCH_TEMPLATE: &str = Layout::Renn.vocab().stage_branch_template;
+pub const DEFAULT_MILESTONE_BRANCH_TEMPLATE: &str = Layout::Renn.vocab().milestone_branch_template;
 
 /// Every top-level key of renn's own; anything else lands in [`Config::extra`]
 /// (GSD's keys, [`gsd::GSD_KEYS`], without a warning).
@@ -266,10 +267,23 @@ impl Config {
 
     /// The snapshot's config.json (or the defaults when it has none), in its layout.
     pub fn from_snapshot(snapshot: &Snapshot) -> Result<Config, Diagnostic> {
-        let file = snapshot.vocab().config;
+        let vocab = snapshot.vocab();
+        let file = vocab.config;
         Config::load(snapshot.text(file)?, snapshot.renn_gitignored)
-            .map(|c| c.in_file(file))
+            .map(|c| c.in_file(file).with_defaults_of(vocab))
             .map_err(|d| d.in_file(file))
+    }
+
+    /// A template left at renn's default takes the layout's: a GSD project's stage
+    /// branches are `gsd/phase-03-auth`, as GSD itself names them.
+    fn with_defaults_of(mut self, vocab: &Vocabulary) -> Self {
+        if self.stage_branch_template == DEFAULT_STAGE_BRANCH_TEMPLATE {
+            self.stage_branch_template = vocab.stage_branch_template.into();
+        }
+        if self.milestone_branch_template == DEFAULT_MILESTONE_BRANCH_TEMPLATE {
+            self.milestone_branch_template = vocab.milestone_branch_template.into();
+        }
+        self
     }
 
     /// Says which file this config came from, in its warnings and later diagnostics.

@@ -58,12 +58,17 @@ pub struct Vocabulary {
     pub recap_word: &'static str,
     pub proof_word: &'static str,
     pub batch_word: &'static str,
+    /// `batches` / `waves`, in running prose.
+    pub batches_lower: &'static str,
     /// The agent names of `model_overrides` and of the horsepower table.
     pub runner_agent: &'static str,
     pub auditor_agent: &'static str,
     /// The headings of a runner's return blocks.
     pub complete_block: &'static str,
     pub gate_block: &'static str,
+    /// The default branch names of `branching_strategy` (each tool's own prefix).
+    pub stage_branch_template: &'static str,
+    pub milestone_branch_template: &'static str,
     /// What a user types next: plan a stage, close its gaps, complete a milestone.
     pub plan_command: &'static str,
     pub complete_milestone_command: &'static str,
@@ -92,10 +97,13 @@ const RENN: Vocabulary = Vocabulary {
     recap_word: "Recap",
     proof_word: "Proof",
     batch_word: "Batch",
+    batches_lower: "batches",
     runner_agent: "renn-runner",
     auditor_agent: "renn-auditor",
     complete_block: "RUN COMPLETE",
     gate_block: "GATE REACHED",
+    stage_branch_template: "renn/stage-{stage}-{slug}",
+    milestone_branch_template: "renn/{milestone}-{slug}",
     plan_command: "/renn.plan-stage",
     complete_milestone_command: "/renn.complete-milestone",
 };
@@ -124,10 +132,13 @@ const GSD: Vocabulary = Vocabulary {
     recap_word: "Summary",
     proof_word: "Verification",
     batch_word: "Wave",
+    batches_lower: "waves",
     runner_agent: "gsd-executor",
     auditor_agent: "gsd-verifier",
     complete_block: "PLAN COMPLETE",
     gate_block: "CHECKPOINT REACHED",
+    stage_branch_template: "gsd/phase-{phase}-{slug}",
+    milestone_branch_template: "gsd/{milestone}-{slug}",
     plan_command: "/gsd:plan-phase",
     complete_milestone_command: "/gsd:complete-milestone",
 };

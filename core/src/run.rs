@@ -237,7 +237,8 @@ pub fn parse(path: &str, text: &str) -> Parsed {
             )
             .in_file(path)
             .with_hint(format!(
-                "name them like 03-02{suffix} ({} 03, {} 02)",
+                "name {} files like 03-02{suffix} ({} 03, {} 02)",
+                vocab.run_lower(),
                 vocab.stage_lower(),
                 vocab.run_lower()
             )),

@@ -106,3 +106,15 @@ fn a_bad_config_value_names_the_gsd_file() {
     assert_eq!(d.file.as_deref(), Some(".planning/config.json"));
     assert_eq!(d.line, Some(2));
 }
+
+#[test]
+fn gsd_branch_names_by_default_and_the_users_template_when_set() {
+    let cfg = "{\"git\": {\"branching_strategy\": \"phase\"}}";
+    let snap = gsd().with_file(".planning/config.json", cfg);
+    let branch = Project::new(snap).unwrap().branch("3").unwrap();
+    assert_eq!(branch.as_deref(), Some("gsd/phase-03-auth"));
+    let own = "{\"git\": {\"branching_strategy\": \"phase\", \"phase_branch_template\": \"work/{phase}\"}}";
+    let snap = gsd().with_file(".planning/config.json", own);
+    let branch = Project::new(snap).unwrap().branch("3").unwrap();
+    assert_eq!(branch.as_deref(), Some("work/03"));
+}

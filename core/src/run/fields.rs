@@ -101,7 +101,10 @@ impl<'a> Reader<'a> {
                     id.run_number()
                 ),
                 self.top,
-                &format!("the file name is the id; add `{key}:` so the file says it too"),
+                &format!(
+                    "the file name is the {} id; add `{key}:` so the file says it too",
+                    v.run_lower()
+                ),
             ),
             Some(n) => {
                 let text = n.scalar_text().unwrap_or_default();
@@ -133,8 +136,9 @@ impl<'a> Reader<'a> {
             self.error(
                 Code::RunIdMismatch,
                 format!(
-                    "`{key}` is {} but the file name says it belongs to {} {}",
+                    "`{key}` is {} but the file name says this {} belongs to {} {}",
                     n.describe(),
+                    v.run_lower(),
                     v.stage_lower(),
                     id.stage
                 ),
@@ -184,7 +188,10 @@ impl<'a> Reader<'a> {
                     Code::BatchZero,
                     format!("`{key}` is 0: read as {key} 1, the first"),
                     n.pos,
-                    &format!("{key}s are numbered 1, 2, 3… in execution order"),
+                    &format!(
+                        "{} are numbered 1, 2, 3… in execution order",
+                        self.vocab.batches_lower
+                    ),
                 );
                 Some((1, n.pos))
             }
@@ -199,7 +206,10 @@ impl<'a> Reader<'a> {
                         ),
                     )
                     .at(Some(n.pos))
-                    .with_hint(format!("{key}s are numbered 1, 2, 3… in execution order")),
+                    .with_hint(format!(
+                        "{} are numbered 1, 2, 3… in execution order",
+                        self.vocab.batches_lower
+                    )),
                 );
                 None
             }

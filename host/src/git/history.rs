@@ -106,7 +106,21 @@ impl Git {
         // would no longer match anything for a second `add`.
         self.while_index_locked(|| self.ok(add.iter().chain(paths)))?;
         self.while_index_locked(|| self.ok(commit.iter().chain(paths)))?;
-        self.head()
+        // Not `HEAD`: a runner sharing the tree may have committed right after this
+        // commit, and the caller needs the commit that holds these paths.
+        let log = [
+            "--literal-pathspecs",
+            "log",
+            "-1",
+            "--format=%H",
+            "HEAD",
+            "--",
+        ];
+        let hash = self.ok(log.iter().chain(paths))?;
+        match hash.trim() {
+            "" => self.head(),
+            h => Ok(h.to_string()),
+        }
     }
 
     /// Runs `step` again, with growing pauses, while another git process holds the index.

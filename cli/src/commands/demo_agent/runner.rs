@@ -23,6 +23,8 @@ pub struct Runner {
     summary: String,
     objective: String,
     commit_docs: bool,
+    /// `run` or GSD's `plan`: its commit says what it completed, as the project says it.
+    run_word: &'static str,
     date: String,
 }
 
@@ -58,6 +60,7 @@ impl Runner {
             summary: entry.summary.clone(),
             objective: entry.objective.clone(),
             commit_docs: project.config().commit_docs,
+            run_word: project.vocab().run_lower(),
             date: prompt::demo_date(pulse),
             root,
             id,
@@ -203,7 +206,7 @@ impl Runner {
         std::fs::write(self.root.join(&self.recap_path), text).map_err(io)?;
         // As the seed's runner does: with commit_docs off, renn's documents stay uncommitted.
         if self.commit_docs {
-            let subject = format!("docs({}): complete run", self.id);
+            let subject = format!("docs({}): complete {}", self.id, self.run_word);
             repo::commit_doc(&self.root, &self.recap_path, &subject)?;
         }
         Ok(output::run_complete(

@@ -82,8 +82,9 @@ impl Host<'_> {
         {
             return Ok(false);
         }
+        let recap = self.vocab().recap_word.to_lowercase();
         let message = format!(
-            "docs({run}): recap\n\nThe runner wrote its recap but did not commit it; renn committed it."
+            "docs({run}): {recap}\n\nThe runner wrote its {recap} but did not commit it; renn committed it."
         );
         let commit = git.commit_only(recap_path, &message)?;
         let short = &commit[..commit.len().min(7)];

@@ -74,8 +74,10 @@ impl Host<'_> {
             },
         )?;
         let commit = if tracked {
+            let v = self.vocab();
+            let (recap, run_word) = (v.recap_word.to_lowercase(), v.run_lower());
             let message = format!(
-                "docs({run}): set aside the recap of a failed run\n\nThe run failed, so its recap must not mark it complete; renn renamed it."
+                "docs({run}): set aside the {recap} of a failed {run_word}\n\nThe {run_word} failed, so its {recap} must not mark it complete; renn renamed it."
             );
             let hash = self
                 .git
