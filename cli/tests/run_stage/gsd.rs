@@ -90,6 +90,14 @@ fn the_gsd_demo_runs_phase_2_end_to_end_in_gsd_names() {
         state.lines().any(|l| l.starts_with("Phase: ")),
         "STATE.md says Phase: {state}"
     );
+    assert!(
+        state.contains("\nLast activity: 2026-11-24"),
+        "STATE.md updated: {state}"
+    );
+    assert!(
+        state.starts_with("---\ngsd_state_version: 1.0\n"),
+        "GSD's YAML header stays first: {state}"
+    );
     for renn_word in ["Stage: ", "Run: ", "Last completed run"] {
         assert!(
             !state.lines().any(|l| l.starts_with(renn_word)),
