@@ -64,6 +64,16 @@ pub struct Vocabulary {
     /// The headings of a runner's return blocks.
     pub complete_block: &'static str,
     pub gate_block: &'static str,
+    /// The bold field of a complete block naming the recap (`**Recap:**`, GSD's
+    /// executor writes `**SUMMARY:**`).
+    pub recap_field: &'static str,
+    /// The gate block's section showing what the user must check or decide.
+    pub gate_details: &'static str,
+    /// pulse.md's title when renn has to write the file from scratch.
+    pub pulse_title: &'static str,
+    /// What GSD appends to a phase's checklist line when it completes it:
+    /// `(completed 2026-12-02)`. renn's track records the date in its Progress row only.
+    pub completed_note: Option<&'static str>,
     /// What a user types next: plan a stage, close its gaps, complete a milestone.
     pub plan_command: &'static str,
     pub complete_milestone_command: &'static str,
@@ -96,6 +106,10 @@ const RENN: Vocabulary = Vocabulary {
     auditor_agent: "renn-auditor",
     complete_block: "RUN COMPLETE",
     gate_block: "GATE REACHED",
+    recap_field: "Recap",
+    gate_details: "Gate Details",
+    pulse_title: "Project Pulse",
+    completed_note: None,
     plan_command: "/renn.plan-stage",
     complete_milestone_command: "/renn.complete-milestone",
 };
@@ -127,6 +141,10 @@ const GSD: Vocabulary = Vocabulary {
     auditor_agent: "gsd-verifier",
     complete_block: "PLAN COMPLETE",
     gate_block: "CHECKPOINT REACHED",
+    recap_field: "SUMMARY",
+    gate_details: "Checkpoint Details",
+    pulse_title: "Project State",
+    completed_note: Some("completed"),
     plan_command: "/gsd:plan-phase",
     complete_milestone_command: "/gsd:complete-milestone",
 };
@@ -216,10 +234,37 @@ impl Vocabulary {
         }
     }
 
+    /// `recap` and `proof` in running prose (`the recap`, `the verification`).
+    pub fn recap_lower(&self) -> String {
+        self.recap_word.to_lowercase()
+    }
+
+    pub fn proof_lower(&self) -> String {
+        self.proof_word.to_lowercase()
+    }
+
+    /// The Progress table's column of run counts: `Runs Complete` / `Plans Complete`.
+    pub fn runs_column(&self) -> String {
+        format!("{}s Complete", self.run_word)
+    }
+
+    /// The file names of the pulse and the track, as prose names them (`pulse.md`, `STATE.md`).
+    pub fn pulse_name(&self) -> &'static str {
+        file_name(self.pulse)
+    }
+
+    pub fn track_name(&self) -> &'static str {
+        file_name(self.track)
+    }
+
     /// The scope of renn's docs commit: `docs(stage-3)` / `docs(phase-3)`.
     pub fn commit_scope(&self, stage: &str) -> String {
         format!("{}-{stage}", self.stage_lower())
     }
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
 }
 
 #[cfg(test)]
