@@ -56,6 +56,8 @@ pub struct Vocabulary {
     pub stage_word: &'static str,
     pub run_word: &'static str,
     pub recap_word: &'static str,
+    /// Its plural, which English does not derive (`Summaries`).
+    pub recaps_word: &'static str,
     pub proof_word: &'static str,
     pub batch_word: &'static str,
     /// The agent names of `model_overrides` and of the horsepower table.
@@ -100,6 +102,7 @@ const RENN: Vocabulary = Vocabulary {
     stage_word: "Stage",
     run_word: "Run",
     recap_word: "Recap",
+    recaps_word: "Recaps",
     proof_word: "Proof",
     batch_word: "Batch",
     runner_agent: "renn-runner",
@@ -135,6 +138,7 @@ const GSD: Vocabulary = Vocabulary {
     stage_word: "Phase",
     run_word: "Plan",
     recap_word: "Summary",
+    recaps_word: "Summaries",
     proof_word: "Verification",
     batch_word: "Wave",
     runner_agent: "gsd-executor",

@@ -208,7 +208,7 @@ impl Block {
 
 /// The first bold field named by `key` in any layout's words (`**Run:**` or
 /// `**Plan:**`, `**Recap:**` or `**SUMMARY:**`).
-fn any_field<'a>(text: &'a str, key: fn(&Vocabulary) -> &'static str) -> Option<&'a str> {
+fn any_field(text: &str, key: fn(&Vocabulary) -> &'static str) -> Option<&str> {
     Layout::ALL
         .iter()
         .find_map(|l| markdown::field(text, key(l.vocab())))
