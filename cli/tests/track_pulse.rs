@@ -8,7 +8,7 @@ use renn_core::next::{self, Next};
 use renn_core::pulse::{self, CurrentStage, Execution, PendingGate, PulseUpdate};
 use renn_core::run::{GateKind, RunId};
 use renn_core::track;
-use renn_core::StageNumber;
+use renn_core::{Layout, StageNumber};
 use std::path::Path;
 use std::process::Command;
 
@@ -52,7 +52,7 @@ fn demo_pulse_paused_at_a_gate() {
             }],
         }),
     };
-    let out = pulse::update(PULSE, &u);
+    let out = pulse::update(Layout::Renn.vocab(), PULSE, &u);
     assert_eq!(pulse::read(&out).execution(), u.execution.clone().unwrap());
     insta::assert_snapshot!(out);
 }
@@ -65,7 +65,13 @@ fn demo_pulse_reconstructed() {
         runs_total: 6,
         last_completed_run: Some(id("02-01")),
     };
-    let out = pulse::reconstruct("Acme Notes", Some(TRACK), Some(&current), "2026-11-24");
+    let out = pulse::reconstruct(
+        Layout::Renn.vocab(),
+        "Acme Notes",
+        Some(TRACK),
+        Some(&current),
+        "2026-11-24",
+    );
     insta::assert_snapshot!(out);
 }
 

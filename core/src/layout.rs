@@ -56,6 +56,8 @@ pub struct Vocabulary {
     pub stage_word: &'static str,
     pub run_word: &'static str,
     pub recap_word: &'static str,
+    /// Its plural, which English does not derive (`Summaries`).
+    pub recaps_word: &'static str,
     pub proof_word: &'static str,
     pub batch_word: &'static str,
     /// `batches` / `waves`, in running prose.
@@ -69,6 +71,16 @@ pub struct Vocabulary {
     /// The default branch names of `branching_strategy` (each tool's own prefix).
     pub stage_branch_template: &'static str,
     pub milestone_branch_template: &'static str,
+    /// The bold field of a complete block naming the recap (`**Recap:**`, GSD's
+    /// executor writes `**SUMMARY:**`).
+    pub recap_field: &'static str,
+    /// The gate block's section showing what the user must check or decide.
+    pub gate_details: &'static str,
+    /// pulse.md's title when renn has to write the file from scratch.
+    pub pulse_title: &'static str,
+    /// What GSD appends to a phase's checklist line when it completes it:
+    /// `(completed 2026-12-02)`. renn's track records the date in its Progress row only.
+    pub completed_note: Option<&'static str>,
     /// What a user types next: plan a stage, close its gaps, complete a milestone.
     pub plan_command: &'static str,
     pub complete_milestone_command: &'static str,
@@ -95,6 +107,7 @@ const RENN: Vocabulary = Vocabulary {
     stage_word: "Stage",
     run_word: "Run",
     recap_word: "Recap",
+    recaps_word: "Recaps",
     proof_word: "Proof",
     batch_word: "Batch",
     batches_lower: "batches",
@@ -104,6 +117,10 @@ const RENN: Vocabulary = Vocabulary {
     gate_block: "GATE REACHED",
     stage_branch_template: "renn/stage-{stage}-{slug}",
     milestone_branch_template: "renn/{milestone}-{slug}",
+    recap_field: "Recap",
+    gate_details: "Gate Details",
+    pulse_title: "Project Pulse",
+    completed_note: None,
     plan_command: "/renn.plan-stage",
     complete_milestone_command: "/renn.complete-milestone",
 };
@@ -130,6 +147,7 @@ const GSD: Vocabulary = Vocabulary {
     stage_word: "Phase",
     run_word: "Plan",
     recap_word: "Summary",
+    recaps_word: "Summaries",
     proof_word: "Verification",
     batch_word: "Wave",
     batches_lower: "waves",
@@ -139,6 +157,10 @@ const GSD: Vocabulary = Vocabulary {
     gate_block: "CHECKPOINT REACHED",
     stage_branch_template: "gsd/phase-{phase}-{slug}",
     milestone_branch_template: "gsd/{milestone}-{slug}",
+    recap_field: "SUMMARY",
+    gate_details: "Checkpoint Details",
+    pulse_title: "Project State",
+    completed_note: Some("completed"),
     plan_command: "/gsd:plan-phase",
     complete_milestone_command: "/gsd:complete-milestone",
 };
@@ -240,10 +262,37 @@ impl Vocabulary {
         }
     }
 
+    /// `recap` and `proof` in running prose (`the recap`, `the verification`).
+    pub fn recap_lower(&self) -> String {
+        self.recap_word.to_lowercase()
+    }
+
+    pub fn proof_lower(&self) -> String {
+        self.proof_word.to_lowercase()
+    }
+
+    /// The Progress table's column of run counts: `Runs Complete` / `Plans Complete`.
+    pub fn runs_column(&self) -> String {
+        format!("{}s Complete", self.run_word)
+    }
+
+    /// The file names of the pulse and the track, as prose names them (`pulse.md`, `STATE.md`).
+    pub fn pulse_name(&self) -> &'static str {
+        file_name(self.pulse)
+    }
+
+    pub fn track_name(&self) -> &'static str {
+        file_name(self.track)
+    }
+
     /// The scope of renn's docs commit: `docs(stage-3)` / `docs(phase-3)`.
     pub fn commit_scope(&self, stage: &str) -> String {
         format!("{}-{stage}", self.stage_lower())
     }
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
 }
 
 #[cfg(test)]

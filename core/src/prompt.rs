@@ -29,8 +29,6 @@ use partial::PARTIALS;
 use std::fmt::Write as _;
 use template::Template;
 
-pub const TEMPLATES_DIR: &str = ".renn/templates";
-
 /// What a runner needs: the run, its file's text, and the project state to inline.
 #[derive(Debug, Clone, Copy)]
 pub struct RunnerContext<'a> {
@@ -90,30 +88,68 @@ const RUNNER: &[RunnerSlot] = &[
     ("stage_dir_name", |c| {
         c.stage.dir.rsplit('/').next().unwrap_or("").into()
     }),
-    ("recap_path", |c| recap::path_for_run(&c.run.path)),
+    ("recap_path", recap_path),
     ("run", |c| c.run_text.trim_end().to_string()),
     ("pulse", |c| {
-        c.pulse
-            .map_or("(.renn/pulse.md does not exist)".into(), |p| {
-                p.trim_end().into()
-            })
+        c.pulse.map_or_else(
+            || format!("({} does not exist)", c.vocab.pulse),
+            |p| p.trim_end().into(),
+        )
     }),
     ("config", |c| {
-        c.config
-            .map_or("(no .renn/config.json: defaults apply)".into(), |p| {
-                p.trim_end().into()
-            })
+        c.config.map_or_else(
+            || format!("(no {}: defaults apply)", c.vocab.config),
+            |p| p.trim_end().into(),
+        )
     }),
     ("return_contract", return_contract),
     ("earlier_work", earlier_work),
 ];
+
+/// The project's words, which every template and partial may use, so one template set
+/// speaks renn's vocabulary in a `.renn/` project and GSD's in a `.planning/` one. A
+/// capital first letter is the word as a heading writes it.
+type WordSlot = (&'static str, fn(&Vocabulary) -> String);
+
+const WORDS: &[WordSlot] = &[
+    ("stage_word", |v| v.stage_lower().into()),
+    ("Stage_word", |v| v.stage_word.into()),
+    ("run_word", |v| v.run_lower().into()),
+    ("Run_word", |v| v.run_word.into()),
+    ("recap_word", Vocabulary::recap_lower),
+    ("Recap_word", |v| v.recap_word.into()),
+    ("Recaps_word", |v| v.recaps_word.into()),
+    ("proof_word", Vocabulary::proof_lower),
+    ("batch_word", |v| v.batch_word.to_lowercase()),
+    ("pulse_path", |v| v.pulse.into()),
+    ("track_path", |v| v.track.into()),
+    ("config_path", |v| v.config.into()),
+    ("complete_block", |v| v.complete_block.into()),
+    ("gate_block", |v| v.gate_block.into()),
+    ("stage_key", |v| v.stage_key.into()),
+    ("run_key", |v| v.run_key.into()),
+    ("recap_suffix", |v| v.recap_suffix.into()),
+];
+
+/// A runner placeholder's value: its own slot, else a word.
+fn runner_value(i: usize, ctx: &RunnerContext<'_>) -> String {
+    match i.checked_sub(RUNNER.len()) {
+        None => (RUNNER[i].1)(ctx),
+        Some(w) => (WORDS[w].1)(ctx.vocab),
+    }
+}
+
+/// How many placeholders the runner's own and the word slots take, in that order.
+const RUNNER_NAMES: usize = RUNNER.len() + WORDS.len();
 
 /// The continuation template knows every runner placeholder, plus these.
 const CONTINUATION: &[ContinuationSlot] = &[
     ("gate_type", |c| c.gate.gate.as_str().into()),
     ("tasks_done", |c| c.gate.tasks_done.to_string()),
     ("tasks_total", |c| c.gate.tasks_total.to_string()),
-    ("completed_tasks_table", |c| tasks_table(&c.gate.completed)),
+    ("completed_tasks_table", |c| {
+        tasks_table(c.runner.vocab, &c.gate.completed)
+    }),
     ("resume_task_number", |c| c.gate.current_task.to_string()),
     ("resume_task_name", |c| c.gate.current_task_name.clone()),
     ("gate_details", |c| or_none(&c.gate.details)),
@@ -132,12 +168,19 @@ const AUDITOR: &[AuditorSlot] = &[
         c.stage.dir.rsplit('/').next().unwrap_or("").into()
     }),
     ("stage_goal", |c| {
-        c.goal.map_or(
-            "(track.md states no goal for this stage)".into(),
+        c.goal.map_or_else(
+            || {
+                let v = c.vocab;
+                format!(
+                    "({} states no goal for this {})",
+                    v.track_name(),
+                    v.stage_lower()
+                )
+            },
             str::to_string,
         )
     }),
-    ("must_haves", |c| must_haves_text(c.must_haves)),
+    ("must_haves", |c| must_haves_text(c.vocab, c.must_haves)),
     ("proof_path", |c| crate::proof::path(c.vocab, c.stage)),
 ];
 
@@ -187,29 +230,28 @@ pub fn embedded_files() -> Vec<(&'static str, &'static str)> {
 }
 
 impl Templates {
-    /// The project's templates (`.renn/templates/<name>.md`) where present, the
+    /// The project's templates (`.renn/templates/<name>.md`, GSD's
+    /// `.planning/templates/`) where present, the
     /// embedded ones elsewhere. A template with an unknown placeholder is an error.
     pub fn load(snapshot: &Snapshot) -> Result<Self, Diagnostic> {
         let load = |spec: &Spec, names: &[&str]| -> Result<Template, Diagnostic> {
-            let path = format!("{TEMPLATES_DIR}/{}", spec.file);
+            let path = format!("{}/{}", snapshot.vocab().templates, spec.file);
             let text = snapshot.text(&path)?.unwrap_or(spec.embedded);
             Template::compile(&path, spec.what, text, names)
         };
         let partial_slots: Vec<&str> = PARTIALS.iter().map(|p| p.slot).collect();
+        let runner = [names_of(RUNNER), names_of(WORDS)].concat();
         Ok(Self {
-            runner: load(
-                &SPECS[0],
-                &[names_of(RUNNER), partial_slots.clone()].concat(),
-            )?,
+            runner: load(&SPECS[0], &[runner.clone(), partial_slots.clone()].concat())?,
             continuation: load(
                 &SPECS[1],
-                &[names_of(RUNNER), names_of(CONTINUATION), partial_slots].concat(),
+                &[runner.clone(), names_of(CONTINUATION), partial_slots].concat(),
             )?,
-            auditor: load(&SPECS[2], &names_of(AUDITOR))?,
+            auditor: load(&SPECS[2], &[names_of(AUDITOR), names_of(WORDS)].concat())?,
             // A partial is not placed inside another: only the runner placeholders.
             partials: PARTIALS
                 .iter()
-                .map(|p| load(&p.spec, &names_of(RUNNER)))
+                .map(|p| load(&p.spec, &runner))
                 .collect::<Result<_, _>>()?,
         })
     }
@@ -220,19 +262,19 @@ impl Templates {
     }
 
     pub fn runner(&self, ctx: &RunnerContext<'_>) -> String {
-        self.runner.render(|i| match i.checked_sub(RUNNER.len()) {
-            None => (RUNNER[i].1)(ctx),
+        self.runner.render(|i| match i.checked_sub(RUNNER_NAMES) {
+            None => runner_value(i, ctx),
             Some(j) => self.partial(j, ctx),
         })
     }
 
     pub fn continuation(&self, ctx: &ContinuationContext<'_>) -> String {
-        let own = RUNNER.len() + CONTINUATION.len();
+        let own = RUNNER_NAMES + CONTINUATION.len();
         self.continuation.render(|i| {
-            if i < RUNNER.len() {
-                (RUNNER[i].1)(&ctx.runner)
+            if i < RUNNER_NAMES {
+                runner_value(i, &ctx.runner)
             } else if i < own {
-                (CONTINUATION[i - RUNNER.len()].1)(ctx)
+                (CONTINUATION[i - RUNNER_NAMES].1)(ctx)
             } else {
                 self.partial(i - own, &ctx.runner)
             }
@@ -240,7 +282,10 @@ impl Templates {
     }
 
     pub fn auditor(&self, ctx: &AuditorContext<'_>) -> String {
-        self.auditor.render(|i| (AUDITOR[i].1)(ctx))
+        self.auditor.render(|i| match i.checked_sub(AUDITOR.len()) {
+            None => (AUDITOR[i].1)(ctx),
+            Some(w) => (WORDS[w].1)(ctx.vocab),
+        })
     }
 }
 
@@ -273,25 +318,35 @@ pub fn must_haves(
         .collect()
 }
 
-/// The return blocks `returns::parse` reads, filled in for this run.
+/// Where the runner writes its recap: next to the run file, named in the project's
+/// words (`03-02-recap.md`, GSD's `03-02-SUMMARY.md`).
+fn recap_path(c: &RunnerContext<'_>) -> String {
+    recap::path_for_run(&c.run.path)
+}
+
+/// The return blocks `returns::parse` reads, filled in for this run, titled in the
+/// project's words (GSD's executor returns `## PLAN COMPLETE` with `**SUMMARY:**`).
 fn return_contract(c: &RunnerContext<'_>) -> String {
-    let (id, n, recap) = (&c.run.id, c.run.tasks, recap::path_for_run(&c.run.path));
+    let (id, n, recap) = (&c.run.id, c.run.tasks, recap_path(c));
+    let v = c.vocab;
+    let (complete, gate, run, field) = (v.complete_block, v.gate_block, v.run_word, v.recap_field);
+    let (run_lower, recap_lower, details) = (v.run_lower(), v.recap_lower(), v.gate_details);
     format!(
         "End your output with exactly one of these two blocks, as plain markdown (not inside a code \
          fence): renn reads it to know what happened.\n\n\
-         When every task is done and the recap exists:\n\n\
-         ## RUN COMPLETE\n\
-         **Run:** {id}   **Tasks:** {n}/{n}   **Recap:** {recap}\n\n\
+         When every task is done and the {recap_lower} exists:\n\n\
+         ## {complete}\n\
+         **{run}:** {id}   **Tasks:** {n}/{n}   **{field}:** {recap}\n\n\
          | Task | Name | Commit | Files |\n\
          |------|------|--------|-------|\n\
          | 1 | <task name> | <commit hash> | <files, comma-separated> |\n\n\
-         (one row per task of the run, including tasks completed before a gate; a task \
+         (one row per task of the {run_lower}, including tasks completed before a gate; a task \
          that changed nothing says `no changes: <reason>` in its Commit cell, never `—`)\n\n\
          When you reach a gate task — or an authentication gate, when a tool you need asks for \
          a login (type human-action) — stop there and end with:\n\n\
-         ## GATE REACHED\n\
+         ## {gate}\n\
          **Type:** human-verify | decision | human-action\n\
-         **Run:** {id}\n\
+         **{run}:** {id}\n\
          **Progress:** <tasks done>/{n} tasks complete\n\n\
          ### Completed Tasks\n\
          | Task | Name | Commit | Files |\n\
@@ -301,7 +356,7 @@ fn return_contract(c: &RunnerContext<'_>) -> String {
          **Task <number>:** <task name>\n\
          **Status:** awaiting verification | awaiting decision | blocked\n\
          **Blocked by:** <what is needed from the user>\n\n\
-         ### Gate Details\n\
+         ### {details}\n\
          <what was built and exactly how to check it, or the options to choose from>\n\n\
          ### Awaiting\n\
          <what the user should reply>"
@@ -309,9 +364,9 @@ fn return_contract(c: &RunnerContext<'_>) -> String {
 }
 
 /// `GateReached.completed` as the markdown table the runner returned it in.
-fn tasks_table(tasks: &[CompletedTask]) -> String {
+fn tasks_table(vocab: &Vocabulary, tasks: &[CompletedTask]) -> String {
     if tasks.is_empty() {
-        return "(none: the gate is the run's first task)".into();
+        return format!("(none: the gate is the {}'s first task)", vocab.run_lower());
     }
     let mut out =
         String::from("| Task | Name | Commit | Files |\n|------|------|--------|-------|");
@@ -345,7 +400,7 @@ fn or_none(s: &str) -> String {
 }
 
 /// Truths, artifacts and key links of every run, each tagged with its run.
-fn must_haves_text(all: &[(RunId, MustHaves)]) -> String {
+fn must_haves_text(vocab: &Vocabulary, all: &[(RunId, MustHaves)]) -> String {
     let mut truths = String::new();
     let mut artifacts = String::new();
     let mut links = String::new();
@@ -388,7 +443,8 @@ fn must_haves_text(all: &[(RunId, MustHaves)]) -> String {
         .map(|(title, body)| format!("{title}:\n{}", body.trim_end()))
         .collect();
     if out.is_empty() {
-        "(no run of this stage declares must_haves: verify the stage goal itself)".into()
+        let (run, stage) = (vocab.run_lower(), vocab.stage_lower());
+        format!("(no {run} of this {stage} declares must_haves: verify the {stage} goal itself)")
     } else {
         out.join("\n\n")
     }
@@ -400,8 +456,9 @@ fn earlier_work(c: &RunnerContext<'_>) -> String {
     if c.earlier.is_empty() {
         return String::new();
     }
-    let mut out = String::from(
-        "\n<earlier_attempt>\nAn earlier runner of this run was stopped before it finished. It had already committed:\n\n| Commit | Subject |\n|---|---|\n",
+    let mut out = format!(
+        "\n<earlier_attempt>\nAn earlier runner of this {} was stopped before it finished. It had already committed:\n\n| Commit | Subject |\n|---|---|\n",
+        c.vocab.run_lower()
     );
     for e in c.earlier {
         out.push_str(&format!(

@@ -1,4 +1,5 @@
-//! `.renn/pulse.md`, the project's state: reading it, and updating the lines renn owns.
+//! `.renn/pulse.md` (GSD's `.planning/STATE.md`), the project's state: reading it, and
+//! updating the lines renn owns, in the project's words.
 //!
 //! renn owns the value of five lines in `## Current Position` (Stage, Run, Status, Last
 //! activity, Progress) and the whole of its own `## Execution State` section (last
@@ -12,7 +13,10 @@ mod execution;
 mod reconstruct;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_gsd;
 
+use crate::layout::{Layout, Vocabulary};
 use crate::run::{GateKind, RunId};
 use crate::stage::StageNumber;
 use crate::track;
@@ -82,6 +86,45 @@ pub struct PulseUpdate {
 
 const POSITION: &str = "Current Position";
 
+/// The Current Position lines renn owns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Stage,
+    Run,
+    Status,
+    LastActivity,
+    Progress,
+}
+
+impl Field {
+    /// The line's key in `vocab`'s words: `Stage:` / GSD's `Phase:`, `Run:` / `Plan:`.
+    fn key(self, vocab: &Vocabulary) -> &'static str {
+        match self {
+            Field::Stage => vocab.stage_word,
+            Field::Run => vocab.run_word,
+            Field::Status => "Status",
+            Field::LastActivity => "Last activity",
+            Field::Progress => "Progress",
+        }
+    }
+
+    /// The field a key names, in either layout's words.
+    fn of(key: &str) -> Option<Field> {
+        let all = [
+            Field::Stage,
+            Field::Run,
+            Field::Status,
+            Field::LastActivity,
+            Field::Progress,
+        ];
+        all.into_iter().find(|f| {
+            Layout::ALL
+                .iter()
+                .any(|l| f.key(l.vocab()).eq_ignore_ascii_case(key))
+        })
+    }
+}
+
 /// Reads pulse.md. Missing sections and lines are `None`; nothing here fails.
 pub fn read(text: &str) -> PulseState {
     let doc = Doc::parse(text);
@@ -92,16 +135,16 @@ pub fn read(text: &str) -> PulseState {
                 continue;
             };
             let value = line[at..].trim();
-            let slot = match key.to_ascii_lowercase().as_str() {
-                "stage" => &mut state.stage,
-                "run" => &mut state.run,
-                "status" => &mut state.status,
-                "last activity" => &mut state.last_activity,
-                "progress" => {
+            let slot = match Field::of(key) {
+                Some(Field::Stage) => &mut state.stage,
+                Some(Field::Run) => &mut state.run,
+                Some(Field::Status) => &mut state.status,
+                Some(Field::LastActivity) => &mut state.last_activity,
+                Some(Field::Progress) => {
                     state.progress = state.progress.or_else(|| percent_of(value));
                     continue;
                 }
-                _ => continue,
+                None => continue,
             };
             if slot.is_none() && !value.is_empty() {
                 *slot = Some(value.to_string());
@@ -115,15 +158,20 @@ pub fn read(text: &str) -> PulseState {
     state
 }
 
-/// Applies `u` to pulse.md: values replaced in place, missing lines and sections added.
-pub fn update(text: &str, u: &PulseUpdate) -> String {
+/// Applies `u` to pulse.md: values replaced in place, missing lines and sections added,
+/// every key in `vocab`'s words. A GSD STATE.md's YAML frontmatter is left as it is:
+/// GSD recomputes its counts from disk whenever it reads or writes the file.
+pub fn update(vocab: &Vocabulary, text: &str, u: &PulseUpdate) -> String {
     let mut doc = Doc::parse(text);
-    let wanted: Vec<(&str, String)> = [
-        ("Stage", u.stage.as_deref().map(one_line)),
-        ("Run", u.run.as_deref().map(one_line)),
-        ("Status", u.status.as_deref().map(one_line)),
-        ("Last activity", u.last_activity.as_deref().map(one_line)),
-        ("Progress", u.progress.map(progress_bar)),
+    let wanted: Vec<(Field, String)> = [
+        (Field::Stage, u.stage.as_deref().map(one_line)),
+        (Field::Run, u.run.as_deref().map(one_line)),
+        (Field::Status, u.status.as_deref().map(one_line)),
+        (
+            Field::LastActivity,
+            u.last_activity.as_deref().map(one_line),
+        ),
+        (Field::Progress, u.progress.map(progress_bar)),
     ]
     .into_iter()
     .filter_map(|(k, v)| Some((k, v?)))
@@ -131,15 +179,19 @@ pub fn update(text: &str, u: &PulseUpdate) -> String {
     // Execution State first: it is rewritten whole, so a Current Position a user nested
     // inside it must be recreated after, not edited before and then lost.
     if let Some(exec) = &u.execution {
-        execution::set(&mut doc, exec);
+        execution::set(&mut doc, vocab, exec);
     }
     if !wanted.is_empty() {
-        set_position(&mut doc, wanted);
+        set_position(&mut doc, vocab, wanted);
     }
     doc.render()
 }
 
-fn set_position(doc: &mut Doc<'_>, mut missing: Vec<(&str, String)>) {
+/// A line already there keeps its key as written (a `Stage:` line read as GSD's `Phase:`
+/// is the same field, and `read` takes the first of either), so an update always reads
+/// back; missing lines are added in `vocab`'s words.
+fn set_position(doc: &mut Doc<'_>, vocab: &Vocabulary, mut missing: Vec<(Field, String)>) {
+    let line_of = |(f, v): &(Field, String)| format!("{}: {v}", f.key(vocab));
     let Some((head, end)) = doc.section(POSITION, doc.all()) else {
         // After Project Reference when there is one (the seed's order), else before
         // the first section.
@@ -148,7 +200,7 @@ fn set_position(doc: &mut Doc<'_>, mut missing: Vec<(&str, String)>) {
             None => doc.first_h2(),
         };
         let mut lines = vec![format!("## {POSITION}"), String::new()];
-        lines.extend(missing.iter().map(|(k, v)| format!("{k}: {v}")));
+        lines.extend(missing.iter().map(line_of));
         doc.insert_section(at, lines);
         return;
     };
@@ -157,10 +209,7 @@ fn set_position(doc: &mut Doc<'_>, mut missing: Vec<(&str, String)>) {
         let Some((key, at)) = key_value(line) else {
             continue;
         };
-        let Some(k) = missing
-            .iter()
-            .position(|(w, _)| w.eq_ignore_ascii_case(key))
-        else {
+        let Some(k) = Field::of(key).and_then(|f| missing.iter().position(|(w, _)| *w == f)) else {
             continue;
         };
         let (_, value) = missing.remove(k);
@@ -172,7 +221,7 @@ fn set_position(doc: &mut Doc<'_>, mut missing: Vec<(&str, String)>) {
         return;
     }
     let at = doc.content_end((head, end));
-    let mut lines: Vec<String> = missing.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+    let mut lines: Vec<String> = missing.iter().map(line_of).collect();
     if at == head + 1 {
         lines.insert(0, String::new());
     }

@@ -1,9 +1,11 @@
 //! What a runner says when it stops: the `## RUN COMPLETE` or `## GATE REACHED`
-//! block at the end of its output. Agents add prose around it, bold labels with or
+//! block at the end of its output (GSD's executor: `## PLAN COMPLETE`, `## CHECKPOINT
+//! REACHED`). Agents add prose around it, bold labels with or
 //! without the colon inside, and align tables loosely; all of that is accepted. An
 //! output without a recognisable block is a typed failure with the reason.
 
 use crate::code::Code;
+use crate::layout::{Layout, Vocabulary};
 use crate::markdown::{self, Section};
 use crate::run::{GateKind, RunId};
 use serde::{Deserialize, Serialize};
@@ -174,8 +176,43 @@ pub enum ReturnFailure {
     },
 }
 
-const COMPLETE: &str = "RUN COMPLETE";
-const GATE: &str = "GATE REACHED";
+/// The two kinds of block, each titled in either layout's words (`## RUN COMPLETE` or
+/// GSD's `## PLAN COMPLETE`; `## GATE REACHED` or `## CHECKPOINT REACHED`): a runner
+/// may follow either tool's habits whatever the project is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Block {
+    Complete,
+    Gate,
+}
+
+impl Block {
+    fn title(self, vocab: &Vocabulary) -> &'static str {
+        match self {
+            Block::Complete => vocab.complete_block,
+            Block::Gate => vocab.gate_block,
+        }
+    }
+
+    /// The block a section is, and the title it is written with.
+    fn of(s: &Section<'_>) -> Option<(Block, &'static str)> {
+        let title = s.title.trim_matches(|c: char| !c.is_ascii_alphabetic());
+        [Block::Complete, Block::Gate].into_iter().find_map(|b| {
+            Layout::ALL
+                .iter()
+                .map(|l| b.title(l.vocab()))
+                .find(|t| title.eq_ignore_ascii_case(t))
+                .map(|t| (b, t))
+        })
+    }
+}
+
+/// The first bold field named by `key` in any layout's words (`**Run:**` or
+/// `**Plan:**`, `**Recap:**` or `**SUMMARY:**`).
+fn any_field(text: &str, key: fn(&Vocabulary) -> &'static str) -> Option<&str> {
+    Layout::ALL
+        .iter()
+        .find_map(|l| markdown::field(text, key(l.vocab())))
+}
 
 /// Parses an agent's output saved at `path`; an unusable output is a diagnostic
 /// naming the file, for `renn parse-return` and the bindings.
@@ -199,42 +236,33 @@ pub fn parse_output(path: Option<&str>, output: &str) -> Result<AgentReturn, cra
 /// Parses the last return block in `output`.
 pub fn parse(output: &str) -> Result<AgentReturn, ReturnFailure> {
     let sections = markdown::sections(output);
-    let block = sections
+    let (section, (block, title)) = sections
         .iter()
         .rev()
-        .find(|s| s.level <= 2 && (is(s, COMPLETE) || is(s, GATE)))
+        .filter(|s| s.level <= 2)
+        .find_map(|s| Some((s, Block::of(s)?)))
         .ok_or(ReturnFailure::NoBlock)?;
-    let text = block.body(output);
-    if is(block, COMPLETE) {
-        complete(text).map(AgentReturn::Complete)
-    } else {
-        gate(text).map(AgentReturn::Gate)
+    let text = section.body(output);
+    match block {
+        Block::Complete => complete(title, text).map(AgentReturn::Complete),
+        Block::Gate => gate(title, text).map(AgentReturn::Gate),
     }
 }
 
-fn is(s: &Section<'_>, title: &str) -> bool {
-    s.title
-        .trim_matches(|c: char| !c.is_ascii_alphabetic())
-        .eq_ignore_ascii_case(title)
-}
-
-fn complete(text: &str) -> Result<RunComplete, ReturnFailure> {
-    let f = Fields {
-        block: COMPLETE,
-        text,
-    };
+fn complete(block: &'static str, text: &str) -> Result<RunComplete, ReturnFailure> {
+    let f = Fields { block, text };
     let (tasks_done, tasks_total) = f.fraction("Tasks")?;
     Ok(RunComplete {
         run: f.run()?,
         tasks_done,
         tasks_total,
-        recap: markdown::field(text, "Recap").map(|r| r.trim_matches('`').to_string()),
-        tasks: tasks(text, COMPLETE)?,
+        recap: any_field(text, |v| v.recap_field).map(|r| r.trim_matches('`').to_string()),
+        tasks: tasks(text, block)?,
     })
 }
 
-fn gate(text: &str) -> Result<GateReached, ReturnFailure> {
-    let f = Fields { block: GATE, text };
+fn gate(block: &'static str, text: &str) -> Result<GateReached, ReturnFailure> {
+    let f = Fields { block, text };
     let gate_text = f.required("Type")?;
     let kind = gate_kind(gate_text)
         .ok_or_else(|| f.bad("Type", gate_text, "human-verify, decision or human-action"))?;
@@ -248,11 +276,11 @@ fn gate(text: &str) -> Result<GateReached, ReturnFailure> {
     let current = markdown::find_section(text, "Current Task").map_or("", |s| s.body(text));
     let (current_task, current_task_name) =
         current_task(current).ok_or_else(|| ReturnFailure::MissingField {
-            block: GATE.into(),
+            block: block.into(),
             field: "Task N".into(),
         })?;
     let completed = match markdown::find_section(text, "Completed Tasks") {
-        Some(s) => tasks(s.body(text), GATE)?,
+        Some(s) => tasks(s.body(text), block)?,
         None => Vec::new(),
     };
     Ok(GateReached {
@@ -265,7 +293,11 @@ fn gate(text: &str) -> Result<GateReached, ReturnFailure> {
         current_task_name,
         status: markdown::field(current, "Status").map(str::to_string),
         blocked_by: markdown::field(current, "Blocked by").map(str::to_string),
-        details: section("Gate Details"),
+        details: Layout::ALL
+            .iter()
+            .map(|l| section(l.vocab().gate_details))
+            .find(|d| !d.is_empty())
+            .unwrap_or_default(),
         awaiting: section("Awaiting"),
     })
 }
@@ -356,8 +388,13 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// `**Run:** 03-02` or GSD's `**Plan:** 03-02`.
     fn run(&self) -> Result<RunId, ReturnFailure> {
-        let v = self.required("Run")?;
+        let v =
+            any_field(self.text, |v| v.run_word).ok_or_else(|| ReturnFailure::MissingField {
+                block: self.block.into(),
+                field: "Run".into(),
+            })?;
         let id = v.split_whitespace().next().unwrap_or("");
         RunId::parse(id).ok_or_else(|| self.bad("Run", v, "a run id such as 03-02"))
     }

@@ -6,6 +6,7 @@
 //! a list item or heading that *starts* with its version, and the current one is the
 //! first that is not shipped.
 
+use crate::layout::Layout;
 use crate::stage::StageNumber;
 use serde::Serialize;
 
@@ -29,7 +30,8 @@ impl Default for Milestone {
     }
 }
 
-/// One stage from the checklist `- [ ] **Stage 3: Authentication** - goal`.
+/// One stage from the checklist `- [ ] **Stage 3: Authentication** - goal` (GSD:
+/// `- [ ] **Phase 3: Authentication** - goal (completed 2026-12-02)`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TrackStage {
     pub number: StageNumber,
@@ -217,19 +219,27 @@ fn is_number(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// `Stage 3: Authentication` → (3, "Authentication").
+/// `Stage 3: Authentication` (or GSD's `Phase 3: Authentication`) → (3, "Authentication").
+/// Either layout's word is read, so a roadmap is understood whichever tool wrote it.
 fn stage_heading(text: &str) -> Option<(StageNumber, &str)> {
     let t = text.trim();
-    let word = t.get(..5)?;
-    if !word.eq_ignore_ascii_case("stage") {
-        return None;
-    }
-    let rest = t[5..].strip_prefix([' ', '\t'])?.trim_start();
+    let rest = strip_stage_word(t)?;
+    let rest = rest.strip_prefix([' ', '\t'])?.trim_start();
     let end = rest.find([':', ' ', '\t']).unwrap_or(rest.len());
     let number = StageNumber::parse(&rest[..end])?;
     let title = rest[end..].trim_start();
     let title = title.trim_start_matches([':', '-', '—', '–']).trim();
     Some((number, title))
+}
+
+/// `t` after a leading `Stage` or `Phase` (any case), from every layout's vocabulary.
+pub(crate) fn strip_stage_word(t: &str) -> Option<&str> {
+    Layout::ALL.iter().find_map(|l| {
+        let word = l.vocab().stage_word;
+        t.get(..word.len())
+            .filter(|w| w.eq_ignore_ascii_case(word))
+            .map(|_| &t[word.len()..])
+    })
 }
 
 const SEPARATORS: [&str; 3] = [" - ", " — ", " – "];
@@ -247,7 +257,28 @@ fn split_goal(text: &str) -> (&str, Option<String>) {
 
 fn goal_text(text: &str) -> Option<String> {
     let goal = text.trim().trim_start_matches(['-', '—', '–', ':']).trim();
+    let goal = without_completed_note(goal);
     (!goal.is_empty()).then(|| goal.to_string())
+}
+
+/// `Build the foo module (completed 2026-12-02)` → `Build the foo module`: the date GSD
+/// appends when it completes a phase is not part of the goal.
+fn without_completed_note(text: &str) -> &str {
+    let Some((open, inner)) = text
+        .strip_suffix(')')
+        .and_then(|t| t.rfind('(').map(|i| (i, &t[i + 1..])))
+    else {
+        return text;
+    };
+    let noted = Layout::ALL
+        .iter()
+        .filter_map(|l| l.vocab().completed_note)
+        .any(|note| inner.strip_prefix(note).is_some_and(|d| d.starts_with(' ')));
+    if noted {
+        text[..open].trim_end()
+    } else {
+        text
+    }
 }
 
 /// Stage Details: `### Stage 3: Authentication` and the `**Goal**:` line under it.

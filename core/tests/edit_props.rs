@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use renn_core::pulse::{self, Execution, PendingGate, PulseUpdate};
 use renn_core::run::{GateKind, RunId};
 use renn_core::track;
-use renn_core::StageNumber;
+use renn_core::{Layout, StageNumber};
 
 const TRACK_LINES: &[&str] = &[
     "",
@@ -28,6 +28,11 @@ const TRACK_LINES: &[&str] = &[
     "- [ ] 03-01: model",
     "- [ ] 3-2: endpoints",
     "- [x] 03-03: done",
+    "### Phase 3: Auth",
+    "- [ ] **Phase 3: Auth** - log in",
+    "- [ ] 03-02-PLAN.md — endpoints",
+    "- [ ] 03-01-PLAN.md — model",
+    "| Phase | Plans Complete | Status | Completed |",
     "| Stage | Runs Complete | Status | Completed |",
     "|---|---|---|---|",
     "| 3. Auth | 0/2 | Not started | - |",
@@ -47,6 +52,11 @@ const PULSE_LINES: &[&str] = &[
     "## Pending Gates",
     "## Session Continuity",
     "Stage: 1 of 2 (A)",
+    "Phase: 1 of 3 (Foo)",
+    "Plan: 0 of 2 in current phase",
+    "Last completed plan: 01-01",
+    "---",
+    "progress:",
     "**Run:** 3 of 4",
     "Status:",
     "- Last activity: yesterday",
@@ -151,10 +161,12 @@ proptest! {
     fn marking_a_stage_complete_is_surgical_and_idempotent(
         doc in document(TRACK_LINES),
         stage in prop::sample::select(vec!["3", "3.1", "4"]),
+        layout in prop::sample::select(Layout::ALL.to_vec()),
     ) {
+        let vocab = layout.vocab();
         let stage = StageNumber::parse(stage).unwrap();
         let runs = [(RunId::parse("03-01").unwrap(), true), (RunId::parse("03-02").unwrap(), false)];
-        match track::mark_stage_complete(renn_core::Layout::Renn.vocab(), &doc, &stage, &runs, "2026-11-24") {
+        match track::mark_stage_complete(vocab, &doc, &stage, &runs, "2026-11-24") {
             Err(d) => {
                 prop_assert_eq!(d.code, "track-stage-missing");
                 prop_assert!(!track::stages(&doc).iter().any(|s| s.number == stage));
@@ -162,16 +174,21 @@ proptest! {
             Ok(out) => {
                 prop_assert_eq!(endings(&out), endings(&doc));
                 prop_assert!(track::stages(&out).iter().filter(|s| s.number == stage).all(|s| s.complete));
-                let again = track::mark_stage_complete(renn_core::Layout::Renn.vocab(), &out, &stage, &runs, "2026-11-24").unwrap();
+                let again = track::mark_stage_complete(vocab, &out, &stage, &runs, "2026-11-24").unwrap();
                 prop_assert_eq!(again, out);
             }
         }
     }
 
     #[test]
-    fn pulse_updates_read_back_and_are_idempotent(doc in document(PULSE_LINES), u in pulse_update()) {
-        prop_assert_eq!(pulse::update(&doc, &PulseUpdate::default()), doc.clone());
-        let out = pulse::update(&doc, &u);
+    fn pulse_updates_read_back_and_are_idempotent(
+        doc in document(PULSE_LINES),
+        u in pulse_update(),
+        layout in prop::sample::select(Layout::ALL.to_vec()),
+    ) {
+        let vocab = layout.vocab();
+        prop_assert_eq!(pulse::update(vocab, &doc, &PulseUpdate::default()), doc.clone());
+        let out = pulse::update(vocab, &doc, &u);
         let state = pulse::read(&out);
         let trimmed = |v: &Option<String>| v.as_ref().map(|s| s.trim().to_string());
         if u.stage.is_some() { prop_assert_eq!(&state.stage, &trimmed(&u.stage)); }
@@ -180,6 +197,6 @@ proptest! {
         if u.last_activity.is_some() { prop_assert_eq!(&state.last_activity, &trimmed(&u.last_activity)); }
         if u.progress.is_some() { prop_assert_eq!(state.progress, u.progress); }
         if let Some(exec) = &u.execution { prop_assert_eq!(&state.execution(), exec); }
-        prop_assert_eq!(pulse::update(&out, &u), out);
+        prop_assert_eq!(pulse::update(vocab, &out, &u), out);
     }
 }

@@ -86,19 +86,32 @@ pub fn progress(state: &StageRun) -> Progress {
         Phase::Batch { index } | Phase::FailureChoice { index } => Some(state.batches[*index]),
         _ => None,
     };
+    // In the project's words: GSD's STATE.md says `Phase complete`, `Executing wave 2`.
+    let vocab = state.settings.layout.vocab();
+    let (stage, stage_lower) = (vocab.stage_word, vocab.stage_lower());
+    let (batch, batch_lower) = (vocab.batch_word, vocab.batch_word.to_lowercase());
+    let runs = format!("{}s", vocab.run_lower());
     let status = match &state.phase {
         Phase::Ready => "Ready to execute".to_string(),
-        Phase::Batch { .. } => format!("Executing batch {}", current_batch.unwrap_or_default()),
-        Phase::FailureChoice { .. } => "Paused after a failed run".to_string(),
-        Phase::Auditing | Phase::ReadingProof => "Verifying stage goal".to_string(),
+        Phase::Batch { .. } => format!(
+            "Executing {batch_lower} {}",
+            current_batch.unwrap_or_default()
+        ),
+        Phase::FailureChoice { .. } => format!("Paused after a failed {}", vocab.run_lower()),
+        Phase::Auditing | Phase::ReadingProof => format!("Verifying {stage_lower} goal"),
         Phase::HumanVerification => "Awaiting human verification".to_string(),
         Phase::Finished { outcome } => match outcome {
-            Outcome::Completed => "Stage complete".to_string(),
+            Outcome::Completed => format!("{stage} complete"),
             Outcome::NothingToRun => "Nothing to run".to_string(),
-            Outcome::BatchDone { batch } => format!("Batch {batch} executed"),
+            Outcome::BatchDone { batch: b } => format!("{batch} {b} executed"),
             Outcome::GapsFound => "Gaps found; plan gap closure".to_string(),
-            Outcome::Incomplete => "Executed with failed or skipped runs".to_string(),
-            Outcome::Systemic { batch } => format!("Stopped: every run of batch {batch} failed"),
+            Outcome::Incomplete => format!("Executed with failed or skipped {runs}"),
+            Outcome::Systemic { batch: b } => {
+                format!(
+                    "Stopped: every {} of {batch_lower} {b} failed",
+                    vocab.run_lower()
+                )
+            }
             Outcome::Stopped { reason } => format!("Stopped: {reason}"),
         },
     };

@@ -166,8 +166,9 @@ pub fn pulse_update(
             recorded: today.to_string(),
         })
         .collect();
+    let vocab = state.settings.layout.vocab();
     let what = match (&progress.last_completed_run, progress.pending_gates.first()) {
-        (_, Some((run, _))) => format!("run {run} waiting at a gate"),
+        (_, Some((run, _))) => format!("{} {run} waiting at a gate", vocab.run_lower()),
         (Some(run), None) => format!("completed {run}"),
         (None, None) => progress.status.to_lowercase(),
     };
@@ -190,7 +191,7 @@ impl StageRun {
     /// host writes for `Action::RecordProgress`. Every other byte is kept.
     pub fn pulse_text(&self, pulse_md: &str, track_md: Option<&str>, today: &str) -> String {
         let update = pulse_update(&super::progress(self), self, track_md, today);
-        pulse::update(pulse_md, &update)
+        pulse::update(self.settings.layout.vocab(), pulse_md, &update)
     }
 
     /// track.md with this stage marked complete on `today`: what a host writes for

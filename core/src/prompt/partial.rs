@@ -3,7 +3,7 @@
 //! format. Each is a template of its own (`core/templates/partials/`), which a project
 //! may replace with `.renn/templates/<file>`, and knows the runner placeholders.
 
-use super::{RunnerContext, Spec, Templates, RUNNER};
+use super::{runner_value, RunnerContext, Spec, Templates};
 use crate::run;
 
 /// A partial: the placeholder that places it, and when a run gets it.
@@ -62,7 +62,7 @@ impl Templates {
     /// notes of a run that is not TDD). Optional ones come wrapped in their own tag.
     pub(super) fn partial(&self, j: usize, ctx: &RunnerContext<'_>) -> String {
         let p = &PARTIALS[j];
-        let text = self.partials[j].render(|i| (RUNNER[i].1)(ctx));
+        let text = self.partials[j].render(|i| runner_value(i, ctx));
         match p.slot {
             _ if !(p.applies)(ctx) => String::new(),
             "tdd_notes" => format!("\n<tdd>\n{}\n</tdd>\n", text.trim_end()),

@@ -184,7 +184,7 @@ fn completed_tasks_table_round_trips_through_the_return_parser() {
     ];
     let block = format!(
         "## GATE REACHED\n**Type:** human-verify\n**Run:** 03-01\n**Progress:** 2/3\n### Completed Tasks\n{}\n### Current Task\n**Task 3:** Check\n",
-        tasks_table(&tasks)
+        tasks_table(crate::layout::Layout::Renn.vocab(), &tasks)
     );
     match returns::parse(&block).unwrap() {
         AgentReturn::Gate(g) => assert_eq!(g.completed, tasks),

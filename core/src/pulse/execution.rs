@@ -1,4 +1,5 @@
-//! renn's own `## Execution State` section of pulse.md: what resuming a stage needs
+//! renn's own `## Execution State` section of pulse.md (GSD: STATE.md, in its words:
+//! `Last completed plan`, `Current wave`): what resuming a stage needs
 //! (the seed's resumption step) — the last completed run, the current batch, and every
 //! gate waiting for the user. The section is renn's, so it is written whole; it is
 //! left untouched when it already says what renn would write.
@@ -19,6 +20,7 @@
 
 use super::doc::{key_value, Doc};
 use super::PendingGate;
+use crate::layout::{Layout, Vocabulary};
 use crate::run::{GateKind, RunId};
 use serde::Serialize;
 
@@ -44,10 +46,13 @@ pub(super) fn read(doc: &Doc<'_>) -> Execution {
             continue;
         };
         let value = line[at..].trim();
-        if key.eq_ignore_ascii_case("last completed run") {
-            out.last_completed_run = RunId::parse(value);
-        } else if key.eq_ignore_ascii_case("current batch") {
-            out.current_batch = value.parse().ok();
+        // Either layout's words: `Last completed run` / `Last completed plan`.
+        for vocab in Layout::ALL.map(Layout::vocab) {
+            if key.eq_ignore_ascii_case(&last_completed(vocab)) {
+                out.last_completed_run = RunId::parse(value);
+            } else if key.eq_ignore_ascii_case(&current_batch(vocab)) {
+                out.current_batch = value.parse().ok();
+            }
         }
     }
     if let Some((head, end)) = doc.section(GATES, (section.0 + 1, section.1)) {
@@ -59,34 +64,44 @@ pub(super) fn read(doc: &Doc<'_>) -> Execution {
     out
 }
 
-pub(super) fn set(doc: &mut Doc<'_>, exec: &Execution) {
+fn last_completed(vocab: &Vocabulary) -> String {
+    format!("Last completed {}", vocab.run_lower())
+}
+
+fn current_batch(vocab: &Vocabulary) -> String {
+    format!("Current {}", vocab.batch_word.to_lowercase())
+}
+
+pub(super) fn set(doc: &mut Doc<'_>, vocab: &Vocabulary, exec: &Execution) {
     match doc.section(SECTION, doc.all()) {
         Some(_) if read(doc) == *exec => {}
         Some(section) => {
             // The blank lines that end the section separate it from the next: keep them.
             let end = doc.content_end(section);
-            doc.replace(section.0..end, render(exec));
+            doc.replace(section.0..end, render(vocab, exec));
         }
         None => {
             let at = doc
                 .section("Session Continuity", doc.all())
                 .map_or(doc.lines.len(), |s| s.0);
-            doc.insert_section(at, render(exec));
+            doc.insert_section(at, render(vocab, exec));
         }
     }
 }
 
-fn render(exec: &Execution) -> Vec<String> {
+fn render(vocab: &Vocabulary, exec: &Execution) -> Vec<String> {
     let or_none = |v: Option<String>| v.unwrap_or_else(|| NONE.to_string());
     let mut lines = vec![
         format!("## {SECTION}"),
         String::new(),
         format!(
-            "Last completed run: {}",
+            "{}: {}",
+            last_completed(vocab),
             or_none(exec.last_completed_run.as_ref().map(RunId::to_string))
         ),
         format!(
-            "Current batch: {}",
+            "{}: {}",
+            current_batch(vocab),
             or_none(exec.current_batch.map(|b| b.to_string()))
         ),
         String::new(),

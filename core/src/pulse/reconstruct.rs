@@ -4,6 +4,7 @@
 
 use super::execution::Execution;
 use super::{activity, percent, stage_position, update, PulseUpdate};
+use crate::layout::Vocabulary;
 use crate::run::RunId;
 use crate::stage::StageNumber;
 use crate::track;
@@ -18,9 +19,11 @@ pub struct CurrentStage {
     pub last_completed_run: Option<RunId>,
 }
 
-/// Builds pulse.md with every section. `current` is the stage being run, when known;
+/// Builds pulse.md (GSD: STATE.md, without the frontmatter GSD's tools add and
+/// recompute themselves) with every section, in `vocab`'s words. `current` is the stage being run, when known;
 /// otherwise the first unchecked stage of `track`. `today` is the caller's date.
 pub fn reconstruct(
+    vocab: &Vocabulary,
     project_name: &str,
     track: Option<&str>,
     current: Option<&CurrentStage>,
@@ -36,39 +39,41 @@ pub fn reconstruct(
     });
     let title = number.as_ref().and_then(|n| track::stage_title(track, n));
     let focus = match (&number, &title) {
-        (Some(n), Some(t)) => format!("Stage {} — {t}", n.unpadded()),
-        (Some(n), None) => format!("Stage {}", n.unpadded()),
+        (Some(n), Some(t)) => format!("{} {} — {t}", vocab.stage_word, n.unpadded()),
+        (Some(n), None) => format!("{} {}", vocab.stage_word, n.unpadded()),
         (None, _) => "not recorded".to_string(),
     };
     let (done, total) = track::progress(track);
     let (run, status) = match current {
-        Some(c) if c.runs_total == 0 => ("0 of 0".to_string(), "Ready to plan"),
+        Some(c) if c.runs_total == 0 => ("0 of 0".to_string(), "Ready to plan".to_string()),
         Some(c) => (
             format!("{} of {}", c.runs_complete, c.runs_total),
             match c.runs_complete {
-                0 => "Ready to execute",
-                n if n < c.runs_total => "In progress",
-                _ => "All runs complete, awaiting verification",
+                0 => "Ready to execute".to_string(),
+                n if n < c.runs_total => "In progress".to_string(),
+                _ => format!("All {}s complete, awaiting verification", vocab.run_lower()),
             },
         ),
-        None => ("not started".to_string(), "Ready to plan"),
+        None => ("not started".to_string(), "Ready to plan".to_string()),
     };
+    let (title, track_path, file) = (vocab.pulse_title, vocab.track, vocab.pulse_name());
+    let (stage_key, run_key) = (vocab.stage_word, vocab.run_word);
     let skeleton = format!(
-        "# Project Pulse\n\n\
+        "# {title}\n\n\
          ## Project Reference\n\n\
-         See: .renn/track.md\n\n\
+         See: {track_path}\n\n\
          **Project:** {project_name}\n\
-         **Core value:** not recorded (pulse.md was reconstructed from the plan files)\n\
+         **Core value:** not recorded ({file} was reconstructed from the plan files)\n\
          **Current focus:** {focus}\n\n\
          ## Current Position\n\n\
-         Stage: -\nRun: -\nStatus: -\nLast activity: -\n\nProgress: -\n\n\
+         {stage_key}: -\n{run_key}: -\nStatus: -\nLast activity: -\n\nProgress: -\n\n\
          ## Accumulated Context\n\n\
          ### Decisions\n\nNone recorded.\n\n\
          ### Pending Todos\n\nNone recorded.\n\n\
          ### Blockers/Concerns\n\nNone recorded.\n\n\
          ## Session Continuity\n\n\
          Last session: {today}\n\
-         Stopped at: pulse.md reconstructed\n\
+         Stopped at: {file} reconstructed\n\
          Resume file: None\n"
     );
     // The owned values go through `update`, so they are written exactly as updates write them.
@@ -78,10 +83,10 @@ pub fn reconstruct(
             None => "unknown".to_string(),
         }),
         run: Some(run),
-        status: Some(status.to_string()),
+        status: Some(status),
         last_activity: Some(activity(
             today,
-            "pulse.md reconstructed from the plan files",
+            &format!("{file} reconstructed from the plan files"),
         )),
         progress: Some(percent(done, total)),
         execution: Some(Execution {
@@ -90,5 +95,5 @@ pub fn reconstruct(
             pending_gates: Vec::new(),
         }),
     };
-    update(&skeleton, &u)
+    update(vocab, &skeleton, &u)
 }

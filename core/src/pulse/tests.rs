@@ -1,4 +1,7 @@
 use super::*;
+use crate::layout::Layout;
+
+const R: &Vocabulary = Layout::Renn.vocab();
 
 const DEMO: &str = include_str!("../../../examples/demo/.renn/pulse.md");
 const DEMO_TRACK: &str = include_str!("../../../examples/demo/.renn/track.md");
@@ -50,7 +53,7 @@ fn reads_the_demo_pulse() {
 
 #[test]
 fn an_update_that_changes_nothing_returns_the_same_bytes() {
-    assert_eq!(update(DEMO, &PulseUpdate::default()), DEMO);
+    assert_eq!(update(R, DEMO, &PulseUpdate::default()), DEMO);
     let s = read(DEMO);
     let same = PulseUpdate {
         stage: s.stage.clone(),
@@ -60,7 +63,7 @@ fn an_update_that_changes_nothing_returns_the_same_bytes() {
         progress: s.progress,
         execution: None,
     };
-    assert_eq!(update(DEMO, &same), DEMO);
+    assert_eq!(update(R, DEMO, &same), DEMO);
     // With an Execution State section written once, writing it again is a no-op.
     let u = PulseUpdate {
         execution: Some(exec(
@@ -70,8 +73,8 @@ fn an_update_that_changes_nothing_returns_the_same_bytes() {
         )),
         ..same
     };
-    let once = update(DEMO, &u);
-    assert_eq!(update(&once, &u), once);
+    let once = update(R, DEMO, &u);
+    assert_eq!(update(R, &once, &u), once);
 }
 
 #[test]
@@ -83,7 +86,7 @@ fn values_are_replaced_in_place() {
         progress: Some(percent(6, 9)),
         ..Default::default()
     };
-    let out = update(DEMO, &u);
+    let out = update(R, DEMO, &u);
     let expected = DEMO
         .replace("Run: 1 of 6", "Run: 3 of 6")
         .replace("Status: In progress", "Status: Executing batch 2")
@@ -101,7 +104,7 @@ fn the_execution_state_goes_before_session_continuity() {
         execution: Some(exec(Some("02-03"), Some(2), vec![])),
         ..Default::default()
     };
-    let out = update(DEMO, &u);
+    let out = update(R, DEMO, &u);
     let (head, tail) = out.split_once("## Session Continuity").unwrap();
     assert!(DEMO.starts_with(head.strip_suffix(
         "## Execution State\n\nLast completed run: 02-03\nCurrent batch: 2\n\n### Pending Gates\n\nNone\n\n"
@@ -112,7 +115,7 @@ fn the_execution_state_goes_before_session_continuity() {
         execution: Some(exec(Some("02-05"), None, vec![])),
         ..Default::default()
     };
-    let out2 = update(&out, &later);
+    let out2 = update(R, &out, &later);
     assert_eq!(
         out2,
         out.replace(
@@ -143,7 +146,7 @@ fn read_reflects_every_update() {
         execution: Some(exec(Some("12A-02"), Some(3), vec![tricky, decision])),
     };
     for text in [DEMO, "", "# Project Pulse\n", &DEMO.replace('\n', "\r\n")] {
-        let out = update(text, &u);
+        let out = update(R, text, &u);
         let s = read(&out);
         assert_eq!(s.stage, u.stage);
         assert_eq!(s.run, u.run);
@@ -151,7 +154,7 @@ fn read_reflects_every_update() {
         assert_eq!(s.last_activity, u.last_activity);
         assert_eq!(s.progress, Some(100));
         assert_eq!(Some(s.execution()), u.execution);
-        assert_eq!(update(&out, &u), out, "idempotent on {text:?}");
+        assert_eq!(update(R, &out, &u), out, "idempotent on {text:?}");
     }
 }
 
@@ -165,7 +168,7 @@ fn crlf_files_stay_crlf_and_notes_survive() {
         execution: Some(exec(None, Some(1), vec![])),
         ..Default::default()
     };
-    let out = update(text, &u);
+    let out = update(R, text, &u);
     assert_eq!(
         out,
         "# Project Pulse\r\n\r\n## Current Position\r\n\r\nStage: 2 of 2 (B)\r\n\
@@ -185,7 +188,7 @@ fn missing_sections_are_created_where_the_seed_puts_them() {
         execution: Some(Execution::default()),
         ..Default::default()
     };
-    let out = update(text, &u);
+    let out = update(R, text, &u);
     assert_eq!(
         out,
         "# Project Pulse\n\n## Project Reference\n\nSee: .renn/track.md\n\n\
@@ -195,7 +198,7 @@ fn missing_sections_are_created_where_the_seed_puts_them() {
          ### Pending Gates\n\nNone\n"
     );
     // A file without a final newline gets one before what is appended.
-    let out = update("# P\n\nlast line", &u);
+    let out = update(R, "# P\n\nlast line", &u);
     assert_eq!(
         out,
         "# P\n\nlast line\n\n## Current Position\n\nStage: 1 of 3 (A)\nProgress: [░░░░░░░░░░] 0%\n\n\
@@ -218,7 +221,7 @@ fn key_value_lines_in_other_shapes() {
         ..Default::default()
     };
     assert_eq!(
-        added(text, &update(text, &u)),
+        added(text, &update(R, text, &u)),
         ["**Stage:** 2 of 2", "- Run: 1 of 1", "Status: Done"]
     );
     // Line breaks in a value would break the file's shape: they become spaces.
@@ -226,7 +229,10 @@ fn key_value_lines_in_other_shapes() {
         status: Some("two\r\nlines\n".into()),
         ..Default::default()
     };
-    assert_eq!(read(&update(text, &u)).status.as_deref(), Some("two lines"));
+    assert_eq!(
+        read(&update(R, text, &u)).status.as_deref(),
+        Some("two lines")
+    );
 }
 
 #[test]
@@ -286,7 +292,13 @@ fn reconstruct_writes_every_section_and_reads_back() {
         runs_total: 6,
         last_completed_run: Some(id("02-01")),
     };
-    let text = reconstruct("Acme Notes", Some(DEMO_TRACK), Some(&current), "2026-11-24");
+    let text = reconstruct(
+        R,
+        "Acme Notes",
+        Some(DEMO_TRACK),
+        Some(&current),
+        "2026-11-24",
+    );
     for section in [
         "## Project Reference",
         "## Current Position",
@@ -306,9 +318,9 @@ fn reconstruct_writes_every_section_and_reads_back() {
     assert_eq!(s.progress, Some(33));
     assert_eq!(s.last_completed_run, Some(id("02-01")));
     // Without a known stage: the track's first unchecked one; without a track: unknown.
-    let s = read(&reconstruct("x", Some(DEMO_TRACK), None, "d"));
+    let s = read(&reconstruct(R, "x", Some(DEMO_TRACK), None, "d"));
     assert_eq!(s.stage.as_deref(), Some("2 of 3 (Accounts)"));
     assert_eq!(s.status.as_deref(), Some("Ready to plan"));
-    let s = read(&reconstruct("x", None, None, "d"));
+    let s = read(&reconstruct(R, "x", None, None, "d"));
     assert_eq!(s.stage.as_deref(), Some("unknown"));
 }

@@ -200,3 +200,48 @@ fn a_task_row_serialises_its_commit_cell_by_kind() {
         serde_json::json!({"kind": "hashes", "hashes": ["abc1234"]})
     );
 }
+
+/// GSD's executor, as its agents/gsd-executor.md has it return (1.42.3), plus the task
+/// table renn's prompt asks for.
+#[test]
+fn gsd_executor_blocks_parse() {
+    let done = "## PLAN COMPLETE\n\n**Plan:** 01-02\n**Tasks:** 2/2\n\
+                **SUMMARY:** .planning/phases/01-foo/01-02-SUMMARY.md\n\n\
+                | Task | Name | Commit | Files |\n|---|---|---|---|\n\
+                | 1 | Test | abc1234 | test/foo.test.js |\n| 2 | Check | no changes: verified |  |\n\n\
+                **Commits:**\n- abc1234: test(01-02): add foo test\n\n**Duration:** 2 min\n";
+    let AgentReturn::Complete(c) = parse(done).unwrap() else {
+        panic!("not a complete block")
+    };
+    assert_eq!(c.run.to_string(), "01-02");
+    assert_eq!((c.tasks_done, c.tasks_total), (2, 2));
+    assert_eq!(
+        c.recap.as_deref(),
+        Some(".planning/phases/01-foo/01-02-SUMMARY.md")
+    );
+    assert_eq!(c.tasks.len(), 2);
+
+    let checkpoint = "## CHECKPOINT REACHED\n\n**Type:** human-verify\n**Plan:** 01-02\n\
+                      **Progress:** 1/2 tasks complete\n\n### Completed Tasks\n\n\
+                      | Task | Name | Commit | Files |\n| ---- | ---- | ------ | ----- |\n\
+                      | 1 | Test | abc1234 | test/foo.test.js |\n\n### Current Task\n\n\
+                      **Task 2:** Look at it\n**Status:** awaiting verification\n\n\
+                      ### Checkpoint Details\n\nOpen the page.\n\n### Awaiting\n\nSay approved.\n";
+    let AgentReturn::Gate(g) = parse(checkpoint).unwrap() else {
+        panic!("not a gate block")
+    };
+    assert_eq!(g.run.to_string(), "01-02");
+    assert_eq!((g.current_task, g.tasks_done), (2, 1));
+    assert_eq!(g.details, "Open the page.");
+    assert_eq!(g.awaiting, "Say approved.");
+    assert_eq!(g.completed.len(), 1);
+
+    let no_plan = parse("## PLAN COMPLETE\n**Tasks:** 1/1\n").unwrap_err();
+    assert_eq!(
+        no_plan,
+        ReturnFailure::MissingField {
+            block: "PLAN COMPLETE".into(),
+            field: "Run".into()
+        }
+    );
+}

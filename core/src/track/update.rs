@@ -1,4 +1,5 @@
-//! renn's one edit to `.renn/track.md`: marking a stage complete.
+//! renn's one edit to the track (`.renn/track.md`, GSD's ROADMAP.md): marking a stage
+//! complete.
 //!
 //! The track is the user's document as much as renn's, so the edit is surgical: it
 //! touches three kinds of line (the stage's checklist item, its run list under Stage
@@ -6,10 +7,12 @@
 //! owns. Every other byte — notes, spacing, CRLF line endings — comes out as it went in,
 //! and applying the edit to its own output changes nothing.
 
-use super::{checklist_item, stage_heading, stage_item, strip_heading, strip_list_marker};
+use super::{
+    checklist_item, stage_heading, stage_item, strip_heading, strip_list_marker, strip_stage_word,
+};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
-use crate::layout::Vocabulary;
+use crate::layout::{Layout, Vocabulary};
 use crate::run::RunId;
 use crate::stage::StageNumber;
 use std::ops::Range;
@@ -56,7 +59,10 @@ pub fn mark_stage_complete(
         } else if let Some((checked, item)) = checklist_item(line) {
             if stage_item(item).is_some_and(|(n, _, _)| &n == stage) {
                 found = true;
-                edited = (!checked).then(|| check(line)).flatten();
+                edited = (!checked)
+                    .then(|| check(line))
+                    .flatten()
+                    .map(|l| with_completed_note(vocab, l, date));
             } else if details.is_some() && !checked {
                 let id = run_id_of(item);
                 if id.is_some_and(|id| done.contains(&&id)) {
@@ -121,11 +127,27 @@ fn check(line: &str) -> Option<String> {
         .then(|| format!("{}[x]{}", &line[..at], &rest[3..]))
 }
 
-/// `03-01: User model` (also `**03-01**: …`, `` `03-01` — … ``) → the run id.
+/// GSD notes the date on the phase's own line when it ticks it (`(completed
+/// 2026-12-02)`, as its `phase.complete` does); renn's track keeps it in the Progress row.
+/// Called only when the box is being ticked, so the note is never written twice.
+fn with_completed_note(vocab: &Vocabulary, line: String, date: &str) -> String {
+    match vocab.completed_note {
+        Some(note) => format!("{} ({note} {date})", line.trim_end()),
+        None => line,
+    }
+}
+
+/// `03-01: User model` (also `**03-01**: …`, `` `03-01` — … ``, GSD's
+/// `01-01-PLAN.md — …`) → the run id.
 fn run_id_of(item: &str) -> Option<RunId> {
     let t = item.trim_start_matches(['*', '_', '`']);
     let end = t.find([':', ' ', '\t', '*', '_', '`']).unwrap_or(t.len());
-    RunId::parse(&t[..end])
+    let token = &t[..end];
+    let token = Layout::ALL
+        .iter()
+        .find_map(|l| token.strip_suffix(l.vocab().run_suffix))
+        .unwrap_or(token);
+    RunId::parse(token)
 }
 
 /// Where the cells renn fills are in a Progress table, by header name.
@@ -152,7 +174,11 @@ impl Columns {
             .map(|r| line[r].trim().trim_matches(['*', '_']).to_ascii_lowercase())
             .collect();
         let find = |want: &str| names.iter().position(|n| n == want);
-        let owned = [find("runs complete"), find("status"), find("completed")];
+        // Either layout's column name: a GSD roadmap says `Plans Complete`.
+        let runs = Layout::ALL
+            .iter()
+            .find_map(|l| find(&l.vocab().runs_column().to_ascii_lowercase()));
+        let owned = [runs, find("status"), find("completed")];
         if owned.iter().all(Option::is_none) {
             return None; // some other table: never edit it
         }
@@ -205,8 +231,8 @@ fn edit_row(
 /// `12A. Polish`, `03-authentication`, `Stage 3: Auth`.
 fn row_stage(cell: &str) -> Option<StageNumber> {
     let t = cell.trim().trim_matches(['*', '_']).trim();
-    let t = match t.get(..6) {
-        Some(w) if w.eq_ignore_ascii_case("stage ") => t[6..].trim_start(),
+    let t = match strip_stage_word(t) {
+        Some(rest) if rest.starts_with(' ') => rest.trim_start(),
         _ => t,
     };
     let end = t
@@ -284,3 +310,5 @@ fn is_delimiter(line: &str) -> bool {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_gsd;

@@ -170,7 +170,13 @@ impl<'u> Host<'u> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let text = pulse::reconstruct(&name, track.as_deref(), None, &self.opts.today);
+            let text = pulse::reconstruct(
+                self.vocab(),
+                &name,
+                track.as_deref(),
+                None,
+                &self.opts.today,
+            );
             self.write(self.vocab().pulse, &text)?;
             self.ui
                 .text("pulse.md was missing: reconstructed from track.md and the stages.");
