@@ -77,11 +77,17 @@ struct Check {
     exists: bool,
 }
 
-/// `Stage directory: .renn/stages/02-accounts` → `02`.
+/// `Stage directory: .renn/stages/02-accounts` → `02` (GSD's `Phase directory:` too).
 fn stage_from_prompt(prompt_text: &str) -> Option<String> {
     let dir = prompt_text
         .lines()
-        .find_map(|l| l.trim().strip_prefix("Stage directory:"))?
+        .find_map(|l| {
+            let l = l.trim();
+            (renn_core::Layout::ALL.iter()).find_map(|layout| {
+                l.strip_prefix(layout.vocab().stage_word)?
+                    .strip_prefix(" directory:")
+            })
+        })?
         .trim();
     let name = dir.trim_end_matches('/').rsplit('/').next()?;
     name.split_once('-').map(|(n, _)| n.to_string())
