@@ -291,7 +291,7 @@ fn no_renn_anywhere_above_is_project_not_initialized() {
     let searched = p.path("a/b").display().to_string();
     assert!(
         err.contains(&format!(
-            "no .renn/ directory in {searched} or any directory above it"
+            "no .renn/ or .planning/ directory in {searched} or any directory above it"
         )),
         "{err}"
     );

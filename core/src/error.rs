@@ -5,7 +5,7 @@ use crate::diagnostic::Diagnostic;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Error {
-    #[error("project not initialized: no .renn/ directory found")]
+    #[error("project not initialized: no .renn/ or .planning/ directory found")]
     NotInitialized,
 
     #[error("'{arg}' is not a stage number (expected a number such as 3, 03, 2.1, 03.1.2 or 12A)")]

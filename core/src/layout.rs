@@ -84,6 +84,8 @@ pub struct Vocabulary {
     /// What a user types next: plan a stage, close its gaps, complete a milestone.
     pub plan_command: &'static str,
     pub complete_milestone_command: &'static str,
+    /// Manual testing of a stage before its gaps are planned.
+    pub audit_command: &'static str,
 }
 
 const RENN: Vocabulary = Vocabulary {
@@ -123,6 +125,7 @@ const RENN: Vocabulary = Vocabulary {
     completed_note: None,
     plan_command: "/renn.plan-stage",
     complete_milestone_command: "/renn.complete-milestone",
+    audit_command: "/renn.audit",
 };
 
 const GSD: Vocabulary = Vocabulary {
@@ -163,6 +166,7 @@ const GSD: Vocabulary = Vocabulary {
     completed_note: Some("completed"),
     plan_command: "/gsd:plan-phase",
     complete_milestone_command: "/gsd:complete-milestone",
+    audit_command: "/gsd:verify-work",
 };
 
 impl Layout {

@@ -4,7 +4,7 @@
 
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
-use crate::layout::Vocabulary;
+use crate::layout::{Layout, Vocabulary};
 use crate::stage::StageNumber;
 use crate::track::{self, TrackStage};
 use serde::Serialize;
@@ -24,10 +24,23 @@ pub enum Next {
         /// `renn run-stage 3` when planned, else the planning workflow's
         /// `/renn.plan-stage 3` (not a renn command). The unpadded number, as typed.
         command: String,
+        /// The project's layout: the words of the markdown.
+        #[serde(skip)]
+        #[cfg_attr(feature = "schema", schemars(skip))]
+        #[cfg_attr(feature = "tsify", tsify(type = "never"))]
+        layout: Layout,
     },
     /// Every stage of the track is checked. `command` is the planning workflow's
     /// `/renn.complete-milestone` (not a renn command).
-    MilestoneComplete { stages: usize, command: String },
+    MilestoneComplete {
+        stages: usize,
+        command: String,
+        /// The project's layout: the words of the markdown.
+        #[serde(skip)]
+        #[cfg_attr(feature = "schema", schemars(skip))]
+        #[cfg_attr(feature = "tsify", tsify(type = "never"))]
+        layout: Layout,
+    },
 }
 
 /// What to offer once `completed` is done (whether or not the track is updated yet):
@@ -100,6 +113,7 @@ fn stage(vocab: &Vocabulary, s: &TrackStage, planned: bool) -> Next {
         number: s.number.clone(),
         title: s.title.clone(),
         goal: s.goal.clone(),
+        layout: vocab.layout,
     }
 }
 
@@ -107,6 +121,7 @@ fn milestone(vocab: &Vocabulary, stages: usize) -> Next {
     Next::MilestoneComplete {
         stages,
         command: vocab.complete_milestone_command.to_string(),
+        layout: vocab.layout,
     }
 }
 
@@ -121,15 +136,17 @@ impl Next {
                 goal,
                 planned,
                 command,
+                layout,
             } => {
+                let v = layout.vocab();
                 let goal = goal
                     .as_deref()
                     .map(|g| format!(" — {g}"))
                     .unwrap_or_default();
                 let n = number.unpadded();
-                let head = format!("## Next Up\n\n**Stage {n}: {title}**{goal}\n\n");
+                let head = format!("## Next Up\n\n**{} {n}: {title}**{goal}\n\n", v.stage_word);
                 if *planned {
-                    format!("{head}Its runs are planned: `{command}`\n")
+                    format!("{head}Its {}s are planned: `{command}`\n", v.run_lower())
                 } else {
                     format!(
                         "{head}Plan it with your planning workflow: `{command}` \
@@ -138,9 +155,14 @@ impl Next {
                     )
                 }
             }
-            Next::MilestoneComplete { stages, command } => format!(
-                "MILESTONE COMPLETE!\n\nAll {stages} stages executed.\n\n\
-                 Close it with your planning workflow: `{command}` (not a renn command)\n"
+            Next::MilestoneComplete {
+                stages,
+                command,
+                layout,
+            } => format!(
+                "MILESTONE COMPLETE!\n\nAll {stages} {}s executed.\n\n\
+                 Close it with your planning workflow: `{command}` (not a renn command)\n",
+                layout.vocab().stage_lower()
             ),
         }
     }
@@ -177,6 +199,7 @@ mod tests {
                 goal: Some("Users can share notes with each other".into()),
                 planned: false,
                 command: "/renn.plan-stage 3".into(),
+                layout: Layout::Renn,
             }
         );
         // Decimal and letter stages are stages like any other, in track order.
@@ -186,6 +209,21 @@ mod tests {
         assert_eq!(
             offer(R, LETTER, &n("12A")).render_markdown().lines().nth(4),
             Some("Plan it with your planning workflow: `/renn.plan-stage 13` (not a renn command), then `renn run-stage 13`")
+        );
+    }
+
+    #[test]
+    fn a_gsd_project_is_offered_gsds_command_in_its_words() {
+        let gsd = Layout::Gsd.vocab();
+        let roadmap = "- [x] **Phase 1: A** - a (completed 2026-11-01)\n- [ ] **Phase 2: B** - b\n";
+        let next = offer(gsd, roadmap, &n("1"));
+        let text = next.render_markdown();
+        assert!(text.contains("**Phase 2: B** — b"), "{text}");
+        assert!(text.contains("`/gsd:plan-phase 2`"), "{text}");
+        let done = offer(gsd, &roadmap.replace("[ ]", "[x]"), &n("2")).render_markdown();
+        assert!(
+            done.contains("All 2 phases executed") && done.contains("/gsd:complete-milestone"),
+            "{done}"
         );
     }
 
@@ -202,7 +240,8 @@ mod tests {
             offer(R, &done, &n("4")),
             Next::MilestoneComplete {
                 stages: 4,
-                command: "/renn.complete-milestone".into()
+                command: "/renn.complete-milestone".into(),
+                layout: Layout::Renn,
             }
         );
         // The stage just completed counts as done even before the track says so.

@@ -56,6 +56,11 @@ pub struct Plan {
     /// "No matching incomplete runs" when the filters leave nothing to do.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// The project's layout: the words of the markdown report.
+    #[serde(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    #[cfg_attr(feature = "tsify", tsify(type = "never"))]
+    pub layout: crate::layout::Layout,
 }
 
 pub const NOTHING_TO_RUN: &str = "No matching incomplete runs";
@@ -105,6 +110,7 @@ pub fn build(inventory: Inventory, title: String, opts: PlanOptions) -> Plan {
         batch_source: inventory.batch_source,
         skipped,
         runs: inventory.runs,
+        layout: Default::default(),
     }
 }
 
@@ -147,31 +153,43 @@ impl Plan {
 
     /// The seed's "Execution Plan" report.
     pub fn render_markdown(&self) -> String {
+        let v = self.layout.vocab();
         let mut out = String::from("## Execution Plan\n\n");
         let total: usize = self.batches.iter().map(|b| b.runs.len()).sum();
         if self.is_complete() {
             let _ = writeln!(
                 out,
-                "**Stage {}: {}** — complete: every run has its recap ({}).",
+                "**{} {}: {}** — complete: every {} has its {} ({}).",
+                v.stage_word,
                 self.stage.number.unpadded(),
                 self.stage.title,
-                plural(self.runs.len(), "run"),
+                v.run_lower(),
+                v.recap_word.to_lowercase(),
+                plural(self.runs.len(), v.run_lower()),
             );
             self.render_warnings(&mut out);
             return out;
         }
         let _ = writeln!(
             out,
-            "**Stage {}: {}** — {} across {}\n",
+            "**{} {}: {}** — {} across {}\n",
+            v.stage_word,
             self.stage.number.unpadded(),
             self.stage.title,
-            plural(total, "run"),
-            plural(self.batches.len(), "batch"),
+            plural(total, v.run_lower()),
+            plural(self.batches.len(), &v.batch_word.to_lowercase()),
         );
         if let Some(msg) = &self.message {
             let _ = writeln!(out, "{msg}.");
         } else {
-            out.push_str("| Batch | Runs | What it builds |\n|-------|------|----------------|\n");
+            let (b, r) = (v.batch_word, v.run_word);
+            let _ = writeln!(out, "| {b} | {r}s | What it builds |");
+            let _ = writeln!(
+                out,
+                "|{}|{}|----------------|",
+                "-".repeat(b.len() + 2),
+                "-".repeat(r.len() + 3)
+            );
             for b in &self.batches {
                 let runs: Vec<&Run> = b.runs.iter().filter_map(|id| self.run(id)).collect();
                 let ids: Vec<String> = runs.iter().map(|r| run_label(r)).collect();

@@ -137,6 +137,7 @@ impl Project {
         }
         let title = self.stage_title(&inv.stage);
         let mut plan = plan::build(inv, title, opts);
+        plan.layout = self.snapshot.layout;
         // A typo'd config key is a warning wherever the plan is shown.
         plan.diagnostics
             .extend(self.config.warnings.iter().cloned());

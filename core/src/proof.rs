@@ -329,6 +329,13 @@ pub enum Route {
 }
 
 impl Proof {
+    /// The layout the proof's file name is in (`03-VERIFICATION.md`: GSD's), for the
+    /// words of its report and the planning command it offers.
+    pub fn vocab(&self) -> &'static Vocabulary {
+        crate::layout::by_suffix(&self.path, |v| v.proof_suffix)
+            .unwrap_or(crate::layout::Layout::Renn.vocab())
+    }
+
     pub fn route(&self, stage_arg: &str) -> Route {
         match self.status {
             ProofStatus::Passed => Route::UpdateTrack,
@@ -336,7 +343,7 @@ impl Proof {
                 checklist: self.checklist(),
             },
             ProofStatus::GapsFound => Route::PlanGaps {
-                next_command: format!("/renn.plan-stage {stage_arg} --gaps"),
+                next_command: format!("{} {stage_arg} --gaps", self.vocab().plan_command),
             },
         }
     }

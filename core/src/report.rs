@@ -3,6 +3,7 @@
 //! the runs' objectives and their recaps — renn never makes up what a run built.
 
 use crate::inventory::Run;
+use crate::layout::Vocabulary;
 use crate::plan::StageInfo;
 use crate::recap::Recap;
 use crate::run::RunId;
@@ -94,7 +95,7 @@ pub fn batch_complete(
 }
 
 /// The seed's aggregate_results report for the runs of this execution.
-pub fn aggregate(stage: &StageInfo, outcomes: &[RunOutcome]) -> String {
+pub fn aggregate(vocab: &Vocabulary, stage: &StageInfo, outcomes: &[RunOutcome]) -> String {
     let done = count(outcomes, |o| o.status == RunStatus::Done);
     let mut batches: Vec<u32> = outcomes
         .iter()
@@ -109,10 +110,13 @@ pub fn aggregate(stage: &StageInfo, outcomes: &[RunOutcome]) -> String {
         "Execution Incomplete"
     };
     let mut out = format!(
-        "## Stage {}: {} {verdict}\n\n**Batches executed:** {}\n**Runs completed:** {done} of {}\n\n",
+        "## {} {}: {} {verdict}\n\n**{} executed:** {}\n**{}s completed:** {done} of {}\n\n",
+        vocab.stage_word,
         stage.number.unpadded(),
         stage.title,
+        capitalised(vocab.batches_lower),
         batches.len(),
+        vocab.run_word,
         outcomes.len()
     );
     out.push_str("### Batch Summary\n\n| Batch | Runs | Status |\n|-------|------|--------|\n");
@@ -270,3 +274,12 @@ fn strip_number(t: &str) -> &str {
 
 #[cfg(test)]
 mod tests;
+
+/// `batches` → `Batches`.
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}

@@ -26,7 +26,7 @@ pub enum Error {
     #[error(transparent)]
     Core(#[from] renn_core::Error),
     /// No `.renn/` at or above the directory searched (`renn` without `--dir`).
-    #[error("project not initialized: no .renn/ directory in {start} or any directory above it")]
+    #[error("project not initialized: no .renn/ or .planning/ directory in {start} or any directory above it")]
     NotInitialized {
         start: String,
         /// The directory is inside a git work tree.

@@ -42,7 +42,7 @@ for (const impl of impls) {
       const e = planError(renn, 'not-initialized')
       assertClass(renn, e, 'NotInitializedError')
       assert.equal(e.code, 'not-initialized')
-      assert.equal(e.message, 'project not initialized: no .renn/ directory found')
+      assert.equal(e.message, 'project not initialized: no .renn/ or .planning/ directory found')
       assert.deepEqual([e.path, e.line, e.column], [null, null, null])
     })
 

@@ -80,19 +80,22 @@ pub fn notice_text(notice: &Notice, state: &StageRun, plan: &Plan) -> Option<Str
             format!("– Run {run} skipped: blocked by {by}, which did not complete (depends_on)\n")
         }
         Notice::Resumed { at } => {
+            let v = state.settings.layout.vocab();
+            let (word, s, r) = (v.stage_word, v.stage_lower(), v.run_lower());
             let stage = state.stage.number.unpadded();
+            let proof = v.proof_word.to_lowercase();
             match at {
-                AfterRuns::Finished => format!("Stage {stage} is already complete.\n"),
-                AfterRuns::Audit => format!("Every run of stage {stage} is complete, but its goal is not verified: the auditor runs.\n"),
-                AfterRuns::Route { .. } => format!("Every run of stage {stage} is complete and its proof is written: it is routed.\n"),
-                AfterRuns::Commit => format!("Stage {stage} is marked complete but not committed: committing it.\n"),
+                AfterRuns::Finished => format!("{word} {stage} is already complete.\n"),
+                AfterRuns::Audit => format!("Every {r} of {s} {stage} is complete, but its goal is not verified: the auditor runs.\n"),
+                AfterRuns::Route { .. } => format!("Every {r} of {s} {stage} is complete and its {proof} is written: it is routed.\n"),
+                AfterRuns::Commit => format!("{word} {stage} is marked complete but not committed: committing it.\n"),
             }
         }
         Notice::ContinuationResumed { run, response } => format!(
             "{run}: its gate was answered before renn stopped ({:?}); its continuation runs again.\n",
             response.text()
         ),
-        Notice::StageSummary => report::aggregate(&state.stage, &outcomes(state)),
+        Notice::StageSummary => report::aggregate(state.settings.layout.vocab(), &state.stage, &outcomes(state)),
         Notice::ProofRouted { proof } => {
             proof.render_markdown(&state.stage.number.unpadded(), &state.stage.title)
         }

@@ -7,9 +7,10 @@ impl Proof {
     /// The seed's report for each route; `stage` is e.g. "3", `title` "Authentication".
     pub fn render_markdown(&self, stage: &str, title: &str) -> String {
         let mut out = String::new();
+        let word = self.vocab().stage_word;
         match self.route(stage) {
             Route::UpdateTrack => {
-                let _ = writeln!(out, "## ✓ Stage {stage}: {title} — Goal Verified\n");
+                let _ = writeln!(out, "## ✓ {word} {stage}: {title} — Goal Verified\n");
                 if let Some((a, b)) = self.score {
                     let _ = writeln!(out, "**Score:** {a}/{b} must-haves verified");
                 }
@@ -17,7 +18,7 @@ impl Proof {
             Route::AskHuman { checklist } => {
                 let _ = writeln!(
                     out,
-                    "## ✓ Stage {stage}: {title} — Human Verification Required\n"
+                    "## ✓ {word} {stage}: {title} — Human Verification Required\n"
                 );
                 let _ = writeln!(
                     out,
@@ -45,7 +46,9 @@ impl Proof {
     }
 
     fn render_gaps(&self, out: &mut String, stage: &str, title: &str, next: &str) {
-        let _ = writeln!(out, "## ⚠ Stage {stage}: {title} — Gaps Found\n");
+        let v = self.vocab();
+        let word = v.stage_word;
+        let _ = writeln!(out, "## ⚠ {word} {stage}: {title} — Gaps Found\n");
         if let Some((a, b)) = self.score {
             let _ = writeln!(out, "**Score:** {a}/{b} must-haves verified");
         }
@@ -79,8 +82,11 @@ impl Proof {
         }
         let _ = writeln!(
             out,
-            "\n---\n\n## ▶ Next Up\n\n**Plan gap closure** with your planning workflow (not a renn command) — create additional runs to complete the stage\n\n`{next}`\n\nthen run them: `renn run-stage {stage} --gaps-only`\n\n<sub>`/clear` first → fresh context window</sub>\n\n---\n\n**Also available:**\n- `cat {}` — see full report\n- `/renn.audit {stage}` (planning workflow) — manual testing before planning",
-            self.path
+            "\n---\n\n## ▶ Next Up\n\n**Plan gap closure** with your planning workflow (not a renn command) — create additional {}s to complete the {}\n\n`{next}`\n\nthen run them: `renn run-stage {stage} --gaps-only`\n\n<sub>`/clear` first → fresh context window</sub>\n\n---\n\n**Also available:**\n- `cat {}` — see full report\n- `{} {stage}` (planning workflow) — manual testing before planning",
+            v.run_lower(),
+            v.stage_lower(),
+            self.path,
+            v.audit_command,
         );
     }
 }

@@ -190,7 +190,7 @@ fn aggregate_with_a_failed_run_a_verified_gate_and_issues() {
         failed,
         outcome("02-06", 3, RunStatus::Skipped, None),
     ];
-    let text = aggregate(&stage, &outcomes);
+    let text = aggregate(crate::layout::Layout::Renn.vocab(), &stage, &outcomes);
     insta::assert_snapshot!("aggregate_failed", text);
     assert!(text.starts_with("## Stage 2: Accounts Execution Incomplete\n"));
     assert!(text.contains("**Batches executed:** 3\n**Runs completed:** 3 of 5\n"));
@@ -230,7 +230,7 @@ fn aggregate_all_complete_without_issues() {
             Some(recap("02-06", "Login rate limit", "None", "None")),
         ),
     ];
-    let text = aggregate(&stage, &outcomes);
+    let text = aggregate(crate::layout::Layout::Renn.vocab(), &stage, &outcomes);
     insta::assert_snapshot!("aggregate_clean", text);
     assert!(text.starts_with("## Stage 2: Accounts Execution Complete\n"));
     assert!(text.contains("| 3 | 02-05, 02-06 | ✓ Complete |"));

@@ -77,15 +77,18 @@ struct Check {
     exists: bool,
 }
 
-/// `Stage directory: .renn/stages/02-accounts` → `02` (GSD's prompt: `Phase directory:`).
+/// `Stage directory: .renn/stages/02-accounts` → `02` (GSD's `Phase directory:` too).
 fn stage_from_prompt(prompt_text: &str) -> Option<String> {
-    let dir = prompt_text.lines().find_map(|l| {
-        renn_core::layout::Layout::ALL.iter().find_map(|layout| {
-            let label = format!("{} directory:", layout.vocab().stage_word);
-            l.trim().strip_prefix(label.as_str()).map(str::to_string)
-        })
-    })?;
-    let dir = dir.trim();
+    let dir = prompt_text
+        .lines()
+        .find_map(|l| {
+            let l = l.trim();
+            (renn_core::Layout::ALL.iter()).find_map(|layout| {
+                l.strip_prefix(layout.vocab().stage_word)?
+                    .strip_prefix(" directory:")
+            })
+        })?
+        .trim();
     let name = dir.trim_end_matches('/').rsplit('/').next()?;
     name.split_once('-').map(|(n, _)| n.to_string())
 }
@@ -152,8 +155,6 @@ mod tests {
     fn the_stage_comes_from_the_stage_directory_line() {
         let p = "Verify stage 02.1 goal.\n\nStage directory: .renn/stages/02.1-hotfix\n";
         assert_eq!(stage_from_prompt(p).as_deref(), Some("02.1"));
-        let gsd = "Verify phase 02.1 goal.\n\nPhase directory: .planning/phases/02.1-hotfix\n";
-        assert_eq!(stage_from_prompt(gsd).as_deref(), Some("02.1"));
         assert_eq!(stage_from_prompt("nothing"), None);
     }
 }

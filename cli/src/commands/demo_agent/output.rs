@@ -4,6 +4,7 @@
 use super::prompt::Resume;
 use renn_core::returns::CompletedTask;
 use renn_core::run::{GateKind, RunId};
+use renn_core::Vocabulary;
 use std::fmt::Write as _;
 
 pub struct Gate {
@@ -17,6 +18,7 @@ pub struct Gate {
 
 /// A prose line, then the `## GATE REACHED` block.
 pub fn gate_reached(
+    v: &Vocabulary,
     id: &RunId,
     total: u32,
     done: &[CompletedTask],
@@ -29,8 +31,10 @@ pub fn gate_reached(
         GateKind::HumanAction => "blocked",
     };
     let mut out = format!(
-        "{prose}\n\n## GATE REACHED\n**Type:** {}\n**Run:** {id}\n**Progress:** {}/{total} tasks complete\n\n### Completed Tasks\n{}\n\n### Current Task\n**Task {}:** {}\n**Status:** {status}\n",
+        "{prose}\n\n## {}\n**Type:** {}\n**{}:** {id}\n**Progress:** {}/{total} tasks complete\n\n### Completed Tasks\n{}\n\n### Current Task\n**Task {}:** {}\n**Status:** {status}\n",
+        v.gate_block,
         gate.kind.as_str(),
+        v.run_word,
         done.len(),
         table(done),
         gate.task,
@@ -41,7 +45,8 @@ pub fn gate_reached(
     }
     let _ = write!(
         out,
-        "\n### Gate Details\n{}\n\n### Awaiting\n{}\n",
+        "\n### {}\n{}\n\n### Awaiting\n{}\n",
+        v.gate_details,
         gate.details.trim(),
         gate.awaiting.trim()
     );
@@ -51,6 +56,7 @@ pub fn gate_reached(
 /// The continuation prompt says: if a listed commit is gone, stop with a human-action
 /// gate naming it rather than redo the work silently.
 pub fn missing_commits(
+    v: &Vocabulary,
     id: &RunId,
     total: u32,
     resume: &Resume,
@@ -69,6 +75,7 @@ pub fn missing_commits(
         blocked_by: Some(format!("missing commits {list}")),
     };
     gate_reached(
+        v,
         id,
         total,
         &resume.done,
@@ -78,10 +85,18 @@ pub fn missing_commits(
 }
 
 /// A prose line, then the `## RUN COMPLETE` block with every task's row.
-pub fn run_complete(id: &RunId, total: u32, recap: &str, done: &[CompletedTask]) -> String {
+pub fn run_complete(
+    v: &Vocabulary,
+    id: &RunId,
+    total: u32,
+    recap: &str,
+    done: &[CompletedTask],
+) -> String {
+    let (word, block, field) = (v.run_word, v.complete_block, v.recap_field);
     format!(
-        "Run {id} complete: {} task(s) executed and committed one by one, recap written.\n\n## RUN COMPLETE\n**Run:** {id}   **Tasks:** {}/{total}   **Recap:** {recap}\n\n{}\n",
+        "{word} {id} complete: {} task(s) executed and committed one by one, {} written.\n\n## {block}\n**{word}:** {id}   **Tasks:** {}/{total}   **{field}:** {recap}\n\n{}\n",
         done.len(),
+        v.recap_word.to_lowercase(),
         done.len(),
         table(done),
     )
@@ -117,6 +132,8 @@ fn one_line(s: &str) -> String {
 }
 
 pub struct RecapInput<'a> {
+    /// The project's words: a GSD summary says `phase:`/`plan:`, as the prompt asks.
+    pub vocab: &'static Vocabulary,
     /// The stage directory's name: `02-accounts`.
     pub stage: &'a str,
     pub id: &'a RunId,
@@ -148,15 +165,19 @@ pub fn recap(r: &RecapInput<'_>) -> String {
         r.summary
     };
     let mut out = format!(
-        "---\nstage: {}\nrun: {}\nsubsystem: demo\ntags: [demo]\nkey-files:\n  created: {}\n  modified: {}\nkey-decisions: {}\nduration: demo\ncompleted: {}\n---\n\n# Run {}: {} Recap\n\n**{}**\n\n## Accomplishments\n",
+        "---\n{}: {}\n{}: {}\nsubsystem: demo\ntags: [demo]\nkey-files:\n  created: {}\n  modified: {}\nkey-decisions: {}\nduration: demo\ncompleted: {}\n---\n\n# {} {}: {} {}\n\n**{}**\n\n## Accomplishments\n",
+        r.vocab.stage_key,
         r.stage,
+        r.vocab.run_key,
         quote(&r.id.run_number()),
         list(r.created),
         list(r.modified),
         list(r.decisions),
         r.date,
+        r.vocab.run_word,
         r.id,
         one_line(title),
+        r.vocab.recap_word,
         one_line(&one_liner),
     );
     for t in r.tasks {
@@ -219,6 +240,7 @@ mod tests {
             files: vec!["a.py".into()],
         };
         let text = recap(&RecapInput {
+            vocab: renn_core::Layout::Renn.vocab(),
             stage: "02-accounts",
             id: &id,
             summary: "Session store",

@@ -23,8 +23,8 @@ pub struct Runner {
     summary: String,
     objective: String,
     commit_docs: bool,
-    /// `run` or GSD's `plan`: its commit says what it completed, as the project says it.
-    run_word: &'static str,
+    /// The project's words: its commits, recap and return block say what the prompt says.
+    vocab: &'static renn_core::Vocabulary,
     date: String,
 }
 
@@ -60,7 +60,7 @@ impl Runner {
             summary: entry.summary.clone(),
             objective: entry.objective.clone(),
             commit_docs: project.config().commit_docs,
-            run_word: project.vocab().run_lower(),
+            vocab: project.vocab(),
             date: prompt::demo_date(pulse),
             root,
             id,
@@ -89,7 +89,7 @@ impl Runner {
             if !missing.is_empty() {
                 let name = self.name(task);
                 return Ok(output::missing_commits(
-                    &self.id, total, &resume, &name, &missing,
+                    self.vocab, &self.id, total, &resume, &name, &missing,
                 ));
             }
             match GateResponse::interpret(resume.kind, &resume.response) {
@@ -118,7 +118,9 @@ impl Runner {
             if let Some(kind) = task.kind.gate() {
                 let gate = self.gate(kind, task, text.details.clone(), &text);
                 let prose = "Stopped at a gate: a person has to answer it before the run goes on.";
-                return Ok(output::gate_reached(&self.id, total, &done, &gate, prose));
+                return Ok(output::gate_reached(
+                    self.vocab, &self.id, total, &done, &gate, prose,
+                ));
             }
             let files = self.files(&text);
             let note = format!("{} task {}: {}", self.id, task.number, self.name(task));
@@ -153,6 +155,7 @@ impl Runner {
             task.number
         );
         Ok(output::gate_reached(
+            self.vocab,
             &self.id,
             self.total(),
             &resume.done,
@@ -188,6 +191,7 @@ impl Runner {
             })
             .collect();
         let text = output::recap(&RecapInput {
+            vocab: self.vocab,
             stage: &self.stage_dir_name,
             id: &self.id,
             summary: &self.summary,
@@ -206,10 +210,11 @@ impl Runner {
         std::fs::write(self.root.join(&self.recap_path), text).map_err(io)?;
         // As the seed's runner does: with commit_docs off, renn's documents stay uncommitted.
         if self.commit_docs {
-            let subject = format!("docs({}): complete {}", self.id, self.run_word);
+            let subject = format!("docs({}): complete {}", self.id, self.vocab.run_lower());
             repo::commit_doc(&self.root, &self.recap_path, &subject)?;
         }
         Ok(output::run_complete(
+            self.vocab,
             &self.id,
             self.total(),
             &self.recap_path,
