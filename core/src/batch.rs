@@ -4,6 +4,7 @@
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::inventory::{BatchSource, Run};
+use crate::layout::of_run_file;
 use crate::run::{RunFile, RunId};
 use crate::stage::StageNumber;
 use serde::Serialize;
@@ -45,17 +46,19 @@ pub(crate) fn assign(
     }
     if with.len() < files.len() {
         for f in files.iter().filter(|f| f.batch.is_none()) {
+            let v = of_run_file(&f.path);
+            let (run, key, stage) = (v.run_lower(), v.batch_key, v.stage_lower());
             ds.push(
                 Diagnostic::error(
                     Code::BatchMissing,
                     format!(
-                        "run {} has no `batch` but {} other run(s) of this stage do",
+                        "{run} {} has no `{key}` but {} other {run}(s) of this {stage} do",
                         f.id,
                         with.len()
                     ),
                 )
                 .in_file(&f.path)
-                .with_hint("give every run a `batch`, or remove it from all so renn computes batches from depends_on"),
+                .with_hint(format!("give every {run} a `{key}`, or remove it from all so renn computes {} from depends_on", v.batches_lower)),
             );
         }
     }
@@ -183,12 +186,18 @@ fn dependency_problem(
     stage: &StageNumber,
     known: &Known,
 ) -> Option<Diagnostic> {
+    let v = of_run_file(&run.path);
     if dep.stage != *stage {
         // Earlier stages are done before this one starts; later ones cannot be.
         return (dep.stage > *stage).then(|| {
             Diagnostic::error(
                 Code::DependsOnLaterStage,
-                format!("run {} depends on {dep}, which is in a later stage", run.id),
+                format!(
+                    "{} {} depends on {dep}, which is in a later {}",
+                    v.run_lower(),
+                    run.id,
+                    v.stage_lower()
+                ),
             )
         });
     }
@@ -200,11 +209,13 @@ fn dependency_problem(
             Diagnostic::error(
                 Code::DependsOnMissing,
                 format!(
-                    "run {} depends on {dep}, which does not exist in this stage",
-                    run.id
+                    "{} {} depends on {dep}, which does not exist in this {}",
+                    v.run_lower(),
+                    run.id,
+                    v.stage_lower()
                 ),
             )
-            .with_hint("fix the id, or add the missing run"),
+            .with_hint(format!("fix the id, or add the missing {}", v.run_lower())),
         );
     };
     if dep == &run.id {
@@ -258,22 +269,28 @@ pub(crate) fn overlaps<'a>(
                 owner.insert(key, &run.id);
                 continue;
             };
+            let v = of_run_file(&run.path);
             let both = format!(
-                "runs {first} and {} are both in batch {} and both modify {}",
-                run.id, run.batch, key.1
+                "{}s {first} and {} are both in {} {} and both modify {}",
+                v.run_lower(),
+                run.id,
+                v.batch_key,
+                run.batch,
+                key.1
             );
+            let later = format!("a later {}", v.batch_key);
             let (msg, hint) = match mode {
                 Concurrency::Worktrees => (
                     format!("{both}: each works in its own worktree, so merging them may conflict"),
-                    "if one builds on the other, move it to a later batch",
+                    format!("if one builds on the other, move it to {later}"),
                 ),
                 Concurrency::Shared => (
                     format!("{both}: they run at the same time in one checkout and may overwrite each other's edits"),
-                    "move one to a later batch, or use isolation \"worktree\"",
+                    format!("move one to {later}, or use isolation \"worktree\""),
                 ),
                 Concurrency::Sequential => (
                     both,
-                    "parallelization is off, so they run one after the other",
+                    "parallelization is off, so they run one after the other".to_string(),
                 ),
             };
             ds.push(

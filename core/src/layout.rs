@@ -237,6 +237,11 @@ pub fn by_suffix(
         .find(|v| name.ends_with(suffix(v)))
 }
 
+/// The words of a run file's layout, from its path (renn's when it has no known suffix).
+pub fn of_run_file(path: &str) -> &'static Vocabulary {
+    by_suffix(path, |v| v.run_suffix).unwrap_or(Layout::Renn.vocab())
+}
+
 impl Vocabulary {
     /// `03-02` → `.../03-02-run.md` (or `-PLAN.md`).
     pub fn run_file(&self, stage_dir: &str, id: &str) -> String {

@@ -179,10 +179,11 @@ impl Project {
                 StageState::NotPlanned
             };
             if !checked {
-                status.next = Some(format!("/renn.plan-stage {n}"));
+                let plan = format!("{} {n}", self.vocab().plan_command);
                 status.hint = format!(
-                    "plan it with your planning workflow (`/renn.plan-stage {n}`, not a renn command), then `renn run-stage {n}`"
+                    "plan it with your planning workflow (`{plan}`, not a renn command), then `renn run-stage {n}`"
                 );
+                status.next = Some(plan);
             } else {
                 status.hint = "complete".into();
             }
@@ -292,7 +293,7 @@ impl Project {
                 StageState::InProgress
             };
             let left = status.runs_total - status.runs_done;
-            let mut hint = format!("{left} run(s) to execute: `{cmd}`");
+            let mut hint = format!("{left} {}(s) to execute: `{cmd}`", self.vocab().run_lower());
             if let Some(f) = status.failed.first() {
                 hint.push_str(&format!(
                     "; {f} failed before: `renn retry {f}` runs it alone"
@@ -312,7 +313,7 @@ impl Project {
                     format!("every run is complete: `{run}` runs the auditor"),
                 ),
                 Some("gaps_found") => {
-                    let plan = format!("/renn.plan-stage {n} --gaps");
+                    let plan = format!("{} {n} --gaps", self.vocab().plan_command);
                     (
                         StageState::GapsFound,
                         Some(plan.clone()),

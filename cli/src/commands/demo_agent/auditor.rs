@@ -52,7 +52,7 @@ pub fn run(root: &Path, stage_opt: Option<&str>, prompt_text: &str) -> Result<St
         })
         .collect();
     let date = prompt::demo_date(snap.text(project.vocab().pulse).ok().flatten());
-    let text = proof_text(s.dir_name(), &info.title, &date, &checks);
+    let text = proof_text(project.vocab(), s.dir_name(), &info.title, &date, &checks);
     std::fs::write(root.join(&path), text).map_err(|source| Error::Io {
         path: path.clone(),
         source,
@@ -94,7 +94,14 @@ fn stage_from_prompt(prompt_text: &str) -> Option<String> {
 }
 
 /// proof.md as docs/spec.md#proof-and-routing describes it; strings are JSON-quoted, which YAML reads as is.
-fn proof_text(stage: &str, title: &str, date: &str, checks: &[Check]) -> String {
+fn proof_text(
+    vocab: &renn_core::Vocabulary,
+    stage: &str,
+    title: &str,
+    date: &str,
+    checks: &[Check],
+) -> String {
+    let key = vocab.stage_key;
     let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
     let missing: Vec<&Check> = checks.iter().filter(|c| !c.exists).collect();
     let verified = checks.len() - missing.len();
@@ -104,7 +111,7 @@ fn proof_text(stage: &str, title: &str, date: &str, checks: &[Check]) -> String 
         "gaps_found"
     };
     let mut out = format!(
-        "---\nstage: {stage}\nverified: {date}T00:00:00Z\nstatus: {status}\nscore: {verified}/{} must-haves verified\n",
+        "---\n{key}: {stage}\nverified: {date}T00:00:00Z\nstatus: {status}\nscore: {verified}/{} must-haves verified\n",
         checks.len()
     );
     if missing.is_empty() {
