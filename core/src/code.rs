@@ -196,6 +196,7 @@ codes! {
     Io = "io", Error, Io, Host, "a file or directory could not be read or written";
     Git = "git", Error, Io, Host, "a git command failed (git's own message follows)";
     AgentSpawn = "agent-spawn", Error, Io, Host, "the agent's program could not be started (not found, not executable)";
+    RuntimeConfig = "runtime-config", Error, InvalidFile, Host, "`agent.runtime` lacks what its engine needs to start a job (a container without an image)";
     Busy = "busy", Error, InvalidFile, Host, "another renn holds the project's lock (exit 7)";
     Internal = "internal", Error, InvalidFile, Host, "a bug in renn: please report it";
     // The command line.

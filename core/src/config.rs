@@ -124,13 +124,18 @@ named_enum!(
         #[default]
         Worktree = "worktree",
         Shared = "shared",
+        /// Each run's workspace is a clone on the worker: the base commit travels to a
+        /// git remote, the job clones it and pushes its branch back (docs/spec.md#runtimes).
+        Clone = "clone",
     }
 );
 
 // Declared after `named_enum!`, which they use.
 mod profile;
+mod runtime;
 pub use agent::{AgentConfig, ArgvVars, Retries};
 pub use profile::{Permissions, Profile};
+pub use runtime::{Runtime, RuntimeKind};
 
 /// `parallelization`: `true`/`false`, or `{"enabled": bool, "max_concurrent_agents": N}`.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

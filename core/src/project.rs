@@ -123,7 +123,7 @@ impl Project {
         match (self.config.parallelization.enabled, self.config.isolation) {
             (false, _) => Concurrency::Sequential,
             (true, Isolation::Shared) => Concurrency::Shared,
-            (true, Isolation::Worktree) => Concurrency::Worktrees,
+            (true, Isolation::Worktree | Isolation::Clone) => Concurrency::Worktrees,
         }
     }
 

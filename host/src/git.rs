@@ -11,6 +11,7 @@ mod exclude;
 mod history;
 mod merge;
 mod refs;
+mod remote;
 mod run;
 mod version;
 mod worktree;

@@ -10,6 +10,7 @@ pub mod git;
 pub mod json;
 pub mod lifecycle;
 pub mod lock;
+pub mod runtime;
 pub mod trust;
 
 pub use disk::{find_root, load_project, open_project, ProjectDir};
@@ -39,6 +40,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// `agent.runtime` cannot start a job as configured.
+    #[error("{why}")]
+    Runtime { why: String },
     /// Another renn holds the project's lock.
     #[error("another renn is running on this project{}; wait for it to finish, or stop it (its lock: {path})", .holder.as_ref().map(|h| format!(" ({})", h.describe())).unwrap_or_default())]
     Busy {
@@ -61,6 +65,7 @@ impl Error {
             Error::Core(e) => e.code(),
             Error::NotInitialized { .. } => Code::NotInitialized,
             Error::AgentSpawn { .. } => Code::AgentSpawn,
+            Error::Runtime { .. } => Code::RuntimeConfig,
             Error::Git { .. } => Code::Git,
             Error::Busy { .. } => Code::Busy,
         }
@@ -87,6 +92,12 @@ impl Error {
                     Code::AgentSpawn,
                     self.to_string(),
                 )]
+            }
+            Error::Runtime { .. } => {
+                vec![
+                    renn_core::Diagnostic::error(Code::RuntimeConfig, self.to_string())
+                        .with_hint("set it in agent.runtime (docs/spec.md#runtimes)"),
+                ]
             }
             Error::Io { path, .. } => {
                 vec![renn_core::Diagnostic::error(Code::Io, self.to_string()).in_file(path.clone())]

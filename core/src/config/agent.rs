@@ -26,6 +26,8 @@ pub struct AgentConfig {
     /// At most this many agents at once; `None` = a whole batch at once.
     pub max_parallel: Option<u32>,
     pub retries: Retries,
+    /// Where the agents execute (`local` by default).
+    pub runtime: super::Runtime,
 }
 
 /// `agent.retries`: a run whose agent failed because the API was rate-limited,
@@ -80,6 +82,7 @@ pub(super) struct AgentFields {
     #[serde(deserialize_with = "de::max_parallel")]
     max_parallel: Option<u32>,
     retries: Retries,
+    runtime: super::Runtime,
 }
 
 impl From<AgentFields> for AgentConfig {
@@ -99,6 +102,7 @@ impl From<AgentFields> for AgentConfig {
             timeout_secs: f.timeout_secs.unwrap_or(3600),
             max_parallel: f.max_parallel,
             retries: f.retries,
+            runtime: f.runtime,
         }
     }
 }

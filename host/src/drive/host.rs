@@ -41,6 +41,7 @@ mod isolate;
 mod leftovers;
 mod preflight;
 mod stale;
+mod travel;
 
 const AUDITOR: &str = "auditor";
 
@@ -236,11 +237,14 @@ impl<'u> Host<'u> {
             &format!("/{}/", v.worktrees),
             &format!("/{}/*/logs/", v.stages),
             &format!("/{}", v.lock),
+            &format!("/{}/jobs/", v.dir),
+            &format!("/{}/remote.git/", v.dir),
         ])?;
         self.check_clean_tree()?;
         self.branch()?;
         self.guard_start()?;
         self.scan_worktrees()?;
+        self.cancel_leftover_jobs()?;
         let mut state = state;
         let mut queue = VecDeque::from([Event::Start]);
         loop {
@@ -395,6 +399,15 @@ impl<'u> Host<'u> {
 
     fn finished(&mut self, done: AgentDone) -> Result<Event> {
         self.running.remove(&done.label);
+        if let Some(run) = RunId::parse(&done.label).filter(|_| self.travels(&done.label)) {
+            self.cancel_job(&done.label);
+            if let Err(e) = self.travel_back(&run) {
+                // Its evidence then fails on the branch as published: the run is retried.
+                self.ui.text(&format!(
+                    "warning: {run}: its job's branch could not be fetched: {e}"
+                ));
+            }
+        }
         let in_main_tree =
             RunId::parse(&done.label).is_none_or(|r| !self.iso.worktrees.contains_key(&r));
         let breach = match in_main_tree {
@@ -443,8 +456,12 @@ impl<'u> Host<'u> {
     }
 
     fn stop_agents(&mut self) {
-        for (_, r) in self.running.drain() {
+        let running: Vec<(String, Running)> = self.running.drain().collect();
+        for (label, r) in running {
             r.kill();
+            if self.travels(&label) {
+                self.cancel_job(&label);
+            }
         }
         self.delayed.clear();
     }

@@ -184,11 +184,24 @@ impl Host<'_> {
         });
         let mut env = config.agent.environment(|k| std::env::var_os(k).is_some());
         env.extend(agent_env());
+        let mut prompt_mode = config.agent.prompt;
+        let (argv, prompt, cwd) = match RunId::parse(label).filter(|_| self.travels(label)) {
+            Some(run) => {
+                // The job gets the prompt in its directory; renn's child is the engine's command.
+                let attempt = self.attempts[label];
+                let (command, dir, identity) = self.travel_job(&run, attempt, &argv, &prompt)?;
+                env.extend(identity);
+                prompt_mode = renn_core::config::PromptMode::Stdin;
+                (command, String::new(), dir)
+            }
+            None => (argv, prompt, cwd),
+        };
+        let config = self.config();
         let job = AgentJob {
             label: label.to_string(),
             argv,
             prompt,
-            prompt_mode: config.agent.prompt,
+            prompt_mode,
             cwd,
             log_path: log_path.clone(),
             timeout: Duration::from_secs(config.agent.timeout_secs),

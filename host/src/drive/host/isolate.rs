@@ -163,9 +163,11 @@ impl Host<'_> {
             .iter()
             .find(|b| Some(b.batch) == batch)
             .map_or(0, |b| b.runs.len());
-        c.isolation == renn_core::config::Isolation::Worktree
-            && c.parallelization.enabled
-            && size > 1
+        // A run that travels has its branch in a worktree too: its work comes back there.
+        c.isolation == renn_core::config::Isolation::Clone
+            || (c.isolation == renn_core::config::Isolation::Worktree
+                && c.parallelization.enabled
+                && size > 1)
     }
 
     /// The directory a run's agent works in, creating its worktree when it has none.
