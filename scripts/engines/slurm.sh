@@ -41,7 +41,14 @@ apt_install() { # packages… — installs those that are missing, one apt call
   log "installed ${missing[*]} in $((SECONDS - start)) s"
 }
 
-alive() { [[ -s $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# alive PIDFILE — the pid in it runs the daemon the file is named after (not a recycled pid).
+alive() {
+  local pid name; [[ -s $1 ]] || return 1
+  pid=$(cat "$1"); name=$(basename "$1" .pid)
+  [[ -r /proc/$pid/comm && $(cat "/proc/$pid/comm") == "$name"* ]] || return 1
+  # A zombie (exited, not yet reaped by pid 1) counts as gone.
+  [[ $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) != Z ]]
+}
 
 configure() {
   mkdir -p "$CACHE/munge" "$CACHE/state" "$CACHE/spool" "$CACHE/log" "$RUN"
@@ -128,25 +135,33 @@ start() {
   log "node $NODE $state ($CPUS CPUs, partition renn) in $((SECONDS - start)) s — eval \"\$($0 env)\""
 }
 
-wait_gone() { # pidfile — waits up to 20 s for the process to exit
-  local pid; [[ -s $1 ]] || return 0; pid=$(cat "$1")
-  for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  log "pid $pid ($1) still alive after 20 s"; return 1
+# stop_daemon NAME — SIGTERM, up to 20 s, then SIGKILL.
+stop_daemon() {
+  local f="$RUN/$1.pid" pid
+  alive "$f" || return 0
+  pid=$(cat "$f"); kill "$pid" 2>/dev/null || true
+  for _ in $(seq 200); do alive "$f" || return 0; sleep 0.1; done
+  log "$1 (pid $pid) ignored SIGTERM for 20 s: SIGKILL"; kill -9 "$pid" 2>/dev/null || true
+}
+
+# wait_gone NAME — waits up to 20 s for the daemon to exit by itself.
+wait_gone() {
+  for _ in $(seq 200); do alive "$RUN/$1.pid" || return 0; sleep 0.1; done
+  return 1
 }
 
 stop() {
   local start=$SECONDS
-  if alive "$RUN/slurmctld.pid" || alive "$RUN/slurmd.pid"; then
+  if alive "$RUN/slurmctld.pid"; then
     # Cancel what is left so a later start is clean, then shut the controller and the node down.
     scancel --quiet --full --user="$(id -un)" 2>/dev/null || true
     scontrol shutdown >/dev/null 2>&1 || true
-    wait_gone "$RUN/slurmctld.pid" || kill "$(cat "$RUN/slurmctld.pid")" 2>/dev/null || true
-    wait_gone "$RUN/slurmd.pid" || kill "$(cat "$RUN/slurmd.pid")" 2>/dev/null || true
+    wait_gone slurmctld || true
+    wait_gone slurmd || true
   fi
-  if alive "$RUN/munged.pid"; then
-    munged --stop --socket="$SOCK" >/dev/null 2>&1 || kill "$(cat "$RUN/munged.pid")" 2>/dev/null || true
-    wait_gone "$RUN/munged.pid" || true
-  fi
+  stop_daemon slurmctld
+  stop_daemon slurmd
+  stop_daemon munged
   rm -f "$RUN"/*.pid
   log "stopped in $((SECONDS - start)) s"
 }
