@@ -101,7 +101,7 @@ CONF
 
 build_rootfs() {
   [[ -s $ROOTFS_TAR ]] && return 0
-  apt_install debootstrap
+  apt_install debootstrap debian-archive-keyring   # the keyring: debootstrap checks the Release signature
   local dir="$CACHE/rootfs-$SUITE.tmp" mirror start=$SECONDS
   mirror=$(apt_mirror)
   rm -rf "$dir"
