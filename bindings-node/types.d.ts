@@ -263,6 +263,7 @@ export type Code =
   | 'io'
   | 'git'
   | 'agent-spawn'
+  | 'runtime-config'
   | 'busy'
   | 'internal'
   | 'usage'
@@ -356,6 +357,10 @@ export type AfterRuns =
 export type Profile = 'claude' | 'codex' | 'gemini'
 export type Permissions = 'bypass' | 'allowlist'
 export type PromptMode = 'stdin' | 'argument'
+/**
+ * The engine a run's agent is handed to.
+ */
+export type RuntimeKind = 'local' | 'podman' | 'docker' | 'slurm' | 'kubernetes' | 'ssh'
 export type AgentReturn =
   | (RunComplete & {
       kind: 'complete'
@@ -401,7 +406,7 @@ export type Verification =
       issues: string
     }
 export type Horsepower = 'quality' | 'balanced' | 'budget' | 'adaptive' | 'inherit'
-export type Isolation = 'worktree' | 'shared'
+export type Isolation = 'worktree' | 'shared' | 'clone'
 export type Event =
   | {
       event: 'start'
@@ -1180,6 +1185,10 @@ export interface AgentConfig {
    */
   max_parallel: number | null
   retries: Retries
+  /**
+   * Where the agents execute (`local` by default).
+   */
+  runtime: Runtime
 }
 /**
  * `agent.retries`: a run whose agent failed because the API was rate-limited,
@@ -1198,6 +1207,47 @@ export interface Retries {
    * No wait is longer than this.
    */
   max_backoff_secs: number
+}
+/**
+ * `agent.runtime` as written: `{"kind": "podman", "image": "…"}`; every key optional.
+ */
+export interface Runtime {
+  kind: RuntimeKind
+  /**
+   * The container image (podman, docker, kubernetes).
+   */
+  image: string | null
+  /**
+   * Names of environment variables passed to the job (the agent's credentials):
+   * nothing else of renn's environment, and nothing of the host mounted.
+   */
+  pass_env: string[]
+  /**
+   * Extra arguments for the engine's command (`--cpus=1`, `--mem=2G`, `-p gpu`).
+   */
+  args: string[]
+  /**
+   * Slurm's partition.
+   */
+  partition: string | null
+  /**
+   * ssh: the hosts, used in turn.
+   */
+  hosts: string[]
+  /**
+   * kubernetes: a Job manifest template (project-relative path); renn's own if none.
+   */
+  template: string | null
+  /**
+   * kubernetes: the namespace.
+   */
+  namespace: string | null
+  /**
+   * The git remote jobs clone from and push to: a path or URL the workers reach.
+   * Default: a bare repository renn keeps in the planning directory (`remote.git`),
+   * reachable by path for local containers and shared filesystems.
+   */
+  remote: string | null
 }
 export interface RunComplete {
   run: RunId

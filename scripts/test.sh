@@ -29,6 +29,7 @@ echo "== tests";   cargo test --workspace
 echo "== wasm";    bash scripts/bindings/wasm.sh
 echo "== node";    bash scripts/bindings/node.sh
 echo "== gsd";     bash scripts/gsd/roundtrip.sh  # GSD 1.42.3's own tools read what renn wrote
+echo "== engines"; bash scripts/engines/test.sh    # podman containers and a one-node Slurm
 echo "== python";  bash scripts/bindings/python.sh
 echo "== artifacts"; bash scripts/bindings/artifacts.sh
 echo "== agents";  bash scripts/agents.sh

@@ -451,6 +451,30 @@ class Retries(TypedDict):
     max_backoff_secs: int
 
 
+class Runtime(TypedDict):
+    """`agent.runtime` as written: `{"kind": "podman", "image": "…"}`; every key optional."""
+    kind: RuntimeKind
+    #: The container image (podman, docker, kubernetes).
+    image: Optional[str]
+    #: Names of environment variables passed to the job (the agent's credentials):
+    #: nothing else of renn's environment, and nothing of the host mounted.
+    pass_env: List[str]
+    #: Extra arguments for the engine's command (`--cpus=1`, `--mem=2G`, `-p gpu`).
+    args: List[str]
+    #: Slurm's partition.
+    partition: Optional[str]
+    #: ssh: the hosts, used in turn.
+    hosts: List[str]
+    #: kubernetes: a Job manifest template (project-relative path); renn's own if none.
+    template: Optional[str]
+    #: kubernetes: the namespace.
+    namespace: Optional[str]
+    #: The git remote jobs clone from and push to: a path or URL the workers reach.
+    #: Default: a bare repository renn keeps in the planning directory (`remote.git`),
+    #: reachable by path for local containers and shared filesystems.
+    remote: Optional[str]
+
+
 class AgentConfig(TypedDict):
     """The resolved `agent` object: `command` and `prompt` are what renn will run, whether
     they came from the profile or from config.json.
@@ -469,6 +493,8 @@ class AgentConfig(TypedDict):
     #: At most this many agents at once; `None` = a whole batch at once.
     max_parallel: Optional[int]
     retries: Retries
+    #: Where the agents execute (`local` by default).
+    runtime: Runtime
 
 
 class AgentReturnComplete(TypedDict):
@@ -1927,7 +1953,7 @@ ProofStatus = Literal["passed", "gaps_found", "human_needed"]
 
 # A stable code: serialised as its kebab-case [`name`](Code::name), the string
 # `--json` and the bindings have always carried.
-Code = Literal["frontmatter-missing", "frontmatter-unterminated", "frontmatter-not-mapping", "yaml-syntax", "yaml-duplicate-key", "yaml-too-large", "invalid-utf8", "file-too-large", "run-file-name", "run-id-mismatch", "run-wrong-stage", "duplicate-run-id", "batch-not-a-number", "batch-missing", "depends-on-format", "depends-on-missing", "depends-on-later-stage", "dependency-cycle", "depends-on-batch", "unknown-gate-type", "files-overlap", "batch-zero", "run-type", "field-type", "field-missing", "task-headings", "autonomous-mismatch", "objective-missing", "no-tasks", "unknown-task-type", "orphan-recap", "invalid-plan", "proof-missing", "proof-ambiguous", "proof-invalid", "proof-yaml", "config-syntax", "config-invalid", "config-unknown-key", "config-key-conflict", "unknown-agent-override", "branch-invalid-ref", "branch-template-placeholder", "template-placeholder", "layout-ambiguous", "track-missing", "track-no-stages", "track-stage-missing", "recap-file-name", "recap-field", "run-unreadable", "bad-path", "content-not-loaded", "not-initialized", "bad-stage-argument", "no-stage-directory", "ambiguous-stage", "no-runs", "bad-run-id", "no-such-run", "run-complete", "run-blocked", "no-such-batch", "respond-not-waiting", "no-project-dir", "bad-respond", "empty-response", "bad-event", "rejected-event", "bad-state", "bad-on-disk", "bad-return", "no-gate", "gate-run-mismatch", "unusable-return", "agent-missing", "agent-refuses-root", "agent-not-logged-in", "allowlist-sandbox", "untrusted-agent", "dirty-tree", "renn-dir-vanished", "io", "git", "agent-spawn", "busy", "internal", "usage", "init-exists", "init-no-directory", "init-not-git", "clean-needs-yes", "no-log", "logs-follow-json", "demo-no-run", "demo-unknown-agent", "demo-not-a-repo", "demo-no-run-file", "demo-bad-prompt", "demo-no-stage"]
+Code = Literal["frontmatter-missing", "frontmatter-unterminated", "frontmatter-not-mapping", "yaml-syntax", "yaml-duplicate-key", "yaml-too-large", "invalid-utf8", "file-too-large", "run-file-name", "run-id-mismatch", "run-wrong-stage", "duplicate-run-id", "batch-not-a-number", "batch-missing", "depends-on-format", "depends-on-missing", "depends-on-later-stage", "dependency-cycle", "depends-on-batch", "unknown-gate-type", "files-overlap", "batch-zero", "run-type", "field-type", "field-missing", "task-headings", "autonomous-mismatch", "objective-missing", "no-tasks", "unknown-task-type", "orphan-recap", "invalid-plan", "proof-missing", "proof-ambiguous", "proof-invalid", "proof-yaml", "config-syntax", "config-invalid", "config-unknown-key", "config-key-conflict", "unknown-agent-override", "branch-invalid-ref", "branch-template-placeholder", "template-placeholder", "layout-ambiguous", "track-missing", "track-no-stages", "track-stage-missing", "recap-file-name", "recap-field", "run-unreadable", "bad-path", "content-not-loaded", "not-initialized", "bad-stage-argument", "no-stage-directory", "ambiguous-stage", "no-runs", "bad-run-id", "no-such-run", "run-complete", "run-blocked", "no-such-batch", "respond-not-waiting", "no-project-dir", "bad-respond", "empty-response", "bad-event", "rejected-event", "bad-state", "bad-on-disk", "bad-return", "no-gate", "gate-run-mismatch", "unusable-return", "agent-missing", "agent-refuses-root", "agent-not-logged-in", "allowlist-sandbox", "untrusted-agent", "dirty-tree", "renn-dir-vanished", "io", "git", "agent-spawn", "runtime-config", "busy", "internal", "usage", "init-exists", "init-no-directory", "init-not-git", "clean-needs-yes", "no-log", "logs-follow-json", "demo-no-run", "demo-unknown-agent", "demo-not-a-repo", "demo-no-run-file", "demo-bad-prompt", "demo-no-stage"]
 
 # How bad a finding is. Errors stop `plan` and make `validate` exit non-zero.
 Severity = Literal["warning", "error"]
@@ -1951,6 +1977,9 @@ Permissions = Literal["bypass", "allowlist"]
 
 PromptMode = Literal["stdin", "argument"]
 
+# The engine a run's agent is handed to.
+RuntimeKind = Literal["local", "podman", "docker", "slurm", "kubernetes", "ssh"]
+
 AgentReturn = Union["AgentReturnComplete", "AgentReturnGate"]
 
 # Where the batch numbers came from.
@@ -1969,7 +1998,7 @@ Choice = Union["ChoiceGate", "ChoiceGiveUp", "ChoiceAfterFailure", "ChoiceVerifi
 
 Horsepower = Literal["quality", "balanced", "budget", "adaptive", "inherit"]
 
-Isolation = Literal["worktree", "shared"]
+Isolation = Literal["worktree", "shared", "clone"]
 
 # How an agent process ended.
 Exit = Union["ExitSuccess", "ExitFailed", "ExitTimedOut"]
@@ -2092,6 +2121,8 @@ __all__ = [
     "RunState",
     "RunStatus",
     "RunType",
+    "Runtime",
+    "RuntimeKind",
     "Settings",
     "Severity",
     "Skipped",

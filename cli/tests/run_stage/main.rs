@@ -5,6 +5,7 @@
 
 mod agents;
 mod chaos;
+mod engines;
 mod evidence;
 mod gsd;
 mod guard;

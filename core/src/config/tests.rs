@@ -161,7 +161,7 @@ fn bad_values_name_the_key_what_was_expected_and_where() {
         ),
         (
             r#"{"isolation": ["worktree"]}"#,
-            "`isolation` must be one of worktree, shared; found a list",
+            "`isolation` must be one of worktree, shared, clone; found a list",
             1,
             15,
         ),

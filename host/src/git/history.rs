@@ -103,9 +103,20 @@ impl Git {
             "--",
         ];
         // Each step is retried alone: once `add` has staged a removal, the removed path
-        // would no longer match anything for a second `add`.
-        self.while_index_locked(|| self.ok(add.iter().chain(paths)))?;
-        self.while_index_locked(|| self.ok(commit.iter().chain(paths)))?;
+        // would no longer match anything for a second `add`. A runner sharing the tree
+        // that commits between our `add` and our `commit` writes back the index it read
+        // before our `add`, losing a new path from it: then both steps go again.
+        let mut attempt = 0;
+        loop {
+            self.while_index_locked(|| self.ok(add.iter().chain(paths)))?;
+            match self.while_index_locked(|| self.ok(commit.iter().chain(paths))) {
+                Err(e) if attempt < 5 && e.to_string().contains("did not match any file") => {
+                    attempt += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50 * attempt));
+                }
+                done => break done,
+            }
+        }?;
         // Not `HEAD`: a runner sharing the tree may have committed right after this
         // commit, and the caller needs the commit that holds these paths.
         let log = [

@@ -49,7 +49,7 @@ impl Host<'_> {
         attempt: u32,
         argv: &[String],
         prompt: &str,
-    ) -> Result<(Vec<String>, PathBuf, Vec<(String, String)>)> {
+    ) -> Result<TravelJob> {
         let env: Vec<(String, String)> = (self.config().agent.env.iter())
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
@@ -61,7 +61,7 @@ impl Host<'_> {
         let rel = format!("{}/jobs/{run}-{attempt}", self.vocab().dir);
         let dir = crate::fsio::safe_path(&self.root, &rel)?;
         crate::fsio::create_dir_all(&self.root, &rel)?;
-        crate::fsio::write_atomic(&self.root, &format!("{rel}/prompt.md"), prompt.as_bytes())?;
+        crate::fsio::write_atomic(&self.root, format!("{rel}/prompt.md"), prompt.as_bytes())?;
         let script = job_script(&JobScript {
             run,
             remote: &remote,
@@ -72,7 +72,7 @@ impl Host<'_> {
                 == renn_core::config::PromptMode::Argument,
             env,
         });
-        crate::fsio::write_atomic(&self.root, &format!("{rel}/job.sh"), script.as_bytes())?;
+        crate::fsio::write_atomic(&self.root, format!("{rel}/job.sh"), script.as_bytes())?;
         let rt = &self.config().agent.runtime;
         let names: Vec<String> = (rt.pass_env.iter().cloned())
             .chain(IDENTITY.iter().map(|s| s.to_string()))
@@ -192,6 +192,10 @@ impl Host<'_> {
         Ok(())
     }
 }
+
+/// A travelling run's job: the engine's command line, the job's directory and the git
+/// identity the job commits with (set in the command's environment).
+pub(super) type TravelJob = (Vec<String>, PathBuf, Vec<(String, String)>);
 
 /// The git identity a job commits with: the worker has no git config of renn's user.
 pub(super) const IDENTITY: [&str; 4] = [

@@ -1,0 +1,227 @@
+//! Runs on real engines (docs/spec.md#runtimes): the demo's stage 2 with isolation
+//! `clone`, each run a podman container (or a Slurm job) that clones the run's branch
+//! from the bare remote renn keeps, runs the demo agent and pushes back.
+//!
+//! They need the engine installed and set up, so they are `#[ignore]`d here and run by
+//! scripts/test.sh's `engines` step, which sets podman and a one-node Slurm up first
+//! (scripts/engines/{podman,slurm}.sh) and runs them with `--ignored`: in CI they run.
+
+use super::*;
+use serde_json::json;
+use std::time::{Duration, Instant};
+
+/// The demo, a git repository, its runs travelling to `runtime`.
+fn demo_on(runtime: Value) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path();
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/demo");
+    let out = Command::new("cp")
+        .arg("-r")
+        .arg(format!("{}/.", demo.display()))
+        .arg(p)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let config_path = p.join(".renn/config.json");
+    let mut config: Value =
+        serde_json::from_str(&std::fs::read_to_string(&config_path).unwrap()).unwrap();
+    config["isolation"] = json!("clone");
+    config["agent"] = json!({
+        // The test's own renn, mounted read-only at its path: `{renn}` is that path.
+        "command": ["bash", "-c", "echo \"slurm job ${SLURM_JOB_ID:-none}\" >&2; sleep \"${RENN_TEST_SLEEP:-0}\"; exec \"$0\" demo-agent \"$@\"", "{renn}", "{agent}", "{run_id}"],
+        "timeout_secs": 300,
+        "runtime": runtime,
+    });
+    std::fs::write(&config_path, serde_json::to_string_pretty(&config).unwrap()).unwrap();
+    git(p, &["init", "-q", "-b", "main"]);
+    git(p, &["config", "user.name", "Engine Test"]);
+    git(p, &["config", "user.email", "engine@example.com"]);
+    git(p, &["add", "-A"]);
+    git(p, &["commit", "-q", "-m", "the demo"]);
+    tmp
+}
+
+fn podman_runtime() -> Value {
+    let renn = env!("CARGO_BIN_EXE_renn");
+    json!({
+        "kind": "podman",
+        "image": std::env::var("RENN_AGENT_IMAGE").unwrap_or_else(|_| "localhost/renn-agent:1".into()),
+        "pass_env": ["RENN_TEST_SLEEP"],
+        "args": ["--network", "none", "--volume", format!("{renn}:{renn}:ro")],
+    })
+}
+
+fn podman(args: &[&str]) -> String {
+    let out = Command::new("podman")
+        .args(args)
+        .output()
+        .expect("podman is installed");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// renn's containers of this machine, running or not.
+fn renn_containers() -> Vec<String> {
+    podman(&[
+        "ps",
+        "--all",
+        "--filter",
+        "label=renn=job",
+        "--format",
+        "{{.Names}}",
+    ])
+    .lines()
+    .map(str::to_string)
+    .collect()
+}
+
+fn run_stage_2(dir: &Path, extra: &[&str]) -> (i32, String, String) {
+    let mut args = vec!["--json", "run-stage", "2"];
+    args.extend_from_slice(extra);
+    renn_in(dir, &args)
+}
+
+/// The stage's work arrived from the containers: every run's commits on main, the
+/// proof passed, nothing of renn's left on the engine.
+fn assert_completed(dir: &Path) {
+    let log = git(dir, &["log", "--format=%s"]);
+    for n in 2..=6 {
+        assert!(
+            log.contains(&format!("docs(02-0{n}): complete run")),
+            "02-0{n} missing:\n{log}"
+        );
+    }
+    assert!(
+        log.starts_with("docs(stage-02): complete stage execution"),
+        "{log}"
+    );
+    let proof = std::fs::read_to_string(dir.join(".renn/stages/02-accounts/02-proof.md")).unwrap();
+    assert!(proof.contains("status: passed"), "{proof}");
+    assert_eq!(
+        git(dir, &["status", "--porcelain"]),
+        "",
+        "the tree is clean"
+    );
+}
+
+#[test]
+#[ignore = "needs podman: run by scripts/test.sh's engines step"]
+fn a_stage_runs_in_podman_containers_with_the_repository_travelling_by_git() {
+    let tmp = demo_on(podman_runtime());
+    let dir = tmp.path();
+    let (code, out, err) = run_stage_2(dir, &[]);
+    assert_eq!(code, 4, "stops at 02-04's gate:\n{out}\n{err}");
+    // The runs' branches went through renn's bare remote, in its private namespace.
+    let remote = dir.join(".renn/remote.git");
+    let refs = git(
+        &remote,
+        &["for-each-ref", "--format=%(refname)", "refs/renn/runs"],
+    );
+    assert!(
+        refs.contains("refs/renn/runs/02-03") && refs.contains("refs/renn/runs/02-04"),
+        "{refs}"
+    );
+    let (code, out, err) = run_stage_2(dir, &["--respond", "02-04", "approved"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_completed(dir);
+    // A commit made inside a container carries the user's identity, as a local run's.
+    let author = git(
+        dir,
+        &["log", "-1", "--format=%an <%ae>", "--grep=^docs(02-05)"],
+    );
+    assert_eq!(author.trim(), "Engine Test <engine@example.com>");
+    let prefix_left: Vec<String> = renn_containers();
+    assert!(prefix_left.is_empty(), "containers left: {prefix_left:?}");
+}
+
+#[test]
+#[ignore = "needs podman: run by scripts/test.sh's engines step"]
+fn a_renn_killed_mid_batch_cancels_its_containers_when_run_again() {
+    let tmp = demo_on(podman_runtime());
+    let dir = tmp.path();
+    // The agents sleep in their containers: renn is killed while they work.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_renn"))
+        .current_dir(dir)
+        .env("RENN_TRUST", "1")
+        .env("RENN_TEST_SLEEP", "60")
+        .args(["--json", "run-stage", "2"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let running = loop {
+        let names = podman(&[
+            "ps",
+            "--filter",
+            "label=renn=job",
+            "--filter",
+            "status=running",
+            "--format",
+            "{{.Names}}",
+        ]);
+        let names: Vec<String> = names.lines().map(str::to_string).collect();
+        if !names.is_empty() || start.elapsed() > Duration::from_secs(60) {
+            break names;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(!running.is_empty(), "a container runs: {running:?}");
+    child.kill().unwrap(); // SIGKILL: renn cannot cancel anything itself
+    child.wait().unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let survivors = renn_containers();
+    assert!(
+        running.iter().all(|n| survivors.contains(n)),
+        "the containers outlive renn: {survivors:?}"
+    );
+
+    // Run again (no sleep now): the leftovers are cancelled, the runs start afresh.
+    let (code, out, err) = run_stage_2(dir, &[]);
+    assert_eq!(code, 4, "{out}\n{err}");
+    let cancelled: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("Cancelled job renn-"))
+        .collect();
+    assert!(
+        !cancelled.is_empty() || err.contains("Cancelled job renn-"),
+        "{out}\n{err}"
+    );
+    let after = renn_containers();
+    assert!(
+        running.iter().all(|n| !after.contains(n)),
+        "killed renn's containers are gone: {after:?}"
+    );
+    let (code, out, err) = run_stage_2(dir, &["--respond", "02-04", "approved"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_completed(dir);
+}
+
+#[test]
+#[ignore = "needs a one-node Slurm: run by scripts/test.sh's engines step"]
+fn a_stage_runs_as_slurm_jobs_on_a_shared_path_remote() {
+    let partition = std::env::var("RENN_SLURM_PARTITION").unwrap_or_else(|_| "renn".into());
+    let tmp = demo_on(json!({
+        "kind": "slurm",
+        "partition": partition,
+        "args": ["--cpus-per-task=1"],
+    }));
+    let dir = tmp.path();
+    // The remote on a path every node shares (here: the one node's filesystem).
+    let (code, out, err) = run_stage_2(dir, &[]);
+    assert_eq!(code, 4, "stops at 02-04's gate:\n{out}\n{err}");
+    let (code, out, err) = run_stage_2(dir, &["--respond", "02-04", "approved"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_completed(dir);
+    // Slurm ran them: each agent saw its job id (printed to the run's log).
+    let log =
+        std::fs::read_to_string(dir.join(".renn/stages/02-accounts/logs/02-05-1.log")).unwrap();
+    let id = log
+        .split("slurm job ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next());
+    assert!(
+        id.is_some_and(|id| id.parse::<u64>().is_ok()),
+        "no Slurm job id in the log:\n{log}"
+    );
+    assert!(log.contains("RUN COMPLETE"), "{log}");
+}
