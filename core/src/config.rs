@@ -135,7 +135,7 @@ mod profile;
 mod runtime;
 pub use agent::{AgentConfig, ArgvVars, Retries};
 pub use profile::{Permissions, Profile};
-pub use runtime::{Runtime, RuntimeKind};
+pub use runtime::{Runtime, RuntimeKind, Submit};
 
 /// `parallelization`: `true`/`false`, or `{"enabled": bool, "max_concurrent_agents": N}`.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -259,6 +259,13 @@ impl Config {
             .map(|c| conflict(text, c))
             .chain(unknown)
             .collect();
+        if let Some(why) = config.agent.runtime.missing(config.isolation) {
+            let at = locate::key_position(text, &["agent", "runtime"]);
+            return Err(Diagnostic::error(Code::RuntimeConfig, why)
+                .in_file(CONFIG_PATH)
+                .at(at)
+                .with_hint("docs/spec.md#runtimes has a config for each engine"));
+        }
         Ok(config.gitignored(renn_gitignored))
     }
 

@@ -1,49 +1,94 @@
 //! Runtimes as thin adapters (docs/spec.md#runtimes): each renders its engine's own
-//! command for one job, names the job (renn's handle on it after a crash), and cancels
+//! commands for one job, names the job (renn's handle on it after a crash), and cancels
 //! or lists it. Nothing here places, queues or sizes a job: that is the engine's.
 //!
-//! Every job is the same script, `job.sh` (see `drive::host::travel`): it fetches the
-//! run's branch from the remote, runs the agent with the prompt beside it, and pushes
-//! the branch back. The script and the remote are reached at the same absolute paths
-//! on the worker — bind-mounted into a container, on a shared filesystem for Slurm.
+//! Every job runs the same script, `job.sh` (see `drive::host::travel`): it fetches the
+//! run's branch from the remote, runs the agent and pushes the branch back. Where the
+//! worker shares paths with renn (a bind mount, a shared filesystem) the script and the
+//! prompt are read there; elsewhere (Kubernetes, ssh) the script carries the prompt and
+//! travels inside the engine's request. An engine that cannot be attached to (sbatch,
+//! Kubernetes, ssh) gets a small driver, `submit.sh`, that renn starts instead: it
+//! submits, waits, prints the job's output and exits with its status.
 
-use renn_core::config::{Runtime, RuntimeKind};
+use renn_core::config::{Runtime, RuntimeKind, Submit};
 use std::path::Path;
+
+mod kubernetes;
+mod slurm;
+mod ssh;
+#[cfg(test)]
+mod tests;
+
+pub use kubernetes::DEFAULT_TEMPLATE;
 
 /// One job to hand to an engine.
 #[derive(Debug, Clone, Copy)]
 pub struct Job<'a> {
     /// The engine's name for the job: `renn-<project>-<run>-<attempt>`, unique per
-    /// attempt, so a renn started after a crash finds (and cancels) what is left.
+    /// attempt and valid everywhere (lowercase letters, digits, `-`), so a renn started
+    /// after a crash finds (and cancels) what is left.
     pub name: &'a str,
-    /// The job's directory: `job.sh` and the prompt are in it.
+    /// The job's directory: `job.sh`, the prompt and any driver are in it.
     pub dir: &'a Path,
+    /// `job.sh`'s text, for engines the script travels to.
+    pub script: &'a str,
     /// Directories the job needs at the same absolute path (the remote, when a path).
     pub mounts: &'a [&'a Path],
     /// Variables the job gets, by name: their values are in the environment of the
-    /// command renn starts, never on a command line (`ps` would show them).
+    /// command renn starts (or, on Kubernetes, in a Secret), never on a command line.
     pub env: &'a [String],
+    /// The number of jobs started before this one: picks the ssh host, in turn.
+    pub slot: usize,
+    /// The Kubernetes Job template's text (`runtime.template`), else renn's own.
+    pub template: Option<&'a str>,
     pub runtime: &'a Runtime,
 }
 
 impl Job<'_> {
-    fn script(&self) -> String {
+    fn script_path(&self) -> String {
         self.dir.join("job.sh").display().to_string()
+    }
+
+    fn file(&self, name: &str) -> String {
+        self.dir.join(name).display().to_string()
     }
 }
 
-/// The command line renn starts for `job`, attached: its stdout is the agent's output
-/// and its exit status the job's. `Err` says what the config lacks.
-pub fn command(job: &Job<'_>) -> Result<Vec<String>, String> {
+/// What renn starts for a job: `argv`, attached (its stdout is the agent's output and
+/// its exit status the job's), after writing `files` into the job's directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub argv: Vec<String>,
+    pub files: Vec<(&'static str, String)>,
+}
+
+impl Rendered {
+    fn attached(argv: Vec<String>) -> Self {
+        Self {
+            argv,
+            files: Vec::new(),
+        }
+    }
+
+    /// A driver script renn starts instead of the engine's command.
+    fn driver(job: &Job<'_>, text: String) -> Self {
+        Self {
+            argv: vec!["bash".into(), job.file("submit.sh")],
+            files: vec![("submit.sh", text)],
+        }
+    }
+}
+
+/// What renn starts for `job`. `Err` says what the config lacks.
+pub fn command(job: &Job<'_>) -> Result<Rendered, String> {
     let rt = job.runtime;
     match rt.kind {
-        RuntimeKind::Local => Ok(vec!["bash".into(), job.script()]),
-        RuntimeKind::Podman | RuntimeKind::Docker => container(job),
-        RuntimeKind::Slurm => Ok(slurm(job)),
-        RuntimeKind::Kubernetes | RuntimeKind::Ssh => Err(format!(
-            "agent.runtime `{}` is rendered but not yet started by renn",
-            rt.kind.as_str()
-        )),
+        RuntimeKind::Local => Ok(Rendered::attached(vec!["bash".into(), job.script_path()])),
+        RuntimeKind::Podman | RuntimeKind::Docker => container(job).map(Rendered::attached),
+        RuntimeKind::Slurm if rt.submit == Submit::Sbatch => Ok(slurm::sbatch(job)),
+        RuntimeKind::Slurm => Ok(Rendered::attached(slurm::srun(job))),
+        RuntimeKind::Kubernetes => kubernetes::render(job),
+        RuntimeKind::Ssh => ssh::render(job),
     }
 }
 
@@ -71,147 +116,81 @@ fn container(job: &Job<'_>) -> Result<Vec<String>, String> {
         argv.extend(["--env".into(), name.clone()]);
     }
     argv.extend(rt.args.iter().cloned());
-    argv.extend([image, "bash".into(), job.script()]);
+    argv.extend([image, "bash".into(), job.script_path()]);
     Ok(argv)
 }
 
-/// `srun`, attached, so the output streams back as the agent writes it; the
-/// environment goes with the job (srun's default `--export=ALL`).
-fn slurm(job: &Job<'_>) -> Vec<String> {
-    let rt = job.runtime;
-    let mut argv: Vec<String> = vec![
-        "srun".into(),
-        "--job-name".into(),
-        job.name.into(),
-        "--nodes=1".into(),
-        "--ntasks=1".into(),
-        "--quiet".into(),
-    ];
-    if let Some(p) = &rt.partition {
-        argv.push(format!("--partition={p}"));
-    }
-    argv.extend(rt.args.iter().cloned());
-    argv.extend(["bash".into(), job.script()]);
-    argv
-}
-
-/// The command that cancels the job named `name`; `None` when stopping renn's child
-/// process is enough (local).
-pub fn cancel(rt: &Runtime, name: &str) -> Option<Vec<String>> {
-    let argv = |a: &[&str]| Some(a.iter().map(|s| s.to_string()).collect());
+/// The commands that cancel the job named `name` (one per ssh host); none when
+/// stopping renn's child process is enough (local).
+pub fn cancel(rt: &Runtime, name: &str) -> Vec<Vec<String>> {
+    let argv = |a: &[&str]| vec![a.iter().map(|s| s.to_string()).collect()];
     match rt.kind {
-        RuntimeKind::Local | RuntimeKind::Ssh => None,
+        RuntimeKind::Local => Vec::new(),
         RuntimeKind::Podman | RuntimeKind::Docker => {
             argv(&[rt.kind.as_str(), "rm", "--force", "--ignore", name])
         }
         RuntimeKind::Slurm => argv(&["scancel", "--name", name]),
-        RuntimeKind::Kubernetes => argv(&["kubectl", "delete", "job", name, "--ignore-not-found"]),
+        RuntimeKind::Kubernetes => vec![kubernetes::delete(rt, name)],
+        RuntimeKind::Ssh => ssh::cancel(rt, name),
     }
 }
 
-/// The command listing the engine's jobs whose name starts with `prefix`, one name per
-/// line; `None` for local.
-pub fn list(rt: &Runtime, prefix: &str) -> Option<Vec<String>> {
-    let argv = |a: &[&str]| Some(a.iter().map(|s| s.to_string()).collect());
+/// The commands listing the engine's jobs, one name per line (one command per ssh
+/// host); none for local. [`parse_list`] keeps those of a project.
+pub fn list(rt: &Runtime) -> Vec<Vec<String>> {
+    let argv = |a: &[&str]| vec![a.iter().map(|s| s.to_string()).collect()];
     match rt.kind {
-        RuntimeKind::Local | RuntimeKind::Ssh | RuntimeKind::Kubernetes => None,
+        RuntimeKind::Local => Vec::new(),
         RuntimeKind::Podman | RuntimeKind::Docker => argv(&[
             rt.kind.as_str(),
             "ps",
             "--all",
             "--filter",
-            &format!("name=^{prefix}"),
+            "label=renn=job",
             "--format",
             "{{.Names}}",
         ]),
         RuntimeKind::Slurm => argv(&["squeue", "--noheader", "--format=%j", "--me"]),
+        RuntimeKind::Kubernetes => vec![kubernetes::list(rt)],
+        RuntimeKind::Ssh => ssh::list(rt),
     }
 }
 
-/// The job names in a [`list`] output that belong to `prefix`.
+/// The job names in a [`list`] output that belong to `prefix` (an ssh host lists pid
+/// files, `<name>.pid`).
 pub fn parse_list(output: &str, prefix: &str) -> Vec<String> {
     (output.lines().map(str::trim))
+        .map(|l| l.strip_suffix(".pid").unwrap_or(l))
+        .map(|l| l.strip_prefix("job.batch/").unwrap_or(l))
         .filter(|l| l.starts_with(prefix))
         .map(str::to_string)
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::path::PathBuf;
-
-    fn job<'a>(
-        rt: &'a Runtime,
-        dir: &'a Path,
-        mounts: &'a [&'a Path],
-        env: &'a [String],
-    ) -> Job<'a> {
-        Job {
-            name: "renn-p-03-01-1",
-            dir,
-            mounts,
-            env,
-            runtime: rt,
-        }
+/// `it's` → `'it'\''s'`: one word for a POSIX shell, whatever it holds.
+pub(crate) fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./=:@%+,".contains(&b))
+    {
+        return s.to_string();
     }
-
-    #[test]
-    fn a_container_gets_the_job_dir_the_remote_and_named_variables_only() {
-        let rt = Runtime {
-            kind: RuntimeKind::Podman,
-            image: Some("localhost/agent:1".into()),
-            args: vec!["--network".into(), "none".into()],
-            ..Runtime::default()
-        };
-        let (dir, remote) = (
-            PathBuf::from("/p/.renn/jobs/03-01-1"),
-            PathBuf::from("/p/.renn/remote.git"),
-        );
-        let env = ["ANTHROPIC_API_KEY".to_string()];
-        let argv = command(&job(&rt, &dir, &[&remote], &env)).unwrap();
-        assert_eq!(
-            argv.join(" "),
-            "podman run --rm --name renn-p-03-01-1 --label renn=job \
-             --volume /p/.renn/jobs/03-01-1:/p/.renn/jobs/03-01-1 \
-             --volume /p/.renn/remote.git:/p/.renn/remote.git --env ANTHROPIC_API_KEY \
-             --network none localhost/agent:1 bash /p/.renn/jobs/03-01-1/job.sh"
-        );
-        let no_image = Runtime {
-            image: None,
-            ..rt.clone()
-        };
-        assert!(command(&job(&no_image, &dir, &[], &[]))
-            .unwrap_err()
-            .contains("image"));
-        assert_eq!(
-            cancel(&rt, "renn-p-03-01-1").unwrap().join(" "),
-            "podman rm --force --ignore renn-p-03-01-1"
-        );
-    }
-
-    #[test]
-    fn slurm_runs_the_script_attached_in_the_partition() {
-        let rt = Runtime {
-            kind: RuntimeKind::Slurm,
-            partition: Some("debug".into()),
-            args: vec!["--cpus-per-task=1".into()],
-            ..Runtime::default()
-        };
-        let dir = PathBuf::from("/shared/p/.renn/jobs/03-01-1");
-        let argv = command(&job(&rt, &dir, &[], &[])).unwrap();
-        assert_eq!(
-            argv.join(" "),
-            "srun --job-name renn-p-03-01-1 --nodes=1 --ntasks=1 --quiet --partition=debug \
-             --cpus-per-task=1 bash /shared/p/.renn/jobs/03-01-1/job.sh"
-        );
-        assert_eq!(
-            cancel(&rt, "renn-p-03-01-1").unwrap().join(" "),
-            "scancel --name renn-p-03-01-1"
-        );
-        assert_eq!(
-            parse_list("renn-p-03-01-1\nother\n", "renn-p-"),
-            ["renn-p-03-01-1"]
-        );
-    }
+    format!("'{}'", s.replace('\'', r"'\''"))
 }
+
+/// Words joined for a shell line, each quoted as needed.
+fn shell_words<S: AsRef<str>>(words: &[S]) -> String {
+    let quoted: Vec<String> = words.iter().map(|w| shell_quote(w.as_ref())).collect();
+    quoted.join(" ")
+}
+
+/// Fills `@KEY@` markers in a driver template (shell text full of `{}` and `$`, which
+/// `format!` would need escaped).
+fn fill(template: &str, vars: &[(&str, &str)]) -> String {
+    vars.iter()
+        .fold(template.to_string(), |text, (key, value)| {
+            text.replace(&format!("@{key}@"), value)
+        })
+}
+
+pub(crate) use ssh::pid_file_lines as ssh_pid_file_lines;

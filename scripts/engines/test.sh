@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The runtime tests on real engines (docs/spec.md#runtimes): podman containers and a
 # one-node Slurm, set up here (installed from Debian when missing, configured under
-# ~/.cache/renn-tools/engines), then cli/tests/run_stage/engines.rs run with --ignored.
+# ~/.cache/renn-tools/engines), and Kubernetes through a kubectl stand-in (Debian's
+# kubectl checks each manifest); then cli/tests/run_stage/{engines,kubernetes}.rs run
+# with --ignored.
 # Slurm's daemons are stopped again whatever happens.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -9,8 +11,10 @@ start=$(date +%s)
 bash scripts/engines/podman.sh setup
 eval "$(bash scripts/engines/podman.sh env)"
 eval "$(bash scripts/engines/slurm.sh env)"
+bash scripts/engines/kubectl.sh setup
+eval "$(bash scripts/engines/kubectl.sh env)"
 trap 'bash scripts/engines/slurm.sh stop || true' EXIT
 bash scripts/engines/slurm.sh start
 echo "engines: ready in $(( $(date +%s) - start )) s"
-cargo test --quiet -p renn-cli --test run_stage engines -- --ignored --test-threads 1
+cargo test --quiet -p renn-cli --test run_stage -- --ignored --test-threads 1 engines:: kubernetes::
 echo "engines: done in $(( $(date +%s) - start )) s"

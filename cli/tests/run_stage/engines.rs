@@ -11,7 +11,7 @@ use serde_json::json;
 use std::time::{Duration, Instant};
 
 /// The demo, a git repository, its runs travelling to `runtime`.
-fn demo_on(runtime: Value) -> tempfile::TempDir {
+pub(super) fn demo_on(runtime: Value) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     let p = tmp.path();
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/demo");
@@ -74,7 +74,7 @@ fn renn_containers() -> Vec<String> {
     .collect()
 }
 
-fn run_stage_2(dir: &Path, extra: &[&str]) -> (i32, String, String) {
+pub(super) fn run_stage_2(dir: &Path, extra: &[&str]) -> (i32, String, String) {
     let mut args = vec!["--json", "run-stage", "2"];
     args.extend_from_slice(extra);
     renn_in(dir, &args)
@@ -82,7 +82,7 @@ fn run_stage_2(dir: &Path, extra: &[&str]) -> (i32, String, String) {
 
 /// The stage's work arrived from the containers: every run's commits on main, the
 /// proof passed, nothing of renn's left on the engine.
-fn assert_completed(dir: &Path) {
+pub(super) fn assert_completed(dir: &Path) {
     let log = git(dir, &["log", "--format=%s"]);
     for n in 2..=6 {
         assert!(
@@ -110,16 +110,17 @@ fn a_stage_runs_in_podman_containers_with_the_repository_travelling_by_git() {
     let dir = tmp.path();
     let (code, out, err) = run_stage_2(dir, &[]);
     assert_eq!(code, 4, "stops at 02-04's gate:\n{out}\n{err}");
-    // The runs' branches went through renn's bare remote, in its private namespace.
+    // The runs' branches went through renn's bare remote, in its private namespace, and
+    // left it once fetched home.
     let remote = dir.join(".renn/remote.git");
+    assert!(remote.join("HEAD").is_file(), "renn's bare remote");
     let refs = git(
         &remote,
-        &["for-each-ref", "--format=%(refname)", "refs/renn/runs"],
+        &["for-each-ref", "--format=%(refname)", "refs/renn"],
     );
-    assert!(
-        refs.contains("refs/renn/runs/02-03") && refs.contains("refs/renn/runs/02-04"),
-        "{refs}"
-    );
+    assert_eq!(refs.trim(), "", "no run's ref left on the remote");
+    let script = std::fs::read_to_string(dir.join(".renn/jobs/02-03-1/job.sh")).unwrap();
+    assert!(script.contains("ref=refs/renn/runs/02-03/1"), "{script}");
     let (code, out, err) = run_stage_2(dir, &["--respond", "02-04", "approved"]);
     assert_eq!(code, 0, "{out}\n{err}");
     assert_completed(dir);
@@ -224,4 +225,85 @@ fn a_stage_runs_as_slurm_jobs_on_a_shared_path_remote() {
         "no Slurm job id in the log:\n{log}"
     );
     assert!(log.contains("RUN COMPLETE"), "{log}");
+}
+
+fn squeue() -> Vec<String> {
+    let out = Command::new("squeue")
+        .args(["--noheader", "--format=%j", "--me"])
+        .output()
+        .expect("slurm is set up");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| l.trim().to_string())
+        .filter(|l| l.starts_with("renn-"))
+        .collect()
+}
+
+#[test]
+#[ignore = "needs a one-node Slurm: run by scripts/test.sh's engines step"]
+fn sbatch_jobs_outlive_a_killed_renn_and_are_cancelled_when_it_runs_again() {
+    let partition = std::env::var("RENN_SLURM_PARTITION").unwrap_or_else(|_| "renn".into());
+    let tmp = demo_on(json!({
+        "kind": "slurm",
+        "submit": "sbatch",
+        "partition": partition,
+        "args": ["--cpus-per-task=1"],
+    }));
+    let dir = tmp.path();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_renn"))
+        .current_dir(dir)
+        .env("RENN_TRUST", "1")
+        .env("RENN_TEST_SLEEP", "60")
+        .args(["--json", "run-stage", "2"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let queued = loop {
+        let names = squeue();
+        if !names.is_empty() || start.elapsed() > Duration::from_secs(60) {
+            break names;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(!queued.is_empty(), "a job is queued or running");
+    // The machine renn ran on goes: renn and its drivers (`sbatch --wait` clients) are
+    // killed at once, nothing of theirs can cancel anything. Slurm keeps the jobs.
+    child.kill().unwrap();
+    child.wait().unwrap();
+    kill_drivers(dir);
+    std::thread::sleep(Duration::from_millis(500));
+    let survivors = squeue();
+    assert!(
+        queued.iter().all(|n| survivors.contains(n)),
+        "sbatch jobs outlive renn: {survivors:?}"
+    );
+    let (code, out, err) = run_stage_2(dir, &[]);
+    assert_eq!(code, 4, "{out}\n{err}");
+    assert!(
+        out.contains("Cancelled job renn-") || err.contains("Cancelled job renn-"),
+        "{out}\n{err}"
+    );
+    let after = squeue();
+    assert!(
+        queued.iter().all(|n| !after.contains(n)),
+        "killed renn's jobs are gone: {after:?}"
+    );
+    let (code, out, err) = run_stage_2(dir, &["--respond", "02-04", "approved"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_completed(dir);
+    // The job's output came back from its file: the demo agent's return block.
+    let log = std::fs::read_to_string(dir.join(".renn/stages/02-accounts/logs/02-05-2.log"))
+        .or_else(|_| std::fs::read_to_string(dir.join(".renn/stages/02-accounts/logs/02-05-1.log")))
+        .unwrap();
+    assert!(log.contains("RUN COMPLETE"), "{log}");
+}
+
+/// SIGKILLs every driver renn started for `dir`'s jobs (`bash …/.renn/jobs/<run>/submit.sh`).
+pub(super) fn kill_drivers(dir: &Path) {
+    let pattern = format!("{}/.renn/jobs/.*/submit.sh", dir.display());
+    let _ = Command::new("pkill")
+        .args(["-KILL", "-f", &pattern])
+        .status();
 }

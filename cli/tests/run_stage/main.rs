@@ -9,6 +9,7 @@ mod engines;
 mod evidence;
 mod gsd;
 mod guard;
+mod kubernetes;
 mod lifecycle;
 mod lock;
 mod merges;

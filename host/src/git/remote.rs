@@ -52,4 +52,23 @@ impl Git {
         self.ok(["reset", "--quiet", "--hard", "FETCH_HEAD"])?;
         Ok(())
     }
+
+    /// Removes `remote_ref` from `remote` (the run's work is home); one already gone
+    /// is not an error.
+    pub fn delete_remote_ref(&self, remote: &str, remote_ref: &str) -> Result<()> {
+        let spec = format!(":{remote_ref}");
+        let listed = self.ok(["ls-remote", "--end-of-options", remote, remote_ref])?;
+        if listed.trim().is_empty() {
+            return Ok(());
+        }
+        self.ok([
+            "push",
+            "--quiet",
+            "--no-verify",
+            "--end-of-options",
+            remote,
+            &spec,
+        ])?;
+        Ok(())
+    }
 }

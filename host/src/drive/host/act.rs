@@ -189,8 +189,7 @@ impl Host<'_> {
             Some(run) => {
                 // The job gets the prompt in its directory; renn's child is the engine's command.
                 let attempt = self.attempts[label];
-                let (command, dir, identity) = self.travel_job(&run, attempt, &argv, &prompt)?;
-                env.extend(identity);
+                let (command, dir) = self.travel_job(&run, attempt, &argv, &prompt)?;
                 prompt_mode = renn_core::config::PromptMode::Stdin;
                 (command, String::new(), dir)
             }
