@@ -361,6 +361,10 @@ export type PromptMode = 'stdin' | 'argument'
  * The engine a run's agent is handed to.
  */
 export type RuntimeKind = 'local' | 'podman' | 'docker' | 'slurm' | 'kubernetes' | 'ssh'
+/**
+ * How a Slurm job is submitted.
+ */
+export type Submit = 'srun' | 'sbatch'
 export type AgentReturn =
   | (RunComplete & {
       kind: 'complete'
@@ -1231,6 +1235,10 @@ export interface Runtime {
    */
   partition: string | null
   /**
+   * Slurm: `srun` (default) or `sbatch --wait`.
+   */
+  submit: Submit
+  /**
    * ssh: the hosts, used in turn.
    */
   hosts: string[]
@@ -1242,6 +1250,11 @@ export interface Runtime {
    * kubernetes: the namespace.
    */
   namespace: string | null
+  /**
+   * kubernetes: the Secret the `pass_env` variables are read from (one key each);
+   * default `renn-agent`.
+   */
+  secret: string | null
   /**
    * The git remote jobs clone from and push to: a path or URL the workers reach.
    * Default: a bare repository renn keeps in the planning directory (`remote.git`),

@@ -19,7 +19,7 @@ mod ssh;
 #[cfg(test)]
 mod tests;
 
-pub use kubernetes::DEFAULT_TEMPLATE;
+pub use kubernetes::{manifest as kubernetes_manifest, DEFAULT_TEMPLATE};
 
 /// One job to hand to an engine.
 #[derive(Debug, Clone, Copy)]

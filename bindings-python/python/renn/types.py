@@ -463,12 +463,17 @@ class Runtime(TypedDict):
     args: List[str]
     #: Slurm's partition.
     partition: Optional[str]
+    #: Slurm: `srun` (default) or `sbatch --wait`.
+    submit: Submit
     #: ssh: the hosts, used in turn.
     hosts: List[str]
     #: kubernetes: a Job manifest template (project-relative path); renn's own if none.
     template: Optional[str]
     #: kubernetes: the namespace.
     namespace: Optional[str]
+    #: kubernetes: the Secret the `pass_env` variables are read from (one key each);
+    #: default `renn-agent`.
+    secret: Optional[str]
     #: The git remote jobs clone from and push to: a path or URL the workers reach.
     #: Default: a bare repository renn keeps in the planning directory (`remote.git`),
     #: reachable by path for local containers and shared filesystems.
@@ -1980,6 +1985,9 @@ PromptMode = Literal["stdin", "argument"]
 # The engine a run's agent is handed to.
 RuntimeKind = Literal["local", "podman", "docker", "slurm", "kubernetes", "ssh"]
 
+# How a Slurm job is submitted.
+Submit = Literal["srun", "sbatch"]
+
 AgentReturn = Union["AgentReturnComplete", "AgentReturnGate"]
 
 # Where the batch numbers came from.
@@ -2137,6 +2145,7 @@ __all__ = [
     "StaleAgentStopped",
     "StateRestored",
     "Status",
+    "Submit",
     "Task",
     "TaskCommit",
     "TaskKind",

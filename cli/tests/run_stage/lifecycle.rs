@@ -391,3 +391,76 @@ fn logs_say_what_is_missing() {
         .unwrap()
         .contains("attempts logged: 1"));
 }
+
+#[test]
+fn doctor_asks_the_runtime_and_a_runtime_that_cannot_run_is_a_config_error() {
+    // Without isolation `clone` a container runtime would be silently unused.
+    let agent =
+        json!({"command": ["bash", "-c", "true"], "runtime": {"kind": "podman", "image": "x:1"}});
+    let p = Project::new(&[spec(1, 1)], json!({ "agent": agent }));
+    let (code, _, out) = p.renn(&["validate", "3"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("error[runtime-config]"), "{out}");
+    assert!(
+        out.contains("it needs \"isolation\": \"clone\", found `shared`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("--> .renn/config.json:"),
+        "names the file: {out}"
+    );
+
+    // Kubernetes, through the kubectl stand-in: the cluster answers, a template with an
+    // unknown placeholder fails, the default remote is renn's own.
+    let agent = json!({"command": ["bash", "-c", "true"], "runtime": {
+        "kind": "kubernetes", "image": "agent:1", "template": "job.yaml"}});
+    let p = Project::new(
+        &[spec(1, 1)],
+        json!({ "agent": agent, "isolation": "clone" }),
+    );
+    p.write(
+        "job.yaml",
+        "kind: Job\ncommand: {{command}}\ncpu: {{cpu}}\n",
+    );
+    let state = tempfile::tempdir().unwrap();
+    let standin = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/engines");
+    let doctor = || {
+        let out = Command::new(env!("CARGO_BIN_EXE_renn"))
+            .current_dir(p.path())
+            .env("RENN_TRUST", "1")
+            .env("KUBE_STANDIN", state.path())
+            .env(
+                "PATH",
+                format!("{}:{}", standin.display(), std::env::var("PATH").unwrap()),
+            )
+            .args(["--json", "doctor"])
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let checks = report["checks"].as_array().unwrap().clone();
+        move |name: &str| {
+            let c = checks
+                .iter()
+                .find(|c| c["name"] == name)
+                .unwrap_or_else(|| panic!("no {name}: {checks:#?}"));
+            (
+                c["status"].as_str().unwrap().to_string(),
+                c["message"].as_str().unwrap().to_string(),
+            )
+        }
+    };
+    let check = doctor();
+    assert_eq!(check("runtime (kubernetes)").0, "ok");
+    let (status, message) = check("job template");
+    assert_eq!(status, "fail");
+    assert!(
+        message.contains("unknown placeholder `{{cpu}}`"),
+        "{message}"
+    );
+    assert_eq!(
+        check("remote"),
+        ("ok".into(), ".renn/remote.git (renn's own, by path)".into())
+    );
+    let calls = std::fs::read_to_string(state.path().join("calls")).unwrap();
+    assert_eq!(calls.trim(), "auth can-i create jobs");
+}

@@ -464,3 +464,35 @@ fn an_unknown_key_inside_agent_is_an_error_so_the_default_agent_never_runs_inste
 }
 
 mod gsd;
+
+#[test]
+fn a_runtime_that_cannot_start_a_job_is_an_error_at_its_key() {
+    let cases = [
+        (
+            r#"{"agent": {"runtime": {"kind": "slurm"}}}"#,
+            "agent.runtime `slurm` runs agents away from this checkout: it needs \"isolation\": \"clone\", found `worktree`",
+        ),
+        (
+            r#"{"isolation": "clone", "agent": {"runtime": {"kind": "kubernetes"}}}"#,
+            "agent.runtime `kubernetes` needs an `image` to run",
+        ),
+        (
+            r#"{"isolation": "clone", "agent": {"runtime": {"kind": "ssh", "hosts": []}}}"#,
+            "agent.runtime `ssh` needs `hosts`, at least one",
+        ),
+    ];
+    for (text, message) in cases {
+        let d = Config::parse(text, false).unwrap_err();
+        assert_eq!(d.code, Code::RuntimeConfig, "{text}");
+        assert_eq!(d.message, message);
+        assert!(d.line.is_some(), "placed at agent.runtime: {d:?}");
+    }
+    // Local jobs with clone isolation need nothing more; sbatch is a submit mode.
+    let c = Config::parse(
+        r#"{"isolation": "clone", "agent": {"runtime": {"kind": "slurm", "submit": "sbatch"}}}"#,
+        false,
+    )
+    .unwrap();
+    assert_eq!(c.agent.runtime.submit, crate::config::Submit::Sbatch);
+    assert!(Config::parse(r#"{"isolation": "clone"}"#, false).is_ok());
+}

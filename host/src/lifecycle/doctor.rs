@@ -11,6 +11,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use std::path::Path;
 
+mod runtime;
 mod version;
 
 /// How a check went.
@@ -25,7 +26,7 @@ pub enum CheckStatus {
 }
 
 /// One check: `git`, `repository`, `config`, `agent (<profile>)`, `worktrees`,
-/// `track`, `stage <dir>`, `lock`.
+/// `runtime (<kind>)`, `job template`, `remote`, `track`, `stage <dir>`, `lock`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Check {
     pub name: String,
@@ -96,6 +97,7 @@ pub fn doctor(dir: Option<&Path>) -> Result<DoctorReport> {
             ));
             checks.push(agent(&root, p));
             checks.push(writable(&root, v));
+            checks.extend(runtime::checks(&root, p));
             checks.extend(plans(p));
         }
         Err(e) => {

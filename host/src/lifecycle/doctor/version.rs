@@ -10,12 +10,25 @@ use std::time::{Duration, Instant};
 /// How long `--version` may take.
 const LIMIT: Duration = Duration::from_secs(15);
 
-/// `<program> --version`'s first line (`started` when it prints none), within 15 s; a
-/// program still running then is killed (std's `Child::kill`: SIGKILL on Unix,
-/// `TerminateProcess` on Windows). The error says why it did not start or succeed.
+/// `<program> --version`'s first line (`started` when it prints none), within 15 s.
+/// The error says why it did not start or succeed.
 pub(super) fn first_line(path: &Path) -> Result<String, String> {
-    let mut child = Command::new(path)
-        .arg("--version")
+    let text = output(path.as_os_str(), &["--version"])
+        .map_err(|e| e.replace("the command", "`--version`"))?;
+    let first = text.lines().next().unwrap_or("").trim().to_string();
+    Ok(if first.is_empty() {
+        "started".into()
+    } else {
+        first
+    })
+}
+
+/// A command's stdout when it succeeds within 15 s; a command still running then is
+/// killed (std's `Child::kill`: SIGKILL on Unix, `TerminateProcess` on Windows). The
+/// error says why it did not start or succeed (its stderr's first line).
+pub(super) fn output(program: &std::ffi::OsStr, args: &[&str]) -> Result<String, String> {
+    let mut child = Command::new(program)
+        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -32,7 +45,7 @@ pub(super) fn first_line(path: &Path) -> Result<String, String> {
             Ok(None) => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err("`--version` did not finish within 15 s".into());
+                return Err("the command did not finish within 15 s".into());
             }
             Err(e) => return Err(e.to_string()),
         }
@@ -43,24 +56,18 @@ pub(super) fn first_line(path: &Path) -> Result<String, String> {
         String::from_utf8_lossy(&rx.recv_timeout(wait).unwrap_or_default()).into_owned()
     };
     let (text, err) = (left(stdout), left(stderr));
-    let first = text.lines().next().unwrap_or("").trim().to_string();
     if status.success() {
-        Ok(if first.is_empty() {
-            "started".into()
-        } else {
-            first
-        })
-    } else {
-        let why = err.lines().next().unwrap_or("").trim();
-        Err(format!(
-            "`--version` exited with {status}{}",
-            if why.is_empty() {
-                String::new()
-            } else {
-                format!(": {why}")
-            }
-        ))
+        return Ok(text);
     }
+    let why = err.lines().next().unwrap_or("").trim();
+    Err(format!(
+        "the command exited with {status}{}",
+        if why.is_empty() {
+            String::new()
+        } else {
+            format!(": {why}")
+        }
+    ))
 }
 
 /// Reads `pipe` to its end on a thread; the bytes arrive on the receiver.
