@@ -307,3 +307,46 @@ pub(super) fn kill_drivers(dir: &Path) {
         .args(["-KILL", "-f", &pattern])
         .status();
 }
+
+/// `renn doctor --json`'s check named `name`: (status, message).
+fn doctor_check(dir: &Path, name: &str) -> (String, String) {
+    let (_, out, err) = renn_in(dir, &["--json", "doctor"]);
+    let report: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
+    let checks = report["checks"].as_array().unwrap();
+    let c = (checks.iter().find(|c| c["name"] == name))
+        .unwrap_or_else(|| panic!("no check {name}: {checks:#?}"));
+    (
+        c["status"].as_str().unwrap().into(),
+        c["message"].as_str().unwrap().into(),
+    )
+}
+
+#[test]
+#[ignore = "needs podman and a one-node Slurm: run by scripts/test.sh's engines step"]
+fn doctor_asks_the_real_engines() {
+    let tmp = demo_on(podman_runtime());
+    let (status, message) = doctor_check(tmp.path(), "runtime (podman)");
+    assert_eq!(status, "ok", "{message}");
+    assert!(
+        message.contains("image localhost/renn-agent:1 present"),
+        "{message}"
+    );
+    let mut missing = podman_runtime();
+    missing["image"] = json!("localhost/renn-no-such-image:9");
+    let tmp = demo_on(missing);
+    let (status, message) = doctor_check(tmp.path(), "runtime (podman)");
+    assert_eq!(status, "fail", "{message}");
+    assert!(message.contains("is not present"), "{message}");
+
+    let partition = std::env::var("RENN_SLURM_PARTITION").unwrap_or_else(|_| "renn".into());
+    let tmp = demo_on(json!({"kind": "slurm", "partition": partition}));
+    let (status, message) = doctor_check(tmp.path(), "runtime (slurm)");
+    assert_eq!(status, "ok", "{message}");
+    let tmp = demo_on(json!({"kind": "slurm", "partition": "gpu-nowhere"}));
+    let (status, message) = doctor_check(tmp.path(), "runtime (slurm)");
+    assert_eq!(status, "fail", "{message}");
+    assert!(
+        message.contains("partition `gpu-nowhere` is not among Slurm's"),
+        "{message}"
+    );
+}
