@@ -193,4 +193,4 @@ fn fill(template: &str, vars: &[(&str, &str)]) -> String {
         })
 }
 
-pub(crate) use ssh::pid_file_lines as ssh_pid_file_lines;
+pub(crate) use ssh::{pid_file as ssh_pid_file, JOBS_DIR as SSH_JOBS_DIR};

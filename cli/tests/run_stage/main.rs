@@ -18,6 +18,7 @@ mod pty;
 mod resume;
 mod safety;
 mod scenarios;
+mod ssh;
 mod terminal;
 mod trust;
 

@@ -45,11 +45,10 @@ pub(super) fn render(job: &Job<'_>) -> Result<Rendered, String> {
     Ok(Rendered::driver(job, text))
 }
 
-/// The lines a job's script starts with on an ssh host: its pid file, removed at exit.
-pub(crate) fn pid_file_lines(name: &str) -> String {
-    format!(
-        "mkdir -p {JOBS_DIR} && echo $$ > {JOBS_DIR}/{name}.pid\ntrap 'rm -f {JOBS_DIR}/{name}.pid' EXIT\n"
-    )
+/// A job's pid file on its host: written when the job starts, removed by its EXIT trap
+/// (see `job_script`) — a cancelled job's too (bash runs the trap on a cancel's SIGTERM).
+pub(crate) fn pid_file(name: &str) -> String {
+    format!("{JOBS_DIR}/{name}.pid")
 }
 
 /// On every host (renn does not remember where a job went): the job's process group
