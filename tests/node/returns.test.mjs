@@ -62,7 +62,7 @@ for (const impl of impls) {
         if (['proof-missing', 'proof-ambiguous'].includes(expected.error?.code)) continue
         const path = expected.path ?? expected.error.diagnostics[0].file
         // A stage without run files has no plan; the title is the report's (the track's).
-        const title = expected.report?.match(/Stage \d+: (.*?) —/)[1] ?? 'T'
+        const title = expected.report?.match(/(?:Stage|Phase) \d+: (.*?) —/)[1] ?? 'T'
         const text = readText(join(dir, path))
         // The stage as a person types it: these cases ask for "3".
         const source = { path, stage, title }
