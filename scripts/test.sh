@@ -6,7 +6,9 @@
 # tested: WASM (its own tests, the browser
 # build, the shared Node suite), the napi addon (the shared Node suite over napi and
 # WASM, declarations), a GSD project executed by renn and read back by GSD 1.42.3's own
-# tools (scripts/gsd/roundtrip.sh) and Python (stubtest, mypy, pytest, pip install); then the release
+# tools (scripts/gsd/roundtrip.sh), the runtimes on real engines — podman containers, a
+# one-node Slurm, an sshd on 127.0.0.1, Kubernetes through a kubectl stand-in
+# (scripts/engines/test.sh) — and Python (stubtest, mypy, pytest, pip install); then the release
 # artifacts — the npm packages per platform and the manylinux wheel — built with zig for
 # linux x64 (glibc, musl) and arm64, installed and used (scripts/bindings/artifacts.sh).
 # The same fixtures (tests/fixtures/) run through every front door.
@@ -29,7 +31,7 @@ echo "== tests";   cargo test --workspace
 echo "== wasm";    bash scripts/bindings/wasm.sh
 echo "== node";    bash scripts/bindings/node.sh
 echo "== gsd";     bash scripts/gsd/roundtrip.sh  # GSD 1.42.3's own tools read what renn wrote
-echo "== engines"; bash scripts/engines/test.sh    # podman containers and a one-node Slurm
+echo "== engines"; bash scripts/engines/test.sh    # podman, a one-node Slurm, sshd on 127.0.0.1, kubectl stand-in
 echo "== python";  bash scripts/bindings/python.sh
 echo "== artifacts"; bash scripts/bindings/artifacts.sh
 echo "== agents";  bash scripts/agents.sh
