@@ -108,9 +108,7 @@ impl Group {
     /// After the agent exited: what it left running in its group (a background server,
     /// a tool it started) gets SIGTERM, then SIGKILL after [`GRACE`] (on Windows: what
     /// is left in the job is terminated). Left alone it would outlive the run and keep
-    /// the output pipes open. Note: a machine whose init does not reap orphans keeps
-    /// them as zombies, which still count as members, so there this waits the full
-    /// grace period.
+    /// the output pipes open. Zombies (orphans an init reaps late) are not waited for.
     pub(super) fn stop_leftovers(&self) {
         if self.tree.alive() {
             self.tree.stop(Stop::Term);
