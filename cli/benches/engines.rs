@@ -240,74 +240,6 @@ fn engine(kind: Kind) -> Result<Engine, String> {
     }
 }
 
-/// The benchmark as the subreaper of renn's orphans (Linux): a process an agent's job
-/// leaves behind when its parent exits (`srun` forks a helper that outlives it by a
-/// moment; `podman run` leaves conmon) is adopted by the nearest subreaper, normally
-/// PID 1, and until it is reaped its zombie is still a member of the agent's process
-/// group, which renn waits to be empty after the agent exits. A usual init reaps at
-/// once; some (this sandbox's) only every second or two, which would add that to every
-/// run (orchestration.rs's "stalls"). Here the benchmark adopts them and reaps them at
-/// once, as a usual init does. `RENN_BENCH_REAPER=0`: leave them to PID 1.
-#[cfg(target_os = "linux")]
-mod reaper {
-    use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-
-    static ON: AtomicBool = AtomicBool::new(false);
-    /// The renn being measured (0: none): the one child the reaper never reaps.
-    static ACTIVE: AtomicU32 = AtomicU32::new(0);
-
-    /// Whether this process now adopts its descendants' orphans.
-    pub fn enable() -> bool {
-        // SAFETY: prctl with integer arguments only.
-        let ok = unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) } == 0;
-        ON.store(ok, Ordering::SeqCst);
-        ok
-    }
-
-    /// While `renn` (a child) runs: every other child that ends (an adopted orphan) is
-    /// reaped at once. The thread stops at renn's own end (left to its owner) or at
-    /// the first child after [`done`]; it never reaps what it has not first seen ended
-    /// while renn was being measured, so the benchmark's own `git` is never touched.
-    pub fn watch(renn: u32) {
-        if !ON.load(Ordering::SeqCst) {
-            return;
-        }
-        ACTIVE.store(renn, Ordering::SeqCst);
-        std::thread::spawn(move || loop {
-            // SAFETY: a zeroed siginfo_t is valid; waitid fills it. WNOWAIT: peek only.
-            let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
-            let flags = libc::WEXITED | libc::WNOWAIT;
-            if unsafe { libc::waitid(libc::P_ALL, 0, &mut info, flags) } != 0 {
-                if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
-                    continue;
-                }
-                return;
-            }
-            // SAFETY: waitid succeeded with WEXITED, so si_pid is set.
-            let pid = unsafe { info.si_pid() };
-            if pid <= 0 || pid as u32 == renn || ACTIVE.load(Ordering::SeqCst) != renn {
-                return;
-            }
-            // SAFETY: reaps the zombie just seen (its pid cannot be reused before).
-            unsafe { libc::waitpid(pid, std::ptr::null_mut(), 0) };
-        });
-    }
-
-    /// renn has ended and was reaped: the reaper stands down.
-    pub fn done() {
-        ACTIVE.store(0, Ordering::SeqCst);
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-mod reaper {
-    pub fn enable() -> bool {
-        false
-    }
-    pub fn watch(_renn: u32) {}
-    pub fn done() {}
-}
-
 fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
         .current_dir(dir)
@@ -423,7 +355,6 @@ fn run_stage(engine: &Engine, n: usize, work: &str) -> Result<Sample, String> {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    reaper::watch(child.id());
     let mut stderr = child.stderr.take().unwrap();
     let stderr = std::thread::spawn(move || {
         let mut s = String::new();
@@ -439,7 +370,6 @@ fn run_stage(engine: &Engine, n: usize, work: &str) -> Result<Sample, String> {
     }
     let status = child.wait().unwrap();
     let wall = t0.elapsed().as_secs_f64();
-    reaper::done();
     let stderr = stderr.join().unwrap();
 
     let mut s = Sample {
@@ -627,14 +557,8 @@ fn main() {
     });
     // `RENN_BENCH_ONLY=a,c`: those configurations only.
     let only = std::env::var("RENN_BENCH_ONLY").unwrap_or_default();
-    let reaping = std::env::var("RENN_BENCH_REAPER").is_ok_and(|v| v == "0") || !reaper::enable();
-    let reaping = if reaping {
-        "orphans left to PID 1"
-    } else {
-        "orphans reaped at once by the benchmark (subreaper)"
-    };
     println!(
-        "renn engines benchmark: stage of N runs in one batch, CPU-bound agent (tests/fixtures/agents/cpu.sh), auditor off, {reaping}, {} CPUs here\n",
+        "renn engines benchmark: stage of N runs in one batch, CPU-bound agent (tests/fixtures/agents/cpu.sh), auditor off, {} CPUs here\n",
         cores()
     );
     let kinds = [Kind::Worktree, Kind::CloneLocal, Kind::Podman, Kind::Slurm];

@@ -8,9 +8,9 @@
 //! "shared"` and `"isolation": "worktree"`, each on a fresh repository, with git's default
 //! configuration and again with `maintenance.auto false`. By default every `git commit`
 //! starts a detached `git maintenance run --auto`; caught in the agent's process group
-//! before it detaches, it is stopped by renn with the agent's leftovers and, where PID 1
-//! does not reap orphans promptly, lingers as a zombie that holds renn up to its 2 s
-//! grace period ("stalls" below). The benchmark prints
+//! before it detaches, it is stopped by renn with the agent's leftovers (a live one holds
+//! renn up to its 2 s grace period: "stalls" below; zombies an init reaps late no longer
+//! count). The benchmark prints
 //! - the wall time (median of the repetitions) against the goal, 100 runs in 10 batches
 //!   in under 2 s;
 //! - per run, from renn's JSON event stream read line by line as it arrives: the time from
