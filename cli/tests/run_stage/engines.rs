@@ -315,3 +315,39 @@ pub(super) fn kill_drivers(dir: &Path) {
             .status();
     }
 }
+
+#[test]
+#[ignore = "needs podman: run by scripts/test.sh's engines step"]
+fn a_container_past_the_time_limit_is_stopped_and_removed() {
+    let tmp = demo_on(podman_runtime());
+    let dir = tmp.path();
+    let path = dir.join(".renn/config.json");
+    let mut config: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    config["agent"]["timeout_secs"] = json!(4);
+    config["agent"]["retries"] = json!({"attempts": 1});
+    std::fs::write(&path, config.to_string()).unwrap();
+    git(dir, &["commit", "-q", "-am", "a short time limit"]);
+    let started = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_renn"))
+        .current_dir(dir)
+        .env("RENN_TRUST", "1")
+        .env("RENN_TEST_SLEEP", "120")
+        .args(["--json", "run-stage", "2"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_ne!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "stopped at its limit, not at the agent's end"
+    );
+    let exited: Vec<Value> = (stdout.lines())
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|e| e["event"] == "run_exited")
+        .collect();
+    assert_eq!(exited[0]["reason"], "timed_out", "{exited:?}");
+    assert!(
+        renn_containers(dir, false).is_empty(),
+        "the container is gone"
+    );
+}
