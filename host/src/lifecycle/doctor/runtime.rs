@@ -1,6 +1,6 @@
 //! `renn doctor` for a project whose runs travel (isolation `clone`,
 //! docs/spec.md#runtimes): the engine answers, the image is there, the template
-//! renders, the remote is reachable. Each question is the engine's own command, bounded
+//! renders, the remote takes a push. Each question is the engine's own command, bounded
 //! in time like the agent's `--version`.
 
 use super::version::output;
@@ -164,7 +164,7 @@ fn ssh(rt: &Runtime, host: &str) -> Check {
 }
 
 /// The remote jobs clone from: renn's own bare repository (created on first use), a
-/// path, or a URL, which must answer `git ls-remote`.
+/// path, or a URL, which must accept a (dry-run) push.
 fn remote(root: &Path, dir: &str, rt: &Runtime) -> Check {
     let Some(remote) = &rt.remote else {
         let shown = format!("{dir}/remote.git");
@@ -184,9 +184,23 @@ fn remote(root: &Path, dir: &str, rt: &Runtime) -> Check {
             )
         };
     };
-    match run(&["git", "ls-remote", "--heads", "--end-of-options", remote]) {
-        Ok(_) => check("remote", CheckStatus::Ok, format!("{remote} answers")),
-        Err(e) => check("remote", CheckStatus::Fail, format!("`git ls-remote {remote}`: {e}"))
+    // A dry-run push asks the remote for write access (receive-pack) without writing.
+    let root = root.display().to_string();
+    let probe = [
+        "git",
+        "-C",
+        &root,
+        "push",
+        "--dry-run",
+        "--quiet",
+        "--no-verify",
+        "--end-of-options",
+        remote,
+        "HEAD:refs/renn/doctor-probe",
+    ];
+    match run(&probe) {
+        Ok(_) => check("remote", CheckStatus::Ok, format!("{remote} accepts a push")),
+        Err(e) => check("remote", CheckStatus::Fail, format!("`git push --dry-run {remote}`: {e}"))
             .hint("the remote must be reachable, with write access, from this machine and from every worker"),
     }
 }
