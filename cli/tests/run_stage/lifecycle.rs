@@ -464,3 +464,31 @@ fn doctor_asks_the_runtime_and_a_runtime_that_cannot_run_is_a_config_error() {
     let calls = std::fs::read_to_string(state.path().join("calls")).unwrap();
     assert_eq!(calls.trim(), "auth can-i create jobs");
 }
+
+#[test]
+fn doctor_asks_a_configured_remote_for_write_access() {
+    let remote = tempfile::tempdir().unwrap();
+    git(remote.path(), &["init", "-q", "--bare"]);
+    let remote = remote.path().display().to_string();
+    for (url, status) in [
+        (remote.as_str(), "ok"),
+        ("/nonexistent/renn-remote.git", "fail"),
+    ] {
+        let agent =
+            json!({"command": ["bash", "-c", "true"], "runtime": {"kind": "local", "remote": url}});
+        let p = Project::new(
+            &[spec(1, 1)],
+            json!({ "agent": agent, "isolation": "clone" }),
+        );
+        let (_, report) = p.renn_json(&["doctor"]);
+        let check = (report["checks"].as_array().unwrap().iter())
+            .find(|c| c["name"] == "remote")
+            .unwrap_or_else(|| panic!("{report:#}"))
+            .clone();
+        assert_eq!(check["status"], status, "{check:#}");
+        assert!(
+            check["message"].as_str().unwrap().contains(url),
+            "{check:#}"
+        );
+    }
+}
