@@ -302,13 +302,14 @@ fn sbatch_jobs_outlive_a_killed_renn_and_are_cancelled_when_it_runs_again() {
 }
 
 /// SIGKILLs what renn started for `dir`'s jobs on this machine — drivers (`bash
-/// …/.renn/jobs/<run>/submit.sh`) and `podman run` clients — as if the machine renn ran
+/// …/.renn/jobs/<run>/submit.sh`), `podman run` and `sbatch --wait` clients — as if the machine renn ran
 /// on were gone; the jobs themselves (containers, Slurm jobs, pods) are left to their engine.
 pub(super) fn kill_drivers(dir: &Path) {
     let jobs = format!("{}/.renn/jobs/", dir.display());
     for pattern in [
         format!("{jobs}.*/submit.sh"),
         format!("^podman run .*{jobs}"),
+        format!("sbatch --wait .*{jobs}"),
     ] {
         let _ = Command::new("pkill")
             .args(["-KILL", "-f", &pattern])
@@ -349,5 +350,48 @@ fn a_container_past_the_time_limit_is_stopped_and_removed() {
     assert!(
         renn_containers(dir, false).is_empty(),
         "the container is gone"
+    );
+}
+
+/// `renn doctor --json`'s check named `name`: (status, message).
+fn doctor_check(dir: &Path, name: &str) -> (String, String) {
+    let (_, out, err) = renn_in(dir, &["--json", "doctor"]);
+    let report: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
+    let checks = report["checks"].as_array().unwrap();
+    let c = (checks.iter().find(|c| c["name"] == name))
+        .unwrap_or_else(|| panic!("no check {name}: {checks:#?}"));
+    (
+        c["status"].as_str().unwrap().into(),
+        c["message"].as_str().unwrap().into(),
+    )
+}
+
+#[test]
+#[ignore = "needs podman and a one-node Slurm: run by scripts/test.sh's engines step"]
+fn doctor_asks_the_real_engines() {
+    let tmp = demo_on(podman_runtime());
+    let (status, message) = doctor_check(tmp.path(), "runtime (podman)");
+    assert_eq!(status, "ok", "{message}");
+    assert!(
+        message.contains("image localhost/renn-agent:1 present"),
+        "{message}"
+    );
+    let mut missing = podman_runtime();
+    missing["image"] = json!("localhost/renn-no-such-image:9");
+    let tmp = demo_on(missing);
+    let (status, message) = doctor_check(tmp.path(), "runtime (podman)");
+    assert_eq!(status, "fail", "{message}");
+    assert!(message.contains("is not present"), "{message}");
+
+    let partition = std::env::var("RENN_SLURM_PARTITION").unwrap_or_else(|_| "renn".into());
+    let tmp = demo_on(json!({"kind": "slurm", "partition": partition}));
+    let (status, message) = doctor_check(tmp.path(), "runtime (slurm)");
+    assert_eq!(status, "ok", "{message}");
+    let tmp = demo_on(json!({"kind": "slurm", "partition": "gpu-nowhere"}));
+    let (status, message) = doctor_check(tmp.path(), "runtime (slurm)");
+    assert_eq!(status, "fail", "{message}");
+    assert!(
+        message.contains("partition `gpu-nowhere` is not among Slurm's"),
+        "{message}"
     );
 }

@@ -3,6 +3,7 @@
 //! (`args`) are the user's, placement is Slurm's.
 
 use super::{fill, shell_quote, shell_words, Job, Rendered};
+use crate::agent::TOKEN_VAR;
 
 fn options(job: &Job<'_>) -> Vec<String> {
     let rt = job.runtime;
@@ -13,9 +14,12 @@ fn options(job: &Job<'_>) -> Vec<String> {
     argv
 }
 
-/// `srun`, attached, so the output streams back as the agent writes it.
+/// `srun`, attached, so the output streams back as the agent writes it. Without renn's
+/// agent mark (`env -u`): Slurm exports the environment to the job, and a node that is
+/// also renn's machine must not have the job's processes taken for a local agent's —
+/// the job is Slurm's to stop (`scancel`).
 pub(super) fn srun(job: &Job<'_>) -> Vec<String> {
-    let mut argv = vec!["srun".to_string()];
+    let mut argv: Vec<String> = ["env", "-u", TOKEN_VAR, "srun"].map(String::from).into();
     argv.extend(options(job));
     argv.extend(["--nodes=1", "--ntasks=1", "--quiet"].map(String::from));
     argv.extend(job.runtime.args.iter().cloned());
@@ -30,7 +34,7 @@ set -uo pipefail
 out=@OUT@ err=@ERR@
 rm -f "$out" "$err"
 trap 'scancel --name @NAME@ >&2; exit 143' TERM INT HUP
-sbatch --wait --quiet @OPTIONS@ --output="$out" --error="$err" @ARGS@ @SCRIPT@ >&2 &
+env -u @TOKEN@ sbatch --wait --quiet @OPTIONS@ --output="$out" --error="$err" @ARGS@ @SCRIPT@ >&2 &
 wait $!
 code=$?
 cat "$out" 2>/dev/null
@@ -45,6 +49,7 @@ pub(super) fn sbatch(job: &Job<'_>) -> Rendered {
         SBATCH,
         &[
             ("NAME", job.name),
+            ("TOKEN", TOKEN_VAR),
             ("OUT", &shell_quote(&job.file("job.out"))),
             ("ERR", &shell_quote(&job.file("job.err"))),
             ("OPTIONS", &shell_words(&options(job))),

@@ -68,7 +68,7 @@ fn slurm_runs_the_script_attached_in_the_partition_or_through_sbatch_wait() {
     let r = command(&job(&rt, &dir, &[], &[])).unwrap();
     assert_eq!(
         r.argv.join(" "),
-        "srun --job-name renn-p-03-01-1 --partition=debug --nodes=1 --ntasks=1 --quiet \
+        "env -u RENN_AGENT_TOKEN srun --job-name renn-p-03-01-1 --partition=debug --nodes=1 --ntasks=1 --quiet \
          --cpus-per-task=1 bash /shared/p/.renn/jobs/03-01-1/job.sh"
     );
     assert_eq!(
@@ -82,7 +82,7 @@ fn slurm_runs_the_script_attached_in_the_partition_or_through_sbatch_wait() {
     let r = command(&job(&sbatch, &dir, &[], &[])).unwrap();
     assert_eq!(r.argv, ["bash", "/shared/p/.renn/jobs/03-01-1/submit.sh"]);
     assert!(file(&r, "submit.sh").contains(
-        "sbatch --wait --quiet --job-name renn-p-03-01-1 --partition=debug \
+        "env -u RENN_AGENT_TOKEN sbatch --wait --quiet --job-name renn-p-03-01-1 --partition=debug \
          --output=\"$out\" --error=\"$err\" --cpus-per-task=1 /shared/p/.renn/jobs/03-01-1/job.sh"
     ));
     assert_eq!(
