@@ -31,24 +31,8 @@ ROOTFS_TAR="$CACHE/rootfs-$SUITE.tar"
 
 export CONTAINERS_CONF="$CONF" CONTAINERS_STORAGE_CONF="$SCONF"
 
-log() { echo "podman.sh: $*" >&2; }
-
-apt_install() { # packages… — installs those that are missing, one apt call
-  local missing=() p
-  for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-  done
-  ((${#missing[@]})) || return 0
-  log "apt-get install ${missing[*]}"
-  local start=$SECONDS
-  # An update only when the lists are absent (a fresh machine) or the install fails on them.
-  if ! ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1; then apt-get update -qq; fi
-  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  fi
-  log "installed ${missing[*]} in $((SECONDS - start)) s"
-}
+# log, apt_install
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # The mirror apt already uses (so debootstrap reaches what apt reaches); empty = debootstrap's default.
 apt_mirror() {

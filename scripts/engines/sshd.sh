@@ -27,23 +27,8 @@ PIDFILE="$CACHE/sshd.pid"
 LOG="$CACHE/sshd.log"
 USER_NAME="$(id -un)"
 
-log() { echo "sshd.sh: $*" >&2; }
-
-apt_install() { # packages… — installs those that are missing, one apt call
-  local missing=() p
-  for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-  done
-  ((${#missing[@]})) || return 0
-  log "apt-get install ${missing[*]}"
-  local start=$SECONDS
-  if ! ls /var/lib/apt/lists/*_Packages* >/dev/null 2>&1; then apt-get update -qq; fi
-  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  fi
-  log "installed ${missing[*]} in $((SECONDS - start)) s"
-}
+# log, apt_install
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # alive — the pid in the pid file is a running sshd (not a recycled pid, not a zombie).
 alive() {
